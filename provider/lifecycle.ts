@@ -1,0 +1,298 @@
+import { isDeepStrictEqual } from "node:util";
+import { z } from "zod";
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { NylasClient, NylasNotFoundError, type NylasError } from "./client";
+
+/**
+ * Lifecycle shared by every resource, written once: validation in `check`, exact `diff`, ghost-safe
+ * `create`, `adopt`, drift-reporting `read`, 404-tolerant `delete`. A resource file supplies a
+ * {@link ResourceDefinition} (schema + API calls) and gets a complete dynamic provider from
+ * {@link providerFor}. `check` and `diff` never call the API: the engine runs them per resource, so a
+ * call there would turn a 1,000-mailbox preview into 1,000 round trips.
+ */
+
+/** The engine's placeholder for a value not known during preview. */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+const PROVIDER_KEY = "__provider";
+
+export interface Context {
+  client: NylasClient;
+  /** A warning shown by `pulumi up` (the provider host's stderr becomes a diagnostic). */
+  warn(message: string): void;
+}
+
+export interface Created<O> {
+  id: string;
+  outs: O;
+}
+
+/** `adopt` is accepted by every resource: an existing id, or `true` to find the object by its natural key. */
+export type Adopt = string | boolean | undefined;
+type Props = Record<string, unknown>;
+
+export interface ResourceDefinition<I extends Props, O extends Props> {
+  /** Type name in the token `pulumi-nodejs:dynamic/nylas:<type>`; never change it (it keys state). */
+  type: string;
+  /** Zod schema of the inputs; transforms normalise what Nylas normalises. Do not declare `adopt`. */
+  inputs: z.ZodObject<z.ZodRawShape>;
+  /** Inputs Nylas cannot change in place. */
+  replaceOnChange?: readonly string[];
+  /** Delete the old object before creating its replacement (its natural key would collide). */
+  deleteBeforeReplace?: boolean;
+  /** Optional inputs Nylas fills in when unset: compared only when the user sets them. */
+  computed?: readonly string[];
+  /** Write-only secret inputs: never in outputs or error messages, compared by `writeOnlyChanged`. */
+  secretInputs?: readonly string[];
+  /** Which secret inputs changed (e.g. against a salted hash kept in outputs). */
+  writeOnlyChanged?: (olds: O, news: I) => string[];
+  /** Non-fatal remarks on valid inputs (e.g. an unknown webhook trigger). */
+  warnings?: (inputs: I) => string[];
+  /** Natural key, for messages: "email sales@x.com". */
+  describe(inputs: I): string;
+  create(ctx: Context, inputs: I): Promise<Created<O>>;
+  /** Finds an existing object by natural key: used by `adopt: true` and after an ambiguous create. */
+  find?(ctx: Context, inputs: I): Promise<Created<O> | undefined>;
+  /** Current state, shaped like outputs; `undefined` when gone. `olds` says which inputs were declared. */
+  read(ctx: Context, id: string, olds: O): Promise<O | undefined>;
+  update(ctx: Context, id: string, olds: O, news: I): Promise<O>;
+  delete(ctx: Context, id: string, olds: O): Promise<void>;
+}
+
+/** Thrown so the engine records an object that exists although its create did not finish. */
+export class PartialCreateError extends Error {
+  readonly reasons: string[];
+  constructor(readonly id: string, readonly properties: Props, cause: Error) {
+    super(cause.message);
+    this.reasons = [cause.message];
+  }
+}
+
+// ---------------------------------------------------------------------------------------------- check
+
+export interface CheckFailure {
+  property: string;
+  reason: string;
+}
+
+export function check<I extends Props>(def: ResourceDefinition<I, Props>, news: Props): { inputs: Props; failures: CheckFailure[] } {
+  const { [PROVIDER_KEY]: _provider, adopt, ...raw } = news;
+  const failures: CheckFailure[] = [];
+  if (adopt !== undefined && adopt !== true && adopt !== false && (typeof adopt !== "string" || adopt.trim() === "")) {
+    failures.push({ property: "adopt", reason: `adopt = ${show(adopt)}: must be an existing object id, or true to find it by ${def.describe({} as I).split(" ")[0]}` });
+  }
+  const parsed = def.inputs.safeParse(raw);
+  if (parsed.success) {
+    return { inputs: withAdopt(parsed.data, adopt), failures };
+  }
+  for (const issue of parsed.error.issues) {
+    // During preview a value from another resource may still be unknown; it is checked once known.
+    if (touchesUnknown(raw, issue.path)) continue;
+    failures.push(formatIssue(issue, raw, def.secretInputs ?? [], Object.keys(def.inputs.shape)));
+  }
+  return { inputs: withAdopt(raw, adopt), failures };
+}
+
+function withAdopt(inputs: Props, adopt: unknown): Props {
+  return adopt === undefined || adopt === false ? inputs : { ...inputs, adopt: typeof adopt === "string" ? adopt.trim() : adopt };
+}
+
+function touchesUnknown(value: unknown, path: readonly PropertyKey[]): boolean {
+  let cur: unknown = value;
+  if (cur === UNKNOWN) return true;
+  for (const key of path) {
+    if (cur === null || typeof cur !== "object") return false;
+    cur = (cur as Record<PropertyKey, unknown>)[key];
+    if (cur === UNKNOWN) return true;
+  }
+  return containsUnknown(cur);
+}
+
+function containsUnknown(v: unknown): boolean {
+  if (v === UNKNOWN) return true;
+  if (Array.isArray(v)) return v.some(containsUnknown);
+  if (v && typeof v === "object") return Object.values(v).some(containsUnknown);
+  return false;
+}
+
+function formatIssue(issue: z.core.$ZodIssue, raw: Props, secrets: readonly string[], allowed: string[]): CheckFailure {
+  const path = issue.path.map(String);
+  if (issue.code === "unrecognized_keys") {
+    const where = path.length ? `${path.join(".")}.` : "";
+    const keys = issue.keys.map((k) => `${where}${k}`);
+    return {
+      property: keys[0],
+      reason: `${keys.join(", ")}: unknown propert${keys.length > 1 ? "ies" : "y"}; allowed: ${path.length ? "see the docs of " + path.join(".") : allowed.join(", ")}`,
+    };
+  }
+  const property = path.length ? path.map((p) => (/^\d+$/.test(p) ? `[${p}]` : p)).join(".").replace(/\.\[/g, "[") : "(inputs)";
+  const value = valueAt(raw, issue.path);
+  const secret = path.some((p) => secrets.includes(p) || /password|secret/i.test(p));
+  const shown = value === undefined ? "missing" : secret ? "(secret, masked)" : show(value);
+  return { property, reason: `${property} = ${shown}: ${issue.message}` };
+}
+
+function valueAt(obj: unknown, path: readonly PropertyKey[]): unknown {
+  let cur = obj;
+  for (const k of path) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[k];
+  }
+  return cur;
+}
+
+export function show(v: unknown): string {
+  const s = typeof v === "string" ? JSON.stringify(v) : JSON.stringify(v) ?? String(v);
+  return s.length > 80 ? `${s.slice(0, 77)}…` : s;
+}
+
+// ----------------------------------------------------------------------------------------------- diff
+
+export function diff<I extends Props, O extends Props>(def: ResourceDefinition<I, O>, olds: O, news: Props): dynamic.DiffResult {
+  const changed = changedKeys(def, olds, news);
+  const replaces = changed.filter((k) => def.replaceOnChange?.includes(k));
+  return {
+    changes: changed.length > 0,
+    replaces,
+    deleteBeforeReplace: replaces.length > 0 && def.deleteBeforeReplace === true,
+  };
+}
+
+export function changedKeys<I extends Props, O extends Props>(def: ResourceDefinition<I, O>, olds: O, news: Props): string[] {
+  const changed: string[] = [];
+  for (const key of Object.keys(def.inputs.shape)) {
+    if (def.secretInputs?.includes(key)) continue; // write-only: never stored in plaintext, compared below
+    const n = news[key];
+    if (n === undefined && def.computed?.includes(key)) continue;
+    if (!isDeepStrictEqual(normalizeEmpty(olds[key]), normalizeEmpty(n))) changed.push(key);
+  }
+  if (def.writeOnlyChanged) changed.push(...def.writeOnlyChanged(olds, news as I));
+  return changed;
+}
+
+/** State round-trips through protobuf Struct, which has no `undefined`; treat null and absent alike. */
+function normalizeEmpty(v: unknown): unknown {
+  return v === null ? undefined : v;
+}
+
+// ------------------------------------------------------------------------------------- create & adopt
+
+const GHOST_LOOKUPS = 3;
+
+export async function create<I extends Props, O extends Props>(def: ResourceDefinition<I, O>, ctx: Context, props: Props): Promise<Created<O>> {
+  const { [PROVIDER_KEY]: provider, adopt, ...rest } = props;
+  const inputs = rest as I;
+  const keep = (outs: O): O => ({ ...outs, ...(adopt !== undefined ? { adopt } : {}) });
+  if (adopt !== undefined && adopt !== false) {
+    const found = await adoptExisting(def, ctx, inputs, adopt as string | true);
+    const outs = await def.update(ctx, found.id, found.outs, inputs);
+    return { id: found.id, outs: keep(outs) };
+  }
+  for (let lookups = 0; ; lookups++) {
+    try {
+      const made = await def.create(ctx, inputs);
+      return { id: made.id, outs: keep(made.outs) };
+    } catch (e) {
+      if (e instanceof PartialCreateError) {
+        throw new PartialCreateError(e.id, { ...e.properties, [PROVIDER_KEY]: provider }, new Error(e.message));
+      }
+      const err = e as NylasError;
+      if (!err.maybeCommitted || !def.find || lookups >= GHOST_LOOKUPS) throw decorate(e, `creating Nylas ${def.type} (${def.describe(inputs)})`);
+      // The create may have landed although its answer was lost: look before trying again, so a
+      // retry never makes a duplicate (Nylas has no idempotency keys on admin creates).
+      const ghost = await def.find(ctx, inputs);
+      if (ghost) {
+        ctx.warn(`Nylas ${def.type} ${def.describe(inputs)}: the create's answer was lost but the object was made (${ghost.id}); adopting it`);
+        const outs = await def.update(ctx, ghost.id, ghost.outs, inputs);
+        return { id: ghost.id, outs: keep(outs) };
+      }
+    }
+  }
+}
+
+async function adoptExisting<I extends Props, O extends Props>(def: ResourceDefinition<I, O>, ctx: Context, inputs: I, adopt: string | true): Promise<Created<O>> {
+  if (adopt === true) {
+    if (!def.find) throw new Error(`Nylas ${def.type} cannot be found by a natural key; set adopt to its id`);
+    const found = await def.find(ctx, inputs);
+    if (!found) {
+      throw new Error(`adopt: no existing Nylas ${def.type} with ${def.describe(inputs)}; remove adopt to create one`);
+    }
+    return found;
+  }
+  const outs = await def.read(ctx, adopt, inputs as unknown as O);
+  if (!outs) throw new Error(`adopt: Nylas ${def.type} "${adopt}" does not exist; remove adopt to create one`);
+  return { id: adopt, outs };
+}
+
+// --------------------------------------------------------------------------------- read/update/delete
+
+export async function read<I extends Props, O extends Props>(def: ResourceDefinition<I, O>, ctx: Context, id: string, props: Props): Promise<dynamic.ReadResult> {
+  const { [PROVIDER_KEY]: _p, ...olds } = props;
+  const outs = await def.read(ctx, id, olds as O);
+  if (!outs) return { id: "", props: {} }; // gone: the engine drops it from state
+  const full = { ...outs, ...(olds.adopt !== undefined ? { adopt: olds.adopt } : {}) } as Props;
+  // Inputs as the API has them now, for the keys the user declared, so the next diff shows the drift.
+  const inputs: Props = {};
+  for (const key of Object.keys(def.inputs.shape)) {
+    if (full[key] !== undefined && !(def.secretInputs ?? []).includes(key)) inputs[key] = full[key];
+  }
+  if (full.adopt !== undefined) inputs.adopt = full.adopt;
+  return { id, props: full, inputs };
+}
+
+export async function update<I extends Props, O extends Props>(def: ResourceDefinition<I, O>, ctx: Context, id: string, olds: Props, news: Props): Promise<O> {
+  const { [PROVIDER_KEY]: _a, ...o } = olds;
+  const { [PROVIDER_KEY]: _b, adopt, ...n } = news;
+  try {
+    const outs = await def.update(ctx, id, o as O, n as I);
+    return { ...outs, ...(adopt !== undefined ? { adopt } : {}) };
+  } catch (e) {
+    if (e instanceof NylasNotFoundError) {
+      throw decorate(e, `updating Nylas ${def.type} ${id}: it no longer exists (deleted outside Pulumi?) — run \`pulumi refresh\`, then \`pulumi up\` recreates it`);
+    }
+    throw decorate(e, `updating Nylas ${def.type} ${id}`);
+  }
+}
+
+export async function remove<I extends Props, O extends Props>(def: ResourceDefinition<I, O>, ctx: Context, id: string, props: Props): Promise<void> {
+  const { [PROVIDER_KEY]: _p, ...olds } = props;
+  try {
+    await def.delete(ctx, id, olds as O);
+  } catch (e) {
+    if (e instanceof NylasNotFoundError) return; // already gone is what we wanted
+    throw decorate(e, `deleting Nylas ${def.type} ${id}`);
+  }
+}
+
+function decorate(e: unknown, what: string): Error {
+  const err = e instanceof Error ? e : new Error(String(e));
+  if (!err.message.startsWith(what)) err.message = `${what}: ${err.message}`;
+  return err;
+}
+
+// --------------------------------------------------------------------------------------- the provider
+
+/** The dynamic provider for one definition; `context` supplies the configured client. */
+export function providerFor<I extends Props, O extends Props>(def: ResourceDefinition<I, O>, context: () => Context): dynamic.ResourceProvider {
+  return {
+    async check(_olds, news) {
+      const r = check(def as unknown as ResourceDefinition<I, Props>, news);
+      if (r.failures.length === 0) for (const w of def.warnings?.(r.inputs as I) ?? []) context().warn(`Nylas ${def.type}: ${w}`);
+      return r;
+    },
+    async diff(_id, olds, news) {
+      return diff(def, olds as O, news);
+    },
+    async create(inputs) {
+      return create(def, context(), inputs);
+    },
+    async read(id, props) {
+      return read(def, context(), id, props ?? {});
+    },
+    async update(id, olds, news) {
+      return { outs: await update(def, context(), id, olds, news) };
+    },
+    async delete(id, props) {
+      await remove(def, context(), id, props);
+    },
+  };
+}

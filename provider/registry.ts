@@ -1,0 +1,8 @@
+import type { ResourceDefinition } from "./lifecycle";
+import { policyDefinition } from "./resources/policy";
+
+/** Every resource definition by type name (the last segment of its type token). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const definitions: Record<string, ResourceDefinition<any, any>> = {
+  Policy: policyDefinition,
+};

@@ -1,0 +1,240 @@
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { isNotFound } from "../client";
+import type { Context, Created, ResourceDefinition } from "../lifecycle";
+import { displayName, wholeNumber } from "../schema";
+import { fromWireKeys, pick, toWireKeys } from "../wire";
+import { NylasResource } from "./base";
+
+/**
+ * Nylas Policy: limits, spam detection and retention for the accounts of the workspaces that point at
+ * it (`Workspace.policyId`). A policy does nothing until a workspace uses it.
+ * API: /v3/policies (POST create, PUT update with nested objects replaced wholesale, DELETE).
+ */
+
+// ------------------------------------------------------------------------------------ input schema
+
+/** camelCase input name → Nylas wire name, for every limit of the reference. */
+const LIMITS = {
+  limitAttachmentSizeLimit: "limit_attachment_size_limit",
+  limitAttachmentCountLimit: "limit_attachment_count_limit",
+  limitAttachmentAllowedTypes: "limit_attachment_allowed_types",
+  limitSizeTotalMime: "limit_size_total_mime",
+  limitStorageTotal: "limit_storage_total",
+  limitCountDailyMessageReceived: "limit_count_daily_message_received",
+  limitCountDailyEmailSent: "limit_count_daily_email_sent",
+  limitInboxRetentionPeriod: "limit_inbox_retention_period",
+  limitSpamRetentionPeriod: "limit_spam_retention_period",
+} as const;
+
+const SPAM = {
+  useListDnsbl: "use_list_dnsbl",
+  useHeaderAnomalyDetection: "use_header_anomaly_detection",
+  spamSensitivity: "spam_sensitivity",
+} as const;
+
+const MIME = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/(\*|[a-z0-9][a-z0-9!#$&^_.+-]*)$/;
+
+const limitsSchema = z
+  .strictObject({
+    limitAttachmentSizeLimit: wholeNumber(0, Number.MAX_SAFE_INTEGER, " of bytes").optional(),
+    limitAttachmentCountLimit: wholeNumber(0, 10_000, " of attachments").optional(),
+    limitAttachmentAllowedTypes: z
+      .array(z.string().transform((s) => s.trim().toLowerCase()).refine((s) => MIME.test(s), { error: 'must be a MIME type like "application/pdf" or "image/*"' }))
+      .transform((xs) => [...new Set(xs)].sort())
+      .optional(),
+    limitSizeTotalMime: wholeNumber(0, Number.MAX_SAFE_INTEGER, " of bytes").optional(),
+    limitStorageTotal: z
+      .number({ error: "must be a whole number of bytes, or -1 for unlimited" })
+      .int({ error: "must be a whole number of bytes, or -1 for unlimited" })
+      .min(-1, { error: "must be ≥ 0 bytes, or -1 for unlimited" })
+      .optional(),
+    limitCountDailyMessageReceived: wholeNumber(0, Number.MAX_SAFE_INTEGER, " of messages per day").optional(),
+    limitCountDailyEmailSent: wholeNumber(0, Number.MAX_SAFE_INTEGER, " of messages per day").optional(),
+    limitInboxRetentionPeriod: wholeNumber(1, 36_500, " of days").optional(),
+    limitSpamRetentionPeriod: wholeNumber(1, 36_500, " of days").optional(),
+  })
+  .refine(
+    (l) => l.limitInboxRetentionPeriod === undefined || l.limitSpamRetentionPeriod === undefined || l.limitInboxRetentionPeriod > l.limitSpamRetentionPeriod,
+    { error: "limitInboxRetentionPeriod must be greater than limitSpamRetentionPeriod", path: ["limitSpamRetentionPeriod"] },
+  );
+
+const spamSchema = z.strictObject({
+  useListDnsbl: z.boolean({ error: "must be true or false" }).optional(),
+  useHeaderAnomalyDetection: z.boolean({ error: "must be true or false" }).optional(),
+  spamSensitivity: z
+    .number({ error: "must be a number from 0.1 to 5.0" })
+    .min(0.1, { error: "must be from 0.1 to 5.0 (higher flags more mail as spam)" })
+    .max(5, { error: "must be from 0.1 to 5.0 (higher flags more mail as spam)" })
+    .optional(),
+});
+
+const inputSchema = z.strictObject({
+  name: displayName(256),
+  limits: limitsSchema.optional(),
+  spamDetection: spamSchema.optional(),
+});
+
+export type PolicyInputs = z.infer<typeof inputSchema>;
+export type PolicyLimits = z.infer<typeof limitsSchema>;
+export type PolicySpamDetection = z.infer<typeof spamSchema>;
+
+export interface PolicyOutputs extends PolicyInputs {
+  [key: string]: unknown;
+  /** Every limit as Nylas applies it, resolved against the plan (omitted limits come back filled). */
+  effectiveLimits: PolicyLimits;
+  effectiveSpamDetection: PolicySpamDetection;
+  createdAt?: number;
+}
+
+// ------------------------------------------------------------------------------------- API calls
+
+const policyWire = z.looseObject({
+  id: z.string(),
+  name: z.string(),
+  limits: z.record(z.string(), z.unknown()).nullish(),
+  spam_detection: z.record(z.string(), z.unknown()).nullish(),
+  created_at: z.number().nullish(),
+});
+type PolicyWire = z.infer<typeof policyWire>;
+
+function toWire(inputs: PolicyInputs, olds?: PolicyOutputs): Record<string, unknown> {
+  const body: Record<string, unknown> = { name: inputs.name };
+  // Nested objects are replaced wholesale, so send the complete declared object; `{}` resets one the
+  // user removed back to the plan defaults.
+  if (inputs.limits) body.limits = toWireKeys(inputs.limits, LIMITS);
+  else if (olds?.limits) body.limits = {};
+  if (inputs.spamDetection) body.spam_detection = toWireKeys(inputs.spamDetection, SPAM);
+  else if (olds?.spamDetection) body.spam_detection = {};
+  return body;
+}
+
+/** Outputs from the API object; declared inputs keep only the keys the user set (Nylas fills the rest). */
+function toOutputs(p: PolicyWire, declared: Partial<PolicyInputs>): PolicyOutputs {
+  const effectiveLimits = fromWireKeys(p.limits ?? {}, LIMITS) as PolicyLimits;
+  const effectiveSpamDetection = fromWireKeys(p.spam_detection ?? {}, SPAM) as PolicySpamDetection;
+  if (effectiveLimits.limitAttachmentAllowedTypes) effectiveLimits.limitAttachmentAllowedTypes = [...effectiveLimits.limitAttachmentAllowedTypes].sort();
+  return {
+    name: p.name,
+    ...(declared.limits ? { limits: pick(effectiveLimits, Object.keys(declared.limits)) } : {}),
+    ...(declared.spamDetection ? { spamDetection: pick(effectiveSpamDetection, Object.keys(declared.spamDetection)) } : {}),
+    effectiveLimits,
+    effectiveSpamDetection,
+    ...(p.created_at ? { createdAt: p.created_at } : {}),
+  };
+}
+
+async function getPolicy(ctx: Context, id: string): Promise<PolicyWire | undefined> {
+  try {
+    return await ctx.client.call({ method: "GET", path: "/v3/policies/{id}", params: { id }, data: policyWire });
+  } catch (e) {
+    if (isNotFound(e)) return undefined;
+    throw e;
+  }
+}
+
+// ------------------------------------------------------------------------------------- lifecycle
+
+export const policyDefinition: ResourceDefinition<PolicyInputs, PolicyOutputs> = {
+  type: "Policy",
+  inputs: inputSchema,
+  describe: (i) => `name "${i.name}"`,
+
+  async create(ctx, inputs) {
+    const p = await ctx.client.call({ method: "POST", path: "/v3/policies", body: toWire(inputs), data: policyWire });
+    return { id: p.id, outs: toOutputs(p, inputs) };
+  },
+
+  async find(ctx, inputs): Promise<Created<PolicyOutputs> | undefined> {
+    const all = await ctx.client.listCursor({ path: "/v3/policies", item: policyWire });
+    const matches = all.filter((p) => p.name === inputs.name);
+    if (matches.length > 1) {
+      throw new Error(`several Nylas policies are named "${inputs.name}" (${matches.map((p) => p.id).join(", ")}); set adopt to the id of the one to manage`);
+    }
+    return matches[0] && { id: matches[0].id, outs: toOutputs(matches[0], inputs) };
+  },
+
+  async read(ctx, id, olds) {
+    const p = await getPolicy(ctx, id);
+    return p && toOutputs(p, olds);
+  },
+
+  async update(ctx, id, olds, news) {
+    const p = await ctx.client.call({ method: "PUT", path: "/v3/policies/{id}", params: { id }, body: toWire(news, olds), data: policyWire });
+    return toOutputs(p, news);
+  },
+
+  async delete(ctx, id) {
+    await ctx.client.call({ method: "DELETE", path: "/v3/policies/{id}", params: { id } });
+  },
+};
+
+// ------------------------------------------------------------------------------------- resource
+
+/** Limits of a {@link Policy}; every field is optional and an omitted one means the plan's maximum. */
+export interface PolicyLimitsArgs {
+  /** Largest attachment, bytes. */
+  limitAttachmentSizeLimit?: pulumi.Input<number>;
+  /** Attachments per message. */
+  limitAttachmentCountLimit?: pulumi.Input<number>;
+  /** Allowed attachment MIME types (`image/*` wildcards allowed); order and case do not matter. Empty = all the plan allows. */
+  limitAttachmentAllowedTypes?: pulumi.Input<pulumi.Input<string>[]>;
+  /** Largest whole message (MIME), bytes. */
+  limitSizeTotalMime?: pulumi.Input<number>;
+  /** Mailbox storage, bytes; `-1` = unlimited. */
+  limitStorageTotal?: pulumi.Input<number>;
+  /** Messages each account may receive per day. */
+  limitCountDailyMessageReceived?: pulumi.Input<number>;
+  /** Messages each account may send per day. */
+  limitCountDailyEmailSent?: pulumi.Input<number>;
+  /** Days mail is kept in the inbox; must be greater than `limitSpamRetentionPeriod`. */
+  limitInboxRetentionPeriod?: pulumi.Input<number>;
+  /** Days mail is kept in spam; must be less than `limitInboxRetentionPeriod`. */
+  limitSpamRetentionPeriod?: pulumi.Input<number>;
+}
+
+/** Spam detection of a {@link Policy}. */
+export interface PolicySpamDetectionArgs {
+  /** Check inbound senders against DNS block lists. */
+  useListDnsbl?: pulumi.Input<boolean>;
+  /** Flag messages with anomalous headers. */
+  useHeaderAnomalyDetection?: pulumi.Input<boolean>;
+  /** 0.1–5.0; higher flags more mail as spam. @default 1 */
+  spamSensitivity?: pulumi.Input<number>;
+}
+
+export interface PolicyArgs {
+  /** Display name, 1–256 characters. Updates in place. */
+  name: pulumi.Input<string>;
+  /** Limits; only the ones set here are managed (Nylas fills the rest from the plan). Updates in place. */
+  limits?: pulumi.Input<PolicyLimitsArgs>;
+  /** Spam detection settings. Updates in place. */
+  spamDetection?: pulumi.Input<PolicySpamDetectionArgs>;
+  /** Take over an existing policy instead of creating one: its id, or `true` to find it by name. */
+  adopt?: pulumi.Input<string | boolean>;
+}
+
+/**
+ * A Nylas policy (limits, spam detection, retention), attached to accounts through a {@link Workspace}.
+ *
+ * @example
+ * const policy = new nylas.Policy("agents", {
+ *   name: "agents",
+ *   limits: { limitCountDailyEmailSent: 500, limitInboxRetentionPeriod: 90, limitSpamRetentionPeriod: 30 },
+ *   spamDetection: { spamSensitivity: 1.5 },
+ * });
+ */
+export class Policy extends NylasResource {
+  declare readonly name: pulumi.Output<string>;
+  declare readonly limits: pulumi.Output<PolicyLimits | undefined>;
+  declare readonly spamDetection: pulumi.Output<PolicySpamDetection | undefined>;
+  /** Every limit as Nylas applies it (plan-filled). */
+  declare readonly effectiveLimits: pulumi.Output<PolicyLimits>;
+  declare readonly effectiveSpamDetection: pulumi.Output<PolicySpamDetection>;
+  declare readonly createdAt: pulumi.Output<number>;
+
+  constructor(name: string, args: PolicyArgs, opts?: pulumi.CustomResourceOptions) {
+    super("Policy", name, args, ["effectiveLimits", "effectiveSpamDetection", "createdAt"], opts);
+  }
+}
+

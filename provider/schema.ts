@@ -1,0 +1,50 @@
+import { z } from "zod";
+
+/**
+ * Small zod building blocks shared by resource schemas, each with a message that says what is allowed
+ * (the lifecycle prefixes the property and the value).
+ */
+
+/** A trimmed display name, 1–max characters. */
+export const displayName = (max = 256) =>
+  z
+    .string({ error: "must be a string" })
+    .transform((s) => s.trim())
+    .pipe(z.string().min(1, { error: "must not be empty" }).max(max, { error: `must be at most ${max} characters` }));
+
+export const wholeNumber = (min: number, max = Number.MAX_SAFE_INTEGER, extra = "") =>
+  z
+    .number({ error: `must be a whole number${extra}` })
+    .int({ error: `must be a whole number${extra}` })
+    .min(min, { error: `must be ≥ ${min}${extra}` })
+    .max(max, { error: `must be ≤ ${max}${extra}` });
+
+/** An id of another Nylas object (often an Output of another resource). */
+export const objectId = (what: string) =>
+  z.string({ error: `must be the id of a ${what} (a string)` }).trim().min(1, { error: `must be the id of a ${what}` });
+
+const EMAIL = /^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
+const DOMAIN = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
+
+export const isEmail = (s: string) => EMAIL.test(s) && s.length <= 254 && !s.includes("..");
+export const isDomain = (s: string) => DOMAIN.test(s) && /[a-z]/.test(s.slice(s.lastIndexOf(".") + 1));
+
+/** An email address, trimmed and lower-cased as Nylas stores it. */
+export const emailAddress = () =>
+  z
+    .string({ error: "must be an email address (a string)" })
+    .transform((s) => s.trim().toLowerCase())
+    .refine(isEmail, { error: "must be an email address like agent@agents.example.com" });
+
+export const domainName = () =>
+  z
+    .string({ error: "must be a domain name (a string)" })
+    .transform((s) => s.trim().toLowerCase().replace(/\.$/, ""))
+    .refine(isDomain, { error: "must be a domain name like agents.example.com" });
+
+/** A set of strings: normalised, de-duplicated and sorted so order never causes a diff. */
+export const stringSet = <T extends z.ZodType<string>>(item: T) =>
+  z.array(item, { error: "must be a list of strings" }).transform((xs) => [...new Set(xs)].sort());
+
+export const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, { error: `must be one of ${values.map((v) => `"${v}"`).join(", ")}` });
