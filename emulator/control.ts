@@ -1,0 +1,259 @@
+/** The `/__emulator/` control API (no auth; only mounted when `control` is enabled). */
+import type { App, RulesListEnvelope } from "./app";
+import { publicFields } from "./app";
+import { badRequest, notFound } from "./errors";
+import { Faults, parseFaultRules } from "./faults";
+import { deliverInbound, publicMessage, publicThread } from "./handlers/messages";
+import { publicConnector, publicGrant } from "./handlers/grants";
+import { publicList } from "./handlers/lists";
+import { publicPolicy } from "./handlers/policies";
+import { publicWorkspace } from "./handlers/workspaces";
+import { publicDomain } from "./handlers/domains";
+import { Router } from "./router";
+import type {
+  ConnectorRec,
+  DomainRec,
+  GrantRec,
+  ListItemRec,
+  ListRec,
+  MessageRec,
+  Participant,
+  PolicyRec,
+  RuleRec,
+  ThreadRec,
+  WebhookRec,
+  WorkspaceRec,
+} from "./types";
+import { DOMAIN_VERIFICATION_TYPES } from "./types";
+import { bodyObject, isDomain, isEmail, isObject, now, optBool, optString } from "./validate";
+import { randomUUID } from "node:crypto";
+
+export interface RequestLogEntry {
+  method: string;
+  path: string;
+  query: string;
+  status: number;
+  ts: number;
+}
+
+export interface ControlDeps {
+  app: App;
+  faults: Faults;
+  requests: RequestLogEntry[];
+  onConfigChange(): void;
+}
+
+export function controlRouter(deps: ControlDeps): Router {
+  const { app, faults } = deps;
+  const r = new Router();
+  const none = "none" as const;
+
+  r.get("/__emulator/health", () => ({ body: { ok: true } }), none);
+
+  r.get("/__emulator/faults", () => ({ body: { rules: faults.list() } }), none);
+  r.post(
+    "/__emulator/faults",
+    (ctx) => {
+      faults.add(parseFaultRules(ctx.body));
+      return { body: { rules: faults.list() } };
+    },
+    none,
+  );
+  r.delete(
+    "/__emulator/faults",
+    () => {
+      faults.clear();
+      return { body: { rules: [] } };
+    },
+    none,
+  );
+
+  r.get("/__emulator/requests", () => ({ body: { requests: deps.requests } }), none);
+  r.delete(
+    "/__emulator/requests",
+    () => {
+      deps.requests.length = 0;
+      return { body: { requests: [] } };
+    },
+    none,
+  );
+
+  r.get("/__emulator/deliveries", () => ({ body: { deliveries: app.deliverer.log } }), none);
+  r.delete(
+    "/__emulator/deliveries",
+    () => {
+      app.deliverer.clearLog();
+      return { body: { deliveries: [] } };
+    },
+    none,
+  );
+
+  r.post(
+    "/__emulator/reset",
+    () => {
+      app.reset();
+      faults.clear();
+      deps.requests.length = 0;
+      deps.onConfigChange();
+      return { body: { ok: true } };
+    },
+    none,
+  );
+
+  r.get("/__emulator/config", () => ({ body: { config: app.config } }), none);
+  r.post(
+    "/__emulator/config",
+    (ctx) => {
+      const b = bodyObject(ctx.body);
+      if ("rateLimitPerSecond" in b) {
+        const v = b.rateLimitPerSecond;
+        if (v !== null && (typeof v !== "number" || v <= 0)) throw badRequest("rateLimitPerSecond must be a positive number or null");
+        app.config.rateLimitPerSecond = v === null ? undefined : (v as number);
+      }
+      for (const k of ["retryAfterOnRateLimit", "webhookChallenge", "requireVerifiedDomain", "uniqueWebhookUrls", "notifySentMessages"] as const) {
+        const v = optBool(b, k);
+        if (v !== undefined) app.config[k] = v;
+      }
+      if ("rulesListEnvelope" in b) {
+        const v = b.rulesListEnvelope;
+        if (v !== "array" && v !== "items") throw badRequest('rulesListEnvelope must be "array" or "items"');
+        app.config.rulesListEnvelope = v as RulesListEnvelope;
+      }
+      deps.onConfigChange();
+      return { body: { config: app.config } };
+    },
+    none,
+  );
+
+  r.post(
+    "/__emulator/domains",
+    (ctx) => {
+      const b = bodyObject(ctx.body);
+      const d = optString(b, "domain")?.trim().toLowerCase();
+      if (!d || !isDomain(d)) throw badRequest("domain (a valid domain name) is required");
+      const rec = app.registerDomain(d, true);
+      app.store.flush();
+      return { body: { data: publicDomain(rec) } };
+    },
+    none,
+  );
+
+  r.post(
+    "/__emulator/domains/:id/verification",
+    (ctx) => {
+      const d = app.findDomain(ctx.params.id);
+      if (!d) throw notFound(`domain not found: ${ctx.params.id}`);
+      const b = bodyObject(ctx.body);
+      const type = optString(b, "type");
+      if (!type || !(DOMAIN_VERIFICATION_TYPES as readonly string[]).includes(type))
+        throw badRequest(`type must be one of: ${DOMAIN_VERIFICATION_TYPES.join(", ")}`);
+      const ok = optBool(b, "ok");
+      if (ok === undefined) throw badRequest("ok (boolean) is required");
+      const fail = { ...(d._verify_fail ?? {}) };
+      if (ok) delete fail[type];
+      else fail[type] = optString(b, "message") ?? `The ${type} record was not found in DNS`;
+      const patch: Partial<DomainRec> = { _verify_fail: fail };
+      if (!ok) patch[`verified_${type}`] = false;
+      const next = app.store.put<DomainRec>("domains", { ...d, ...patch });
+      return { body: { data: publicDomain(next) } };
+    },
+    none,
+  );
+
+  r.post(
+    "/__emulator/webhooks/:id/status",
+    (ctx) => {
+      const w = app.store.get<WebhookRec>("webhooks", ctx.params.id);
+      if (!w) throw notFound(`webhook not found: ${ctx.params.id}`);
+      const status = optString(bodyObject(ctx.body), "status");
+      if (status !== "active" && status !== "pause" && status !== "failing" && status !== "failed")
+        throw badRequest("status must be one of: active, pause, failing, failed");
+      const t = now();
+      app.store.put<WebhookRec>("webhooks", { ...w, status, status_updated_at: t, updated_at: t });
+      return { body: { ok: true } };
+    },
+    none,
+  );
+
+  r.post(
+    "/__emulator/grants/:grant/status",
+    (ctx) => {
+      const g = app.findGrant(ctx.params.grant);
+      if (!g) throw notFound(`grant not found: ${ctx.params.grant}`);
+      const status = optString(bodyObject(ctx.body), "grant_status");
+      if (status !== "valid" && status !== "invalid") throw badRequest("grant_status must be valid or invalid");
+      const next = app.store.put<GrantRec>("grants", { ...g, grant_status: status, updated_at: now() });
+      if (status === "invalid") app.emit("grant.expired", { grant_id: g.id, provider: g.provider, email: g.email });
+      return { body: { data: publicGrant(next) } };
+    },
+    none,
+  );
+
+  /** Simulate mail from an outside sender arriving at one or more agent accounts. */
+  r.post(
+    "/__emulator/inbound",
+    (ctx) => {
+      const b = bodyObject(ctx.body);
+      const part = (v: unknown, label: string): Participant => {
+        if (typeof v === "string" && isEmail(v)) return { email: v };
+        if (isObject(v) && typeof v.email === "string" && isEmail(v.email))
+          return typeof v.name === "string" ? { email: v.email, name: v.name } : { email: v.email };
+        throw badRequest(`${label} must be an email address or {email, name?}`);
+      };
+      const from = part(b.from, "from");
+      const toRaw = Array.isArray(b.to) ? b.to : [b.to];
+      const to = toRaw.map((v, i) => part(v, `to[${i}]`));
+      const subject = optString(b, "subject") ?? "";
+      const body = optString(b, "body") ?? "";
+      const headers: { name: string; value: string }[] = [];
+      const messageId = optString(b, "message_id") ?? `<${randomUUID()}@${from.email.split("@")[1]}>`;
+      headers.push({ name: "Message-ID", value: messageId }, { name: "Subject", value: subject }, { name: "From", value: from.email });
+      const irt = optString(b, "in_reply_to");
+      if (irt) headers.push({ name: "In-Reply-To", value: irt });
+      const refs = optString(b, "references");
+      if (refs) headers.push({ name: "References", value: refs });
+      const delivered: Record<string, unknown>[] = [];
+      const t = now();
+      for (const p of to) {
+        const g = app.grantByEmail(p.email);
+        if (!g || g.provider !== "nylas") continue;
+        const m = deliverInbound(app, g, { messageId, from: [from], to, cc: [], replyTo: [], subject, body, headers, date: t });
+        if (m) delivered.push(publicMessage(m));
+      }
+      return { body: { data: delivered } };
+    },
+    none,
+  );
+
+  r.get("/__emulator/service-account", () => ({ body: { ...app.sa.file } }), none);
+
+  r.get(
+    "/__emulator/state",
+    () => {
+      const s = app.store;
+      return {
+        body: {
+          application_id: app.meta.application_id,
+          organization_id: app.meta.organization_id,
+          default_workspace_id: app.defaultWorkspaceId,
+          connectors: s.col<ConnectorRec>("connectors").all().map(publicConnector),
+          grants: s.col<GrantRec>("grants").all().map((g) => ({ ...publicGrant(g), has_app_password: !!g._app_password_hash })),
+          webhooks: s.col<WebhookRec>("webhooks").all().map((w) => ({ ...publicFields(w), webhook_secret: w._secret })),
+          policies: s.col<PolicyRec>("policies").all().map((p) => ({ ...publicPolicy(p), limits_input: p._limits })),
+          rules: s.col<RuleRec>("rules").all().map((x) => publicFields(x)),
+          lists: s.col<ListRec>("lists").all().map((l) => ({
+            ...publicList(app, l),
+            items: (app.idx.items.get(l.id)?.order.ids ?? []).map((id) => s.get<ListItemRec>("list_items", id)!.value),
+          })),
+          workspaces: s.col<WorkspaceRec>("workspaces").all().map(publicWorkspace),
+          domains: s.col<DomainRec>("domains").all().map(publicDomain),
+          messages: s.col<MessageRec>("messages").all().map((m) => ({ ...publicMessage(m), message_id: m._message_id })),
+          threads: s.col<ThreadRec>("threads").all().map((t) => publicThread(app, t)),
+        },
+      };
+    },
+    none,
+  );
+
+  return r;
+}

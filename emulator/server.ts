@@ -1,0 +1,243 @@
+/** HTTP front: request ids, request log, faults, auth, rate limiting, JSON parsing, routing. */
+import { randomUUID, timingSafeEqual } from "node:crypto";
+import * as http from "node:http";
+import type { App } from "./app";
+import { controlRouter, RequestLogEntry } from "./control";
+import { ApiError, errorTypeForStatus, messageForStatus, unauthorized } from "./errors";
+import { Faults, RateLimiter } from "./faults";
+import { registerDomains } from "./handlers/domains";
+import { registerGrants } from "./handlers/grants";
+import { registerLists } from "./handlers/lists";
+import { registerMessages } from "./handlers/messages";
+import { registerPolicies } from "./handlers/policies";
+import { registerRules } from "./handlers/rules";
+import { registerWebhooks } from "./handlers/webhooks";
+import { registerWorkspaces } from "./handlers/workspaces";
+import { Ctx, Result, Router } from "./router";
+
+const MAX_BODY = 30 * 1024 * 1024;
+const MAX_REQUEST_LOG = 200_000;
+
+export function apiRouter(app: App): Router {
+  const r = new Router();
+  registerGrants(r, app);
+  registerMessages(r, app);
+  registerWebhooks(r, app);
+  registerPolicies(r, app);
+  registerRules(r, app);
+  registerLists(r, app);
+  registerWorkspaces(r, app);
+  registerDomains(r, app);
+  return r;
+}
+
+export interface ServerParts {
+  server: http.Server;
+  faults: Faults;
+  requests: RequestLogEntry[];
+}
+
+function readBody(req: http.IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) {
+        reject(new ApiError(413, "invalid_request_error", "request body too large"));
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
+
+function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (res.headersSent || res.destroyed) return;
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    ...headers,
+    "Content-Type": "application/json; charset=utf-8",
+    "Content-Length": String(Buffer.byteLength(text)),
+  });
+  res.end(text);
+}
+
+function errorBody(requestId: string, e: ApiError): Record<string, unknown> {
+  return { request_id: requestId, error: { type: e.type, message: e.message } };
+}
+
+/** `?select=a,b` keeps only those top-level fields of `data` (object or array of objects). */
+function applySelect(body: Record<string, unknown>, select: string | null): Record<string, unknown> {
+  if (!select) return body;
+  const keep = new Set(select.split(",").map((s) => s.trim()).filter(Boolean));
+  if (keep.size === 0) return body;
+  const pick = (o: unknown): unknown => {
+    if (!o || typeof o !== "object" || Array.isArray(o)) return o;
+    return Object.fromEntries(Object.entries(o as Record<string, unknown>).filter(([k]) => keep.has(k)));
+  };
+  const data = body.data;
+  return { ...body, data: Array.isArray(data) ? data.map(pick) : pick(data) };
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export function createServer(app: App, opts: { control: boolean }): ServerParts {
+  const api = apiRouter(app);
+  const faults = new Faults();
+  const requests: RequestLogEntry[] = [];
+  let limiter: RateLimiter | undefined;
+  const configureLimiter = (): void => {
+    const rate = app.config.rateLimitPerSecond;
+    if (!rate) limiter = undefined;
+    else if (limiter) limiter.setRate(rate);
+    else limiter = new RateLimiter(rate);
+  };
+  configureLimiter();
+  const control = opts.control ? controlRouter({ app, faults, requests, onConfigChange: configureLimiter }) : undefined;
+  const apiKey = Buffer.from(`Bearer ${app.opts.apiKey}`);
+
+  const checkApiKey = (req: http.IncomingMessage): void => {
+    const h = req.headers.authorization;
+    if (!h) throw unauthorized("missing Authorization header: send Authorization: Bearer <NYLAS_API_KEY>");
+    const got = Buffer.from(h);
+    if (got.length !== apiKey.length || !timingSafeEqual(got, apiKey)) throw unauthorized("the API key is not valid");
+  };
+
+  const runHandler = async (router: Router, req: http.IncomingMessage, path: string, url: URL, requestId: string, raw: Buffer): Promise<Result> => {
+    const method = req.method ?? "GET";
+    const m = router.match(method, path);
+    if (m === undefined) throw new ApiError(404, "not_found_error", `no route for ${method} ${path}`);
+    if (m === "method") throw new ApiError(404, "not_found_error", `no route for ${method} ${path}`);
+    let parsed: unknown;
+    let parseError = false;
+    if (raw.length > 0) {
+      try {
+        parsed = JSON.parse(raw.toString("utf8"));
+      } catch {
+        parseError = true;
+      }
+    }
+    if (m.auth === "apiKey") checkApiKey(req);
+    else if (m.auth === "signed") app.verifier.verify(method, path, req.headers, raw, parsed);
+    if (m.auth !== "none" && limiter && !limiter.take()) {
+      const headers: Record<string, string> = app.config.retryAfterOnRateLimit ? { "Retry-After": "1" } : {};
+      throw new ApiError(429, "nylas_rate_limit_exceeded", "Too many requests: the application rate limit was exceeded", headers);
+    }
+    if (parseError) throw new ApiError(400, "invalid_request_error", "error parsing request body");
+    const ctx: Ctx = {
+      method,
+      path,
+      params: m.params,
+      query: url.searchParams,
+      body: parsed,
+      rawBody: raw,
+      headers: req.headers,
+      requestId,
+    };
+    return await m.handler(ctx);
+  };
+
+  const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
+    const requestId = randomUUID();
+    res.setHeader("X-Request-Id", requestId);
+    const method = req.method ?? "GET";
+    const url = new URL(req.url ?? "/", "http://emulator.local");
+    let path = url.pathname;
+    if (path.length > 1 && path.endsWith("/")) path = path.slice(0, -1);
+
+    if (path.startsWith("/__emulator/") || path === "/__emulator") {
+      if (!control) {
+        send(res, 404, errorBody(requestId, new ApiError(404, "not_found_error", "the control API is disabled")));
+        return;
+      }
+      try {
+        const raw = await readBody(req);
+        const result = await runHandler(control, req, path, url, requestId, raw);
+        app.store.flush();
+        send(res, result.status ?? 200, result.body ?? {}, result.headers);
+      } catch (e) {
+        const err = e instanceof ApiError ? e : new ApiError(500, "internal_error", (e as Error).message);
+        send(res, err.status, errorBody(requestId, err), err.headers);
+      }
+      return;
+    }
+
+    const entry: RequestLogEntry | undefined = path.startsWith("/v3/")
+      ? { method, path, query: url.search.slice(1), status: 0, ts: Date.now() }
+      : undefined;
+    if (entry) {
+      requests.push(entry);
+      if (requests.length > MAX_REQUEST_LOG) requests.splice(0, requests.length - MAX_REQUEST_LOG);
+    }
+
+    const decision = entry && !faults.empty ? faults.decide(method, path) : undefined;
+    if (decision?.latencyMs) await sleep(decision.latencyMs);
+    const fault = decision?.action;
+    if (fault?.kind === "reset") {
+      req.socket.destroy();
+      return;
+    }
+    const faultResponse = (): void => {
+      const status = fault!.status!;
+      const headers: Record<string, string> = {};
+      if (fault!.retryAfter !== undefined) headers["Retry-After"] = fault!.retryAfter;
+      if (entry) entry.status = status;
+      send(res, status, errorBody(requestId, new ApiError(status, errorTypeForStatus(status), messageForStatus(status))), headers);
+    };
+    if (fault?.kind === "status") {
+      req.resume();
+      req.on("end", faultResponse);
+      return;
+    }
+
+    let status: number;
+    let body: Record<string, unknown>;
+    let headers: Record<string, string> | undefined;
+    try {
+      const raw = await readBody(req);
+      const result = await runHandler(api, req, path, url, requestId, raw);
+      status = result.status ?? 200;
+      body = { request_id: requestId, ...(result.body ?? {}) };
+      if (method !== "DELETE") body = applySelect(body, url.searchParams.get("select"));
+      headers = result.headers;
+    } catch (e) {
+      const err =
+        e instanceof ApiError
+          ? e
+          : (app.warn(`nylas-emulator: unhandled error on ${method} ${path}: ${(e as Error).stack}`),
+            new ApiError(500, "internal_error", "internal server error"));
+      status = err.status;
+      body = errorBody(requestId, err);
+      headers = err.headers;
+    }
+    // every mutation is durable before any response leaves
+    app.store.flush();
+    if (fault?.kind === "commit-then-reset") {
+      req.socket.destroy();
+      return;
+    }
+    if (fault?.kind === "commit-then-status") {
+      faultResponse();
+      return;
+    }
+    if (entry) entry.status = status;
+    send(res, status, body, headers);
+  };
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      app.warn(`nylas-emulator: ${(e as Error).stack ?? e}`);
+      try {
+        send(res, 500, { error: { type: "internal_error", message: "internal server error" } });
+      } catch {
+        /* ignore */
+      }
+    });
+  });
+  server.keepAliveTimeout = 5_000;
+  return { server, faults, requests };
+}
