@@ -1,8 +1,12 @@
 import type { ResourceDefinition } from "./lifecycle";
 import { policyDefinition } from "./resources/policy";
+import { agentAccountDefinition } from "./resources/agent-account";
+import { webhookDefinition } from "./resources/webhook";
 
 /** Every resource definition by type name (the last segment of its type token). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const definitions: Record<string, ResourceDefinition<any, any>> = {
   Policy: policyDefinition,
+  AgentAccount: agentAccountDefinition,
+  Webhook: webhookDefinition,
 };
