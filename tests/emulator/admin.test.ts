@@ -1,0 +1,370 @@
+/** Policies, rules, lists and workspaces. */
+import { createAccount, Harness, startHarness } from "./helpers";
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(() => h.close());
+beforeEach(async () => {
+  await h.ctl("POST", "/reset");
+});
+
+const rule = (extra: Record<string, unknown> = {}) => ({
+  name: "block spammers",
+  match: { conditions: [{ field: "from.domain", operator: "is", value: "spam.example" }] },
+  actions: [{ type: "mark_as_spam" }],
+  ...extra,
+});
+
+describe("policies", () => {
+  test("create → 200 with plan-filled limits and spam defaults; get; list", async () => {
+    const r = await h.api("POST", "/v3/policies", {
+      name: "Default",
+      limits: { limit_attachment_count_limit: 10, limit_inbox_retention_period: 90 },
+      spam_detection: { spam_sensitivity: 2.5 },
+    });
+    expect(r.status).toBe(200);
+    const p = r.body.data;
+    expect(p.limits).toEqual({
+      limit_attachment_size_limit: 26214400,
+      limit_attachment_count_limit: 10,
+      limit_size_total_mime: 52428800,
+      limit_storage_total: 10737418240,
+      limit_count_daily_message_received: 10000,
+      limit_count_daily_email_sent: 10000,
+      limit_inbox_retention_period: 90,
+      limit_spam_retention_period: 30,
+      limit_attachment_allowed_types: expect.arrayContaining(["image/*", "application/pdf"]),
+    });
+    expect(p.spam_detection).toEqual({ use_list_dnsbl: false, use_header_anomaly_detection: false, spam_sensitivity: 2.5 });
+    expect(p).toMatchObject({ name: "Default", application_id: expect.any(String), organization_id: expect.any(String) });
+    expect((await h.api("GET", `/v3/policies/${p.id}`)).body.data).toEqual(p);
+    expect((await h.api("GET", "/v3/policies/nope")).status).toBe(404);
+  });
+
+  test("validation", async () => {
+    const bad = [
+      {},
+      { name: "" },
+      { name: "x".repeat(257) },
+      { name: "p", spam_detection: { spam_sensitivity: 0.05 } },
+      { name: "p", spam_detection: { spam_sensitivity: 5.1 } },
+      { name: "p", limits: { limit_inbox_retention_period: 10, limit_spam_retention_period: 10 } },
+      { name: "p", limits: { limit_attachment_count_limit: -1 } },
+      { name: "p", limits: { limit_attachment_count_limit: 1.5 } },
+      { name: "p", limits: { limit_storage_total: -2 } },
+      { name: "p", limits: { limit_attachment_count_limit: 51 } },
+      { name: "p", limits: { limit_attachment_allowed_types: ["application/x-msdownload"] } },
+    ];
+    for (const b of bad) {
+      const r = await h.api("POST", "/v3/policies", b);
+      expect([b, r.status, r.body.error?.type]).toEqual([b, 400, "invalid_request_error"]);
+    }
+    const ok = await h.api("POST", "/v3/policies", {
+      name: "p",
+      limits: { limit_storage_total: -1, limit_inbox_retention_period: 10, limit_attachment_allowed_types: ["image/png"] },
+    });
+    expect(ok.status).toBe(200);
+    expect(ok.body.data.limits).toMatchObject({
+      limit_storage_total: -1,
+      limit_spam_retention_period: 9,
+      limit_attachment_allowed_types: ["image/png"],
+    });
+  });
+
+  test("PUT is partial; nested limits are replaced wholesale; DELETE leaves a dangling workspace policy_id", async () => {
+    const p = (await h.api("POST", "/v3/policies", { name: "a", limits: { limit_attachment_count_limit: 5 } })).body.data;
+    let r = await h.api("PUT", `/v3/policies/${p.id}`, { name: "b" });
+    expect(r.body.data).toMatchObject({ name: "b", limits: { limit_attachment_count_limit: 5 } });
+    r = await h.api("PUT", `/v3/policies/${p.id}`, { limits: { limit_count_daily_email_sent: 100 } });
+    expect(r.body.data.limits).toMatchObject({ limit_attachment_count_limit: 50, limit_count_daily_email_sent: 100 });
+    expect(r.body.data.name).toBe("b");
+    expect((await h.api("PUT", `/v3/policies/${p.id}`, { name: "" })).status).toBe(400);
+    const ws = (await h.api("POST", "/v3/workspaces", { name: "W", domain: "w.example.com", policy_id: p.id })).body.data;
+    expect((await h.api("DELETE", `/v3/policies/${p.id}`)).status).toBe(200);
+    expect((await h.api("GET", `/v3/policies/${p.id}`)).status).toBe(404);
+    expect((await h.api("GET", `/v3/workspaces/${ws.workspace_id}`)).body.data.policy_id).toBe(p.id);
+  });
+
+  test("cursor pagination: limit default 50, max 200, next_cursor absent on the last page", async () => {
+    for (let i = 0; i < 55; i++) await h.api("POST", "/v3/policies", { name: `p${i}` });
+    let r = await h.api("GET", "/v3/policies");
+    expect(r.body.data).toHaveLength(50);
+    expect(typeof r.body.next_cursor).toBe("string");
+    const r2 = await h.api("GET", `/v3/policies?page_token=${r.body.next_cursor}`);
+    expect(r2.body.data.map((p: any) => p.name)).toEqual(["p50", "p51", "p52", "p53", "p54"]);
+    expect(r2.body.next_cursor).toBeUndefined();
+    r = await h.api("GET", "/v3/policies?limit=200");
+    expect(r.body.data).toHaveLength(55);
+    expect((await h.api("GET", "/v3/policies?limit=201")).status).toBe(400);
+    expect((await h.api("GET", "/v3/policies?page_token=garbage")).status).toBe(400);
+  });
+});
+
+describe("rules", () => {
+  test("create → 201 with defaults; get; list as array and as {items}", async () => {
+    const r = await h.api("POST", "/v3/rules", rule());
+    expect(r.status).toBe(201);
+    expect(r.body.data).toMatchObject({
+      name: "block spammers",
+      priority: 10,
+      enabled: true,
+      trigger: "inbound",
+      match: { operator: "all", conditions: [{ field: "from.domain", operator: "is", value: "spam.example" }] },
+      actions: [{ type: "mark_as_spam" }],
+    });
+    const id = r.body.data.id;
+    expect((await h.api("GET", `/v3/rules/${id}`)).body.data.id).toBe(id);
+    let list = await h.api("GET", "/v3/rules");
+    expect(Array.isArray(list.body.data)).toBe(true);
+    expect(list.body.data[0].id).toBe(id);
+    await h.ctl("POST", "/config", { rulesListEnvelope: "items" });
+    list = await h.api("GET", "/v3/rules");
+    expect(list.body.data.items[0].id).toBe(id);
+  });
+
+  test("validation per §4", async () => {
+    const list = (await h.api("POST", "/v3/lists", { name: "l", type: "domain" })).body.data;
+    const addrList = (await h.api("POST", "/v3/lists", { name: "a", type: "address" })).body.data;
+    const cond = (c: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+      rule({ match: { conditions: [c] }, ...extra });
+    const bad: Record<string, unknown>[] = [
+      { match: rule().match, actions: rule().actions }, // no name
+      rule({ priority: 1001 }),
+      rule({ priority: -1 }),
+      rule({ trigger: "sideways" }),
+      rule({ match: { operator: "most", conditions: rule().match.conditions } }),
+      rule({ match: { conditions: [] } }),
+      rule({ actions: [] }),
+      rule({ actions: [{ type: "route" }] }),
+      rule({ actions: [{ type: "block" }, { type: "mark_as_read" }] }),
+      rule({ actions: [{ type: "assign_to_folder" }] }),
+      cond({ field: "subject", operator: "is", value: "x" }),
+      cond({ field: "from.domain", operator: "matches", value: "x" }),
+      cond({ field: "recipient.domain", operator: "is", value: "x" }), // inbound: from.* only
+      cond({ field: "outbound.type", operator: "is", value: "compose" }), // inbound
+      cond({ field: "outbound.type", operator: "contains", value: "compose" }, { trigger: "outbound" }),
+      cond({ field: "outbound.type", operator: "is", value: "forward" }, { trigger: "outbound" }),
+      cond({ field: "from.domain", operator: "in_list", value: "not-an-array" }),
+      cond({ field: "from.domain", operator: "in_list", value: ["missing-list"] }),
+      cond({ field: "from.domain", operator: "in_list", value: [addrList.id] }), // wrong list type
+      cond({ field: "from.domain", operator: "is", value: ["x"] }),
+    ];
+    for (const b of bad) {
+      const r = await h.api("POST", "/v3/rules", b);
+      expect([b, r.status]).toEqual([b, 400]);
+    }
+    const ok = await h.api(
+      "POST",
+      "/v3/rules",
+      rule({
+        trigger: "outbound",
+        priority: 0,
+        enabled: false,
+        match: {
+          operator: "any",
+          conditions: [
+            { field: "outbound.type", operator: "is", value: "REPLY" },
+            { field: "recipient.domain", operator: "in_list", value: [list.id] },
+          ],
+        },
+        actions: [{ type: "block" }],
+      }),
+    );
+    expect(ok.status).toBe(201);
+    expect(ok.body.data.match.conditions[0].value).toBe("reply");
+    expect(ok.body.data).toMatchObject({ priority: 0, enabled: false, trigger: "outbound" });
+  });
+
+  test("PUT partial, validated as a whole; DELETE", async () => {
+    const id = (await h.api("POST", "/v3/rules", rule())).body.data.id;
+    let r = await h.api("PUT", `/v3/rules/${id}`, { priority: 5, enabled: false });
+    expect(r.status).toBe(200);
+    expect(r.body.data).toMatchObject({ priority: 5, enabled: false, name: "block spammers" });
+    r = await h.api("PUT", `/v3/rules/${id}`, { actions: [{ type: "trash" }] });
+    expect(r.body.data.actions).toEqual([{ type: "trash" }]);
+    r = await h.api("PUT", `/v3/rules/${id}`, {
+      match: { conditions: [{ field: "recipient.address", operator: "is", value: "a@b.co" }] },
+    });
+    expect(r.status).toBe(400); // still an inbound rule
+    r = await h.api("PUT", `/v3/rules/${id}`, {
+      trigger: "outbound",
+      match: { conditions: [{ field: "recipient.address", operator: "is", value: "a@b.co" }] },
+    });
+    expect(r.status).toBe(200);
+    expect(r.body.data.match.operator).toBe("all");
+    expect((await h.api("DELETE", `/v3/rules/${id}`)).status).toBe(200);
+    expect((await h.api("GET", `/v3/rules/${id}`)).status).toBe(404);
+    expect((await h.api("PUT", `/v3/rules/${id}`, { priority: 1 })).status).toBe(404);
+  });
+});
+
+describe("lists", () => {
+  test("create 201, items normalised, duplicates ignored, counts, remove, cascade delete", async () => {
+    const r = await h.api("POST", "/v3/lists", { name: "Blocked", description: "d", type: "domain" });
+    expect(r.status).toBe(201);
+    expect(r.body.data).toMatchObject({ name: "Blocked", description: "d", type: "domain", items_count: 0 });
+    const id = r.body.data.id;
+    let add = await h.api("POST", `/v3/lists/${id}/items`, { items: ["  Spam.Example ", "spam.example", "evil.example.org"] });
+    expect(add.status).toBe(200);
+    expect(add.body.data).toMatchObject({ id, items_count: 2 });
+    add = await h.api("POST", `/v3/lists/${id}/items`, { items: ["spam.example"] });
+    expect(add.body.data.items_count).toBe(2);
+    const items = await h.api("GET", `/v3/lists/${id}/items`);
+    expect(items.body.data.map((i: any) => i.value)).toEqual(["spam.example", "evil.example.org"]);
+    expect(items.body.data[0]).toMatchObject({ id: expect.any(String), list_id: id, created_at: expect.any(Number) });
+    const del = await h.api("DELETE", `/v3/lists/${id}/items`, { items: ["SPAM.example", "absent.example"] });
+    expect(del.status).toBe(200);
+    expect(del.body.data.items_count).toBe(1);
+    expect((await h.api("GET", `/v3/lists/${id}`)).body.data.items_count).toBe(1);
+    expect((await h.api("DELETE", `/v3/lists/${id}`)).status).toBe(200);
+    expect((await h.api("GET", `/v3/lists/${id}/items`)).status).toBe(404);
+    const state = await h.ctl("GET", "/state");
+    expect(state.body.lists).toEqual([]);
+  });
+
+  test("validation: type, items per type, 1000/500 limits, immutable type", async () => {
+    expect((await h.api("POST", "/v3/lists", { name: "x", type: "ip" })).status).toBe(400);
+    expect((await h.api("POST", "/v3/lists", { type: "tld" })).status).toBe(400);
+    expect((await h.api("POST", "/v3/lists", { name: "x" })).status).toBe(400);
+    const dom = (await h.api("POST", "/v3/lists", { name: "d", type: "domain" })).body.data.id;
+    const tld = (await h.api("POST", "/v3/lists", { name: "t", type: "tld" })).body.data.id;
+    const adr = (await h.api("POST", "/v3/lists", { name: "a", type: "address" })).body.data.id;
+    expect((await h.api("POST", `/v3/lists/${dom}/items`, { items: ["not a domain"] })).status).toBe(400);
+    expect((await h.api("POST", `/v3/lists/${dom}/items`, { items: ["a@b.com"] })).status).toBe(400);
+    expect((await h.api("POST", `/v3/lists/${adr}/items`, { items: ["b.com"] })).status).toBe(400);
+    expect((await h.api("POST", `/v3/lists/${adr}/items`, { items: [" Bob@Example.COM "] })).body.data.items_count).toBe(1);
+    expect((await h.api("POST", `/v3/lists/${tld}/items`, { items: [".XYZ", "co.uk"] })).body.data.items_count).toBe(2);
+    expect((await h.api("POST", `/v3/lists/${tld}/items`, { items: ["-bad-"] })).status).toBe(400);
+    const many = Array.from({ length: 1001 }, (_, i) => `d${i}.example.com`);
+    const tooMany = await h.api("POST", `/v3/lists/${dom}/items`, { items: many });
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body.error.message).toMatch(/1000/);
+    const ok = await h.api("POST", `/v3/lists/${dom}/items`, { items: many.slice(0, 1000) });
+    expect(ok.body.data.items_count).toBe(1000);
+    const long = await h.api("POST", `/v3/lists/${dom}/items`, { items: ["a".repeat(495) + ".com.x"] });
+    expect(long.status).toBe(400);
+    expect(long.body.error.message).toMatch(/500/);
+    expect((await h.api("POST", `/v3/lists/${dom}/items`, { items: [] })).status).toBe(400);
+    expect((await h.api("POST", `/v3/lists/${dom}/items`, {})).status).toBe(400);
+    // items paging over >200
+    const p1 = await h.api("GET", `/v3/lists/${dom}/items?limit=200`);
+    expect(p1.body.data).toHaveLength(200);
+    let count = 200;
+    let cursor = p1.body.next_cursor;
+    while (cursor) {
+      const p = await h.api("GET", `/v3/lists/${dom}/items?limit=200&page_token=${cursor}`);
+      count += p.body.data.length;
+      cursor = p.body.next_cursor;
+    }
+    expect(count).toBe(1000);
+    // PUT
+    expect((await h.api("PUT", `/v3/lists/${dom}`, { type: "tld" })).status).toBe(400);
+    const put = await h.api("PUT", `/v3/lists/${dom}`, { name: "renamed", type: "domain" });
+    expect(put.body.data).toMatchObject({ name: "renamed", type: "domain", items_count: 1000 });
+  });
+});
+
+describe("workspaces", () => {
+  test("default workspace exists; create 200; duplicate domain 400; get; list", async () => {
+    let list = await h.api("GET", "/v3/workspaces");
+    expect(list.body.data).toHaveLength(1);
+    const def = list.body.data[0];
+    expect(def).toMatchObject({ default: true, name: "Default Workspace", domain: "", workspace_id: expect.any(String) });
+    expect(def.id).toBeUndefined();
+    const r = await h.api("POST", "/v3/workspaces", { name: "Acme", domain: "Acme.Example.com" });
+    expect(r.status).toBe(200);
+    expect(r.body.data).toMatchObject({ name: "Acme", domain: "acme.example.com", auto_group: true, default: false, rule_ids: [] });
+    expect(r.body.data.policy_id).toBeUndefined();
+    expect((await h.api("POST", "/v3/workspaces", { name: "Dup", domain: "acme.example.com" })).status).toBe(400);
+    expect((await h.api("POST", "/v3/workspaces", { name: "NoDomain" })).status).toBe(400);
+    expect((await h.api("POST", "/v3/workspaces", { domain: "x.example.com" })).status).toBe(400);
+    expect((await h.api("POST", "/v3/workspaces", { name: "P", domain: "p.example.com", policy_id: "nope" })).status).toBe(400);
+    expect((await h.api("POST", "/v3/workspaces", { name: "P", domain: "p.example.com", policy_id: "" })).status).toBe(400);
+    expect((await h.api("POST", "/v3/workspaces", { name: "P", domain: "p.example.com", rule_ids: ["nope"] })).status).toBe(400);
+    list = await h.api("GET", "/v3/workspaces");
+    expect(list.body.data).toHaveLength(2);
+    expect(list.body.next_cursor).toBeUndefined();
+    expect((await h.api("GET", `/v3/workspaces/${r.body.data.workspace_id}`)).body.data.name).toBe("Acme");
+    expect((await h.api("GET", "/v3/workspaces/nope")).status).toBe(404);
+  });
+
+  test("PATCH: immutable domain, policy_id null/''/omit, rule_ids null/[]/omit, default-workspace limits", async () => {
+    const pol = (await h.api("POST", "/v3/policies", { name: "p" })).body.data.id;
+    const r1 = (await h.api("POST", "/v3/rules", rule())).body.data.id;
+    const ws = (await h.api("POST", "/v3/workspaces", { name: "W", domain: "w.example.com" })).body.data.workspace_id;
+    const patch = (id: string, b: unknown) => h.api("PATCH", `/v3/workspaces/${id}`, b);
+    expect((await patch(ws, { domain: "other.example.com" })).status).toBe(400);
+    expect((await patch(ws, { domain: "w.example.com", name: "W2" })).status).toBe(200);
+    let r = await patch(ws, { policy_id: pol, rule_ids: [r1] });
+    expect(r.body.data).toMatchObject({ policy_id: pol, rule_ids: [r1], name: "W2" });
+    r = await patch(ws, { name: "W3" });
+    expect(r.body.data).toMatchObject({ policy_id: pol, rule_ids: [r1] });
+    expect((await patch(ws, { policy_id: "" })).status).toBe(400);
+    expect((await patch(ws, { policy_id: "missing" })).status).toBe(400);
+    r = await patch(ws, { policy_id: null, rule_ids: [] });
+    expect(r.body.data.policy_id).toBeUndefined();
+    expect(r.body.data.rule_ids).toEqual([]);
+    await patch(ws, { rule_ids: [r1] });
+    r = await patch(ws, { rule_ids: null });
+    expect(r.body.data.rule_ids).toEqual([]);
+    r = await patch(ws, { auto_group: false });
+    expect(r.body.data.auto_group).toBe(false);
+
+    const def = (await h.ctl("GET", "/state")).body.default_workspace_id;
+    expect((await patch(def, { name: "Renamed" })).status).toBe(400);
+    expect((await patch(def, { auto_group: true })).status).toBe(400);
+    expect((await patch(def, { domain: "x.example.com" })).status).toBe(400);
+    r = await patch(def, { policy_id: pol, rule_ids: [r1] });
+    expect(r.status).toBe(200);
+    expect(r.body.data).toMatchObject({ default: true, policy_id: pol, rule_ids: [r1] });
+    expect((await patch(def, { name: "Default Workspace" })).status).toBe(200); // unchanged value is accepted
+    expect((await h.api("DELETE", `/v3/workspaces/${def}`)).status).toBe(400);
+  });
+
+  test("DELETE moves grants to the default workspace", async () => {
+    const ws = (await h.api("POST", "/v3/workspaces", { name: "A", domain: "agents.example.com" })).body.data.workspace_id;
+    const g = await createAccount(h, "mover@agents.example.com");
+    expect(g.workspace_id).toBe(ws);
+    expect((await h.api("DELETE", `/v3/workspaces/${ws}`)).status).toBe(200);
+    const def = (await h.ctl("GET", "/state")).body.default_workspace_id;
+    expect((await h.api("GET", `/v3/grants/${g.id}`)).body.data.workspace_id).toBe(def);
+    expect((await h.api("GET", `/v3/workspaces/${ws}`)).status).toBe(404);
+  });
+
+  test("manual-assign: assign moves, remove leaves no workspace, validation", async () => {
+    const ws = (await h.api("POST", "/v3/workspaces", { name: "M", domain: "m.example.com", auto_group: false })).body.data
+      .workspace_id;
+    const a = await createAccount(h, "a@agents.example.com");
+    const b = await createAccount(h, "b@agents.example.com");
+    let r = await h.api("POST", `/v3/workspaces/${ws}/manual-assign`, { assign_grants: [a.id, b.id] });
+    expect(r.status).toBe(200);
+    expect(r.body.data).toEqual({
+      application_id: expect.any(String),
+      workspace_id: ws,
+      domain: "m.example.com",
+      grants_assigned: [a.id, b.id],
+      grants_removed: [],
+    });
+    expect((await h.api("GET", `/v3/grants/${a.id}`)).body.data.workspace_id).toBe(ws);
+    r = await h.api("POST", `/v3/workspaces/${ws}/manual-assign`, { remove_grants: [b.id] });
+    expect(r.body.data.grants_removed).toEqual([b.id]);
+    expect((await h.api("GET", `/v3/grants/${b.id}`)).body.data.workspace_id).toBeUndefined();
+    expect((await h.api("POST", `/v3/workspaces/${ws}/manual-assign`, {})).status).toBe(400);
+    expect((await h.api("POST", `/v3/workspaces/${ws}/manual-assign`, { assign_grants: [] })).status).toBe(400);
+    expect((await h.api("POST", `/v3/workspaces/${ws}/manual-assign`, { assign_grants: ["nope"] })).status).toBe(400);
+    const many = Array.from({ length: 501 }, () => a.id);
+    expect((await h.api("POST", `/v3/workspaces/${ws}/manual-assign`, { assign_grants: many })).status).toBe(400);
+    expect((await h.api("POST", "/v3/workspaces/nope/manual-assign", { assign_grants: [a.id] })).status).toBe(404);
+  });
+
+  test("auto-group assigns default-workspace grants to matching auto_group workspaces", async () => {
+    const g = await createAccount(h, "late@agents.example.com");
+    const ws = (await h.api("POST", "/v3/workspaces", { name: "A", domain: "agents.example.com" })).body.data.workspace_id;
+    const r = await h.api("POST", "/v3/workspaces/auto-group", {});
+    expect(r.status).toBe(200);
+    expect(r.body.data).toMatchObject({ job_id: expect.any(String), message: expect.any(String) });
+    expect((await h.api("GET", `/v3/grants/${g.id}`)).body.data.workspace_id).toBe(ws);
+  });
+});
