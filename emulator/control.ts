@@ -4,7 +4,7 @@ import { publicFields } from "./app";
 import { badRequest, notFound } from "./errors";
 import { Faults, parseFaultRules } from "./faults";
 import { deliverInbound, publicMessage, publicThread } from "./handlers/messages";
-import { publicConnector, publicGrant } from "./handlers/grants";
+import { publicConnector, publicGrant, verifyPassword } from "./handlers/grants";
 import { publicList } from "./handlers/lists";
 import { publicPolicy } from "./handlers/policies";
 import { publicWorkspace } from "./handlers/workspaces";
@@ -185,6 +185,20 @@ export function controlRouter(deps: ControlDeps): Router {
       const next = app.store.put<GrantRec>("grants", { ...g, grant_status: status, updated_at: now() });
       if (status === "invalid") app.emit("grant.expired", { grant_id: g.id, provider: g.provider, email: g.email });
       return { body: { data: publicGrant(next) } };
+    },
+    none,
+  );
+
+  /** Would an IMAP/SMTP login with this app password succeed? (Tests check what a grant update stored.) */
+  r.post(
+    "/__emulator/grants/:grant/app-password/verify",
+    async (ctx) => {
+      const g = app.findGrant(ctx.params.grant);
+      if (!g) throw notFound(`grant not found: ${ctx.params.grant}`);
+      const password = optString(bodyObject(ctx.body), "password");
+      if (password === undefined) throw badRequest("password (a string) is required");
+      const ok = g._app_password_hash !== undefined && (await verifyPassword(password, g._app_password_hash));
+      return { body: { ok, has_app_password: g._app_password_hash !== undefined } };
     },
     none,
   );
