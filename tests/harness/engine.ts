@@ -98,10 +98,13 @@ export class Engine {
     return { op: d.replaces.length ? "replace" : "update", replaces: d.replaces };
   }
 
-  /** One resource through `pulumi up`. */
-  async up(type: string, name: string, inputs: Props): Promise<StepResult> {
+  /**
+   * One resource through `pulumi up`. `opts.providerText` is the `__provider` the program itself
+   * serialized (the program runner passes it through); by default the engine serializes its own.
+   */
+  async up(type: string, name: string, inputs: Props, opts: { providerText?: string } = {}): Promise<StepResult> {
     const urn = this.urn(type, name);
-    const { news, old, secretInputs } = await this.prepare(type, urn, inputs);
+    const { news, old, secretInputs } = await this.prepare(type, urn, inputs, opts.providerText);
     const checked = await this.checkOrThrow(urn, old?.inputs ?? {}, news);
     if (!old) {
       const made = await this.createRecorded(type, name, urn, checked, secretInputs);
@@ -176,7 +179,17 @@ export class Engine {
     return JSON.stringify({ resources }, null, 2);
   }
 
-  private async prepare(type: string, urn: string, inputs: Props) {
+  /** Every resource in state, oldest first (the order `destroyAll` reverses): for persisting state. */
+  snapshot(): ResourceState[] {
+    return this.order.flatMap((urn) => this.state.get(urn) ?? []);
+  }
+
+  /** Loads state saved by {@link snapshot} (a later run of the same stack). */
+  restore(states: ResourceState[]): void {
+    for (const s of states) this.record(s);
+  }
+
+  private async prepare(type: string, urn: string, inputs: Props, providerText?: string) {
     const secretInputs: string[] = [];
     const plain: Props = {};
     for (const [k, v] of Object.entries(inputs)) {
@@ -184,7 +197,7 @@ export class Engine {
       if (hasSecret(v)) secretInputs.push(k);
       plain[k] = unwrap(v);
     }
-    const news = { ...plain, __provider: await this.providerText(type) };
+    const news = { ...plain, __provider: providerText ?? (await this.providerText(type)) };
     return { news, old: this.state.get(urn), secretInputs };
   }
 
@@ -209,7 +222,8 @@ export class Engine {
 
   private record(s: ResourceState): void {
     if (!this.order.includes(s.urn)) this.order.push(s.urn);
-    this.state.set(s.urn, { ...s, secretOutputs: secretOutputsOf(s.type, s.secretInputs) });
+    // Secret outputs the program declared (additionalSecretOutputs, recorded by the program runner) stay secret.
+    this.state.set(s.urn, { ...s, secretOutputs: [...new Set([...(s.secretOutputs ?? []), ...secretOutputsOf(s.type, s.secretInputs)])] });
   }
 
   private mustGet(urn: string): ResourceState {
