@@ -22,7 +22,7 @@ describe("AgentAccount through the provider host", () => {
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ password }),
     });
-    return (await res.json()).ok;
+    return ((await res.json()) as { ok: boolean }).ok;
   };
   const paths = async () => (await stack.control.requests()).map((r) => `${r.method} ${r.path}`);
 
