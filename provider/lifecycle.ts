@@ -82,7 +82,7 @@ export function check<I extends Props>(def: ResourceDefinition<I, Props>, news: 
   }
   const parsed = def.inputs.safeParse(raw);
   if (parsed.success) {
-    return { inputs: withAdopt(parsed.data, adopt), failures };
+    return { inputs: withAdopt(dropUndefined(parsed.data) as Props, adopt), failures };
   }
   for (const issue of parsed.error.issues) {
     // During preview a value from another resource may still be unknown; it is checked once known.
@@ -90,6 +90,18 @@ export function check<I extends Props>(def: ResourceDefinition<I, Props>, news: 
     failures.push(formatIssue(issue, raw, def.secretInputs ?? [], Object.keys(def.inputs.shape)));
   }
   return { inputs: withAdopt(raw, adopt), failures };
+}
+
+/**
+ * Removes keys whose value is `undefined` (a transform may map e.g. an empty set to "unset"): the
+ * host sends checked inputs as a protobuf Struct, which has no `undefined` and refuses it.
+ */
+function dropUndefined(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(dropUndefined);
+  if (v === null || typeof v !== "object") return v;
+  const out: Props = {};
+  for (const [k, x] of Object.entries(v)) if (x !== undefined) out[k] = dropUndefined(x);
+  return out;
 }
 
 function withAdopt(inputs: Props, adopt: unknown): Props {

@@ -1,5 +1,7 @@
 import type { ResourceDefinition } from "./lifecycle";
 import { policyDefinition } from "./resources/policy";
+import { workspaceDefinition, defaultWorkspaceDefinition } from "./resources/workspace";
+import { domainDefinition } from "./resources/domain";
 import { agentAccountDefinition } from "./resources/agent-account";
 import { webhookDefinition } from "./resources/webhook";
 
@@ -7,6 +9,9 @@ import { webhookDefinition } from "./resources/webhook";
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const definitions: Record<string, ResourceDefinition<any, any>> = {
   Policy: policyDefinition,
+  Workspace: workspaceDefinition,
+  DefaultWorkspace: defaultWorkspaceDefinition,
+  Domain: domainDefinition,
   AgentAccount: agentAccountDefinition,
   Webhook: webhookDefinition,
 };

@@ -1,0 +1,380 @@
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { isNotFound } from "../client";
+import type { Context, Created, ResourceDefinition } from "../lifecycle";
+import { displayName, domainName, objectId, stringSet } from "../schema";
+import { NylasResource } from "./base";
+
+/**
+ * Nylas Workspaces: the only attachment point for policies and rules (reference §6). Two resources:
+ * - `Workspace`: a workspace the stack creates for one email domain (one per application + domain).
+ * - `DefaultWorkspace`: the application's Nylas-managed default workspace, adopted, never created or
+ *   deleted; only its policy and rules are managed, and destroy puts back what it had before.
+ * API: /v3/workspaces (POST create, PATCH update, DELETE). The id field on the wire is `workspace_id`.
+ *
+ * Attachments are declarative: `policyId`/`ruleIds` say exactly what the workspace has. Removing one
+ * that was set (or that someone attached by hand) detaches it with `policy_id: null` / `rule_ids: []`
+ * — never `""`, which Nylas refuses.
+ */
+
+// ------------------------------------------------------------------------------------ input schema
+
+const policyIdSchema = () => objectId("Policy").optional();
+/** A set of rule ids; empty means "no rules", the same as leaving it out. */
+const ruleIdsSchema = () =>
+  stringSet(objectId("Rule"))
+    .transform((ids) => (ids.length ? ids : undefined))
+    .optional();
+
+const workspaceSchema = z.strictObject({
+  name: displayName(256),
+  domain: domainName(),
+  autoGroup: z.boolean({ error: "must be true or false" }).optional(),
+  policyId: policyIdSchema(),
+  ruleIds: ruleIdsSchema(),
+});
+
+const defaultWorkspaceSchema = z.strictObject({
+  policyId: policyIdSchema(),
+  ruleIds: ruleIdsSchema(),
+});
+
+export type WorkspaceInputs = z.infer<typeof workspaceSchema>;
+export type DefaultWorkspaceInputs = z.infer<typeof defaultWorkspaceSchema>;
+
+/** Policy and rules as attached now. */
+interface Attachments {
+  [key: string]: unknown;
+  policyId?: string;
+  ruleIds?: string[];
+}
+
+export interface WorkspaceOutputs extends Attachments {
+  name: string;
+  domain: string;
+  /** As Nylas applies it (default `true`). */
+  autoGroup: boolean;
+  createdAt?: number;
+}
+
+export interface DefaultWorkspaceOutputs extends Attachments {
+  /** The policy the default workspace had before Pulumi managed it (restored on destroy). */
+  originalPolicyId?: string;
+  /** The rules it had before (restored on destroy); always present, `[]` for none. */
+  originalRuleIds: string[];
+  createdAt?: number;
+}
+
+// ------------------------------------------------------------------------------------- API calls
+
+const workspaceWire = z.looseObject({
+  workspace_id: z.string(),
+  name: z.string().nullish(),
+  domain: z.string().nullish(),
+  auto_group: z.boolean().nullish(),
+  policy_id: z.string().nullish(),
+  rule_ids: z.array(z.string()).nullish(),
+  default: z.boolean().nullish(),
+  created_at: z.number().nullish(),
+});
+type WorkspaceWire = z.infer<typeof workspaceWire>;
+
+const idOnly = z.looseObject({ id: z.string() });
+
+function attachmentsOf(w: WorkspaceWire): Attachments {
+  const rules = [...new Set(w.rule_ids ?? [])].sort();
+  return {
+    ...(w.policy_id ? { policyId: w.policy_id } : {}),
+    ...(rules.length ? { ruleIds: rules } : {}),
+  };
+}
+
+/**
+ * The attachment part of a PATCH body: only what changes. A removed policy is detached with `null`
+ * (Nylas refuses `""`); removed rules with `[]`.
+ */
+function attachmentChanges(olds: Attachments, news: Attachments): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  if ((news.policyId ?? null) !== (olds.policyId ?? null)) body.policy_id = news.policyId ?? null;
+  if (JSON.stringify(news.ruleIds ?? []) !== JSON.stringify(olds.ruleIds ?? [])) body.rule_ids = news.ruleIds ?? [];
+  return body;
+}
+
+async function getWorkspace(ctx: Context, id: string): Promise<WorkspaceWire | undefined> {
+  try {
+    return await ctx.client.call({ method: "GET", path: "/v3/workspaces/{id}", params: { id }, data: workspaceWire });
+  } catch (e) {
+    if (isNotFound(e)) return undefined;
+    throw e;
+  }
+}
+
+function patchWorkspace(ctx: Context, id: string, body: Record<string, unknown>): Promise<WorkspaceWire> {
+  return ctx.client.call({ method: "PATCH", path: "/v3/workspaces/{id}", params: { id }, body, data: workspaceWire });
+}
+
+/** `GET /v3/workspaces` has no pagination: one call returns them all. */
+function listWorkspaces(ctx: Context): Promise<WorkspaceWire[]> {
+  return ctx.client.call({ method: "GET", path: "/v3/workspaces", data: z.array(workspaceWire) });
+}
+
+/** The ids among `policyId`/`ruleIds` whose objects no longer exist (deleted outside Pulumi). */
+async function missingReferences(ctx: Context, a: Attachments): Promise<{ policy?: string; rules: string[] }> {
+  const out: { policy?: string; rules: string[] } = { rules: [] };
+  if (a.policyId) {
+    try {
+      await ctx.client.call({ method: "GET", path: "/v3/policies/{id}", params: { id: a.policyId }, data: idOnly });
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
+      out.policy = a.policyId;
+    }
+  }
+  if (a.ruleIds?.length) {
+    // One paged listing instead of a GET per rule: a workspace may carry hundreds of rules.
+    const existing = new Set((await ctx.client.listCursor({ path: "/v3/rules", item: idOnly })).map((r) => r.id));
+    out.rules = a.ruleIds.filter((id) => !existing.has(id));
+  }
+  return out;
+}
+
+/**
+ * Warns when a workspace points at a policy or rules that no longer exist. Nylas keeps such a
+ * dangling id and applies nothing for it, so the accounts silently lose their limits or rules; the
+ * read reports the ids as they are (refresh shows the truth) and says what to do.
+ */
+async function warnDangling(ctx: Context, what: string, a: Attachments): Promise<void> {
+  const missing = await missingReferences(ctx, a);
+  const parts = [
+    ...(missing.policy ? [`policy ${missing.policy}`] : []),
+    ...(missing.rules.length ? [`rule${missing.rules.length > 1 ? "s" : ""} ${missing.rules.join(", ")}`] : []),
+  ];
+  if (parts.length === 0) return;
+  ctx.warn(
+    `${what} points at ${parts.join(" and ")} that no longer exist (deleted outside Pulumi?), so nothing is ` +
+      "enforced for them. Run `pulumi refresh` then `pulumi up` to recreate " +
+      "and re-attach them, or remove them from policyId/ruleIds.",
+  );
+}
+
+// ------------------------------------------------------------------------------ Workspace lifecycle
+
+function workspaceOutputs(w: WorkspaceWire): WorkspaceOutputs {
+  return {
+    name: w.name ?? "",
+    domain: (w.domain ?? "").toLowerCase(),
+    autoGroup: w.auto_group ?? true,
+    ...attachmentsOf(w),
+    ...(w.created_at ? { createdAt: w.created_at } : {}),
+  };
+}
+
+export const workspaceDefinition: ResourceDefinition<WorkspaceInputs, WorkspaceOutputs> = {
+  type: "Workspace",
+  inputs: workspaceSchema,
+  replaceOnChange: ["domain"],
+  // One workspace per application and domain: the replacement's create would be refused.
+  deleteBeforeReplace: true,
+  computed: ["autoGroup"],
+  describe: (i) => `domain ${i.domain}`,
+
+  async create(ctx, inputs) {
+    const body: Record<string, unknown> = { name: inputs.name, domain: inputs.domain };
+    if (inputs.autoGroup !== undefined) body.auto_group = inputs.autoGroup;
+    if (inputs.policyId) body.policy_id = inputs.policyId;
+    if (inputs.ruleIds) body.rule_ids = inputs.ruleIds;
+    const w = await ctx.client.call({ method: "POST", path: "/v3/workspaces", body, data: workspaceWire });
+    return { id: w.workspace_id, outs: workspaceOutputs(w) };
+  },
+
+  async find(ctx, inputs): Promise<Created<WorkspaceOutputs> | undefined> {
+    const w = (await listWorkspaces(ctx)).find((x) => !x.default && (x.domain ?? "").toLowerCase() === inputs.domain);
+    return w && { id: w.workspace_id, outs: workspaceOutputs(w) };
+  },
+
+  async read(ctx, id) {
+    const w = await getWorkspace(ctx, id);
+    if (!w) return undefined;
+    if (w.default) {
+      throw new Error(`Nylas workspace ${id} is the application's default workspace; manage it with DefaultWorkspace, not Workspace`);
+    }
+    const outs = workspaceOutputs(w);
+    await warnDangling(ctx, `Nylas Workspace ${id} (domain ${outs.domain})`, outs);
+    return outs;
+  },
+
+  async update(ctx, id, olds, news) {
+    if (olds.domain !== news.domain) {
+      // Only reachable through `adopt` (a domain change is a replace): Nylas cannot change it.
+      throw new Error(`workspace ${id} has domain ${olds.domain}, not ${news.domain}; a workspace's domain cannot be changed — declare domain "${olds.domain}" or remove adopt`);
+    }
+    const body: Record<string, unknown> = { name: news.name, ...attachmentChanges(olds, news) };
+    if (news.autoGroup !== undefined && news.autoGroup !== olds.autoGroup) body.auto_group = news.autoGroup;
+    return workspaceOutputs(await patchWorkspace(ctx, id, body));
+  },
+
+  async delete(ctx, id) {
+    // Its accounts keep working and move to the default workspace.
+    await ctx.client.call({ method: "DELETE", path: "/v3/workspaces/{id}", params: { id } });
+  },
+};
+
+// ----------------------------------------------------------------------- DefaultWorkspace lifecycle
+
+async function defaultWorkspace(ctx: Context): Promise<WorkspaceWire> {
+  const w = (await listWorkspaces(ctx)).find((x) => x.default === true);
+  if (!w) {
+    throw new Error(
+      "this Nylas application has no default workspace (applications created before workspaces existed may have none); " +
+        "remove the DefaultWorkspace resource, or attach the policy and rules to a Workspace instead",
+    );
+  }
+  return w;
+}
+
+/** Outputs of the default workspace; the originals come from `olds` once captured, else from now. */
+function defaultOutputs(w: WorkspaceWire, olds: Partial<DefaultWorkspaceOutputs>): DefaultWorkspaceOutputs {
+  const now = attachmentsOf(w);
+  const captured = Array.isArray(olds.originalRuleIds);
+  const originalPolicyId = captured ? olds.originalPolicyId : now.policyId;
+  return {
+    ...now,
+    ...(originalPolicyId ? { originalPolicyId } : {}),
+    originalRuleIds: captured ? [...olds.originalRuleIds!] : (now.ruleIds ?? []),
+    ...(w.created_at ? { createdAt: w.created_at } : {}),
+  };
+}
+
+export const defaultWorkspaceDefinition: ResourceDefinition<DefaultWorkspaceInputs, DefaultWorkspaceOutputs> = {
+  type: "DefaultWorkspace",
+  inputs: defaultWorkspaceSchema,
+  describe: () => "default workspace",
+
+  // "Create" adopts: the default workspace always exists. What it had is remembered for destroy.
+  async create(ctx, inputs) {
+    const w = await defaultWorkspace(ctx);
+    const found = defaultOutputs(w, {});
+    return { id: w.workspace_id, outs: await defaultWorkspaceDefinition.update(ctx, w.workspace_id, found, inputs) };
+  },
+
+  async find(ctx) {
+    const w = await defaultWorkspace(ctx);
+    return { id: w.workspace_id, outs: defaultOutputs(w, {}) };
+  },
+
+  async read(ctx, id, olds) {
+    const w = await getWorkspace(ctx, id);
+    if (!w) return undefined;
+    if (!w.default) throw new Error(`Nylas workspace ${id} is not the application's default workspace; manage it with Workspace`);
+    const outs = defaultOutputs(w, olds);
+    await warnDangling(ctx, `the default Nylas workspace ${id}`, outs);
+    return outs;
+  },
+
+  async update(ctx, id, olds, news) {
+    // Only policy_id and rule_ids may change on the default workspace (anything else is a 400).
+    const body = attachmentChanges(olds, news);
+    const w = Object.keys(body).length ? await patchWorkspace(ctx, id, body) : await getWorkspace(ctx, id);
+    if (!w) throw new Error(`the default Nylas workspace ${id} no longer exists`);
+    return defaultOutputs(w, olds);
+  },
+
+  // "Delete" puts back the policy and rules it had before Pulumi managed it; the workspace stays.
+  async delete(ctx, id, olds) {
+    const original: Attachments = { policyId: olds.originalPolicyId, ruleIds: olds.originalRuleIds ?? [] };
+    const missing = await missingReferences(ctx, original);
+    if (missing.policy || missing.rules.length) {
+      ctx.warn(
+        `restoring the default Nylas workspace ${id}: ${[...(missing.policy ? [`policy ${missing.policy}`] : []), ...missing.rules.map((r) => `rule ${r}`)].join(", ")} ` +
+          "it had before no longer exist; restoring without them",
+      );
+    }
+    await patchWorkspace(ctx, id, {
+      policy_id: missing.policy ? null : (original.policyId ?? null),
+      rule_ids: (original.ruleIds ?? []).filter((r) => !missing.rules.includes(r)),
+    });
+  },
+};
+
+// ------------------------------------------------------------------------------------- resources
+
+export interface WorkspaceArgs {
+  /** Display name, 1–256 characters. Updates in place. */
+  name: pulumi.Input<string>;
+  /**
+   * Email domain whose accounts the workspace groups, e.g. `agents.example.com` (trimmed, lower-cased).
+   * One workspace per application and domain. Changing this replaces the workspace (the old one is
+   * deleted first, its accounts move to the default workspace meanwhile).
+   */
+  domain: pulumi.Input<string>;
+  /**
+   * Put new accounts of `domain` into this workspace automatically. Updates in place.
+   * @default true (Nylas's default; when unset, whatever Nylas has is kept)
+   */
+  autoGroup?: pulumi.Input<boolean>;
+  /**
+   * Id of the {@link Policy} for the workspace's accounts. Updates in place; removing it detaches the
+   * policy (also one attached by hand).
+   */
+  policyId?: pulumi.Input<string>;
+  /**
+   * Ids of the {@link Rule}s for the workspace's accounts; a set (order and duplicates do not matter,
+   * hundreds are fine). Updates in place; removing one detaches it.
+   */
+  ruleIds?: pulumi.Input<pulumi.Input<string>[]>;
+  /** Take over an existing workspace instead of creating one: its id, or `true` to find it by domain. */
+  adopt?: pulumi.Input<string | boolean>;
+}
+
+/**
+ * A Nylas workspace: groups the agent accounts of one email domain and applies a policy and rules to
+ * them. Destroying it moves its accounts to the default workspace.
+ *
+ * @example
+ * const ws = new nylas.Workspace("agents", {
+ *   name: "Agents",
+ *   domain: "agents.example.com",
+ *   policyId: policy.id,
+ *   ruleIds: [blockRule.id],
+ * });
+ */
+export class Workspace extends NylasResource {
+  declare readonly name: pulumi.Output<string>;
+  declare readonly domain: pulumi.Output<string>;
+  declare readonly autoGroup: pulumi.Output<boolean>;
+  declare readonly policyId: pulumi.Output<string | undefined>;
+  declare readonly ruleIds: pulumi.Output<string[] | undefined>;
+  declare readonly createdAt: pulumi.Output<number>;
+
+  constructor(name: string, args: WorkspaceArgs, opts?: pulumi.CustomResourceOptions) {
+    super("Workspace", name, args, ["autoGroup", "policyId", "ruleIds", "createdAt"], opts);
+  }
+}
+
+export interface DefaultWorkspaceArgs {
+  /** Id of the {@link Policy} for accounts in the default workspace. Updates in place; removing it detaches it. */
+  policyId?: pulumi.Input<string>;
+  /** Ids of the {@link Rule}s for accounts in the default workspace (a set). Updates in place. */
+  ruleIds?: pulumi.Input<pulumi.Input<string>[]>;
+}
+
+/**
+ * The application's default workspace (where accounts go when no domain workspace matches). It is
+ * never created or deleted: Pulumi adopts it, manages only its policy and rules, and on destroy puts
+ * back the policy and rules it had before. Declare at most one per application. Its name and
+ * auto-grouping cannot be changed (Nylas refuses), so they are not inputs.
+ *
+ * @example
+ * new nylas.DefaultWorkspace("default", { policyId: policy.id, ruleIds: [blockRule.id] });
+ */
+export class DefaultWorkspace extends NylasResource {
+  declare readonly policyId: pulumi.Output<string | undefined>;
+  declare readonly ruleIds: pulumi.Output<string[] | undefined>;
+  /** What destroy restores. */
+  declare readonly originalPolicyId: pulumi.Output<string | undefined>;
+  declare readonly originalRuleIds: pulumi.Output<string[]>;
+  declare readonly createdAt: pulumi.Output<number>;
+
+  constructor(name: string, args: DefaultWorkspaceArgs = {}, opts?: pulumi.CustomResourceOptions) {
+    super("DefaultWorkspace", name, args, ["policyId", "ruleIds", "originalPolicyId", "originalRuleIds", "createdAt"], opts);
+  }
+}
