@@ -270,7 +270,7 @@ export const webhookDefinition: ResourceDefinition<WebhookInputs, WebhookOutputs
     }
     if (w) return toOutputs(w, secret, secretVersion);
     const { adopt: _adopt, ...kept } = olds;
-    return { ...kept, secretVersion, webhookSecret: secret } as WebhookOutputs;
+    return { ...kept, ...(secretVersion !== undefined ? { secretVersion } : {}), webhookSecret: secret } as WebhookOutputs;
   },
 
   async delete(ctx, id) {
