@@ -1,3 +1,5 @@
+import type { NylasClient } from "../../provider/client";
+import { defaultWorkspaceDefinition } from "../../provider/resources/workspace";
 import { CheckFailedError, type Engine } from "../harness/engine";
 import { startStack, type TestStack } from "../harness/stack";
 
@@ -269,6 +271,23 @@ describe("Workspace and DefaultWorkspace through the provider host", () => {
       await engine.destroy("DefaultWorkspace", "restore");
       expect((await wire(dflt.workspace_id)).policy_id ?? null).toBeNull();
       expect(hostOutput()).toContain(`restoring the default Nylas workspace ${dflt.workspace_id}: policy ${gone} it had before no longer exist`);
+    });
+
+    it("says clearly when the application has no default workspace", async () => {
+      // The emulator always has one (apps created before workspaces existed may not): a stub client
+      // answering GET /v3/workspaces with only a custom workspace stands in for such an application.
+      const calls: string[] = [];
+      const client = {
+        call: async (o: { method: string; path: string }) => {
+          calls.push(`${o.method} ${o.path}`);
+          return [{ workspace_id: "w1", name: "custom", domain: "x.example", default: false }];
+        },
+      } as unknown as NylasClient;
+      await expect(defaultWorkspaceDefinition.create({ client, warn: () => {} }, { policyId: "p1" })).rejects.toThrow(
+        "this Nylas application has no default workspace (applications created before workspaces existed may have none); " +
+          "remove the DefaultWorkspace resource, or attach the policy and rules to a Workspace instead",
+      );
+      expect(calls).toEqual(["GET /v3/workspaces"]); // nothing was changed
     });
 
     it("does not accept name, domain or autoGroup (Nylas refuses to change them)", async () => {
