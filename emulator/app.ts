@@ -197,7 +197,7 @@ export class App {
   open(): void {
     this.store.open();
     this.seed();
-    this.store.flush();
+    this.store.compact();
   }
 
   private seed(): void {

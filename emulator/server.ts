@@ -80,7 +80,10 @@ function applySelect(body: Record<string, unknown>, select: string | null): Reco
     return Object.fromEntries(Object.entries(o as Record<string, unknown>).filter(([k]) => keep.has(k)));
   };
   const data = body.data;
-  return { ...body, data: Array.isArray(data) ? data.map(pick) : pick(data) };
+  if (Array.isArray(data)) return { ...body, data: data.map(pick) };
+  const items = (data as { items?: unknown } | undefined)?.items;
+  if (Array.isArray(items)) return { ...body, data: { ...(data as object), items: items.map(pick) } }; // rules {items}
+  return { ...body, data: pick(data) };
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

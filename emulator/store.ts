@@ -229,7 +229,7 @@ export class Store {
     return path.join(this.dataDir!, "journal.jsonl");
   }
 
-  /** Load snapshot + journal, then compact. No-op without a data directory. */
+  /** Load snapshot + journal (the caller compacts afterwards). No-op without a data directory. */
   open(): { loaded: boolean } {
     if (!this.dataDir) return { loaded: false };
     fs.mkdirSync(this.dataDir, { recursive: true });
@@ -272,13 +272,13 @@ export class Store {
         loaded = true;
       }
     }
-    this.compact();
     return { loaded };
   }
 
   /** Fold everything into a fresh snapshot and start an empty journal. */
   compact(): void {
     if (!this.dataDir) return;
+    this.pending = []; // everything pending is part of the snapshot
     if (this.journalFd !== undefined) {
       fs.closeSync(this.journalFd);
       this.journalFd = undefined;

@@ -319,6 +319,16 @@ export function deliverInbound(app: App, g: GrantRec, mail: InboundMail): Messag
 
 export function registerMessages(r: Router, app: App): void {
   const inflight = new Set<string>();
+  let lastPurge = 0;
+  /** Drop idempotency records older than their 1 h lifetime (at most once a minute). */
+  const purgeIdempotency = (): void => {
+    const t = now();
+    if (t - lastPurge < 60) return;
+    lastPurge = t;
+    for (const rec of app.store.col<IdempotencyRec>("idempotency").all())
+      if (t - rec.created_at >= IDEMPOTENCY_TTL_S) app.store.del("idempotency", rec.id);
+  };
+  purgeIdempotency();
 
   const requireMessage = (g: GrantRec, id: string): MessageRec => {
     const m = app.store.get<MessageRec>("messages", id);
@@ -333,6 +343,7 @@ export function registerMessages(r: Router, app: App): void {
     if (key === undefined) return send(g, ctx.body);
     if (key.length === 0 || key.length > 256)
       throw new ApiError(400, "api.invalid_idempotency_key", "Idempotency-Key must be 1 to 256 characters");
+    purgeIdempotency();
     const recId = `${g.id}\n${key}`;
     const hash = createHash("sha256").update(canonicalJson(ctx.body ?? null)).digest("hex");
     if (inflight.has(recId))

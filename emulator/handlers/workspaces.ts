@@ -1,7 +1,7 @@
 /** `/v3/workspaces…` (reference §6). */
 import { randomUUID } from "node:crypto";
 import type { App } from "../app";
-import { badRequest, notFound } from "../errors";
+import { badRequest } from "../errors";
 import type { Router } from "../router";
 import type { GrantRec, PolicyRec, RuleRec, WorkspaceRec } from "../types";
 import { Body, bodyObject, checkString, domainOf, has, isDomain, now, optBool, optInt, optString } from "../validate";

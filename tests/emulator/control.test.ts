@@ -1,0 +1,161 @@
+/** Control API: fault injection, request log, rate limiting, reset, config. */
+import { Harness, startHarness } from "./helpers";
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(() => h.close());
+beforeEach(async () => {
+  await h.ctl("POST", "/reset");
+});
+
+const faults = (rules: unknown[]) => h.ctl("POST", "/faults", { rules });
+
+describe("faults", () => {
+  test("status 429 with Retry-After, limited by times", async () => {
+    await faults([{ method: "GET", path: "^/v3/policies$", kind: "status", status: 429, retryAfter: "2", times: 2 }]);
+    for (let i = 0; i < 2; i++) {
+      const r = await h.api("GET", "/v3/policies");
+      expect(r.status).toBe(429);
+      expect(r.headers.get("retry-after")).toBe("2");
+      expect(r.body).toEqual({ request_id: expect.any(String), error: { type: "nylas_rate_limit_exceeded", message: expect.any(String) } });
+    }
+    expect((await h.api("GET", "/v3/policies")).status).toBe(200);
+    // method filter: POST is unaffected by a GET rule
+    await faults([{ method: "GET", path: "^/v3/policies", kind: "status", status: 503 }]);
+    expect((await h.api("POST", "/v3/policies", { name: "p" })).status).toBe(200);
+    const r = await h.api("GET", "/v3/policies");
+    expect(r.status).toBe(503);
+    expect(r.body.error.type).toBe("service_unavailable");
+    expect(r.headers.get("retry-after")).toBeNull();
+    const list = await h.ctl("GET", "/faults");
+    expect(list.body.rules).toHaveLength(2);
+    await h.ctl("DELETE", "/faults");
+    expect((await h.ctl("GET", "/faults")).body.rules).toEqual([]);
+    expect((await h.api("GET", "/v3/policies")).status).toBe(200);
+  });
+
+  test("after skips the first N matches; ratio 0 never fires", async () => {
+    await faults([
+      { path: "^/v3/rules$", kind: "status", status: 500, after: 2, times: 1 },
+      { path: "^/v3/lists$", kind: "status", status: 500, ratio: 0 },
+    ]);
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await h.api("GET", "/v3/rules")).status);
+    expect(statuses).toEqual([200, 200, 500, 200]);
+    for (let i = 0; i < 5; i++) expect((await h.api("GET", "/v3/lists")).status).toBe(200);
+  });
+
+  test("latency delays the response", async () => {
+    await faults([{ path: "^/v3/webhooks$", kind: "latency", latencyMs: 300 }]);
+    const t0 = Date.now();
+    expect((await h.api("GET", "/v3/webhooks")).status).toBe(200);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(280);
+  });
+
+  test("reset destroys the connection before any processing", async () => {
+    await faults([{ method: "POST", path: "^/v3/policies$", kind: "reset", times: 1 }]);
+    await expect(h.api("POST", "/v3/policies", { name: "lost" })).rejects.toThrow();
+    expect((await h.api("GET", "/v3/policies")).body.data).toEqual([]);
+  });
+
+  test("commit-then-reset keeps the change but drops the response", async () => {
+    await faults([{ method: "POST", path: "^/v3/policies$", kind: "commit-then-reset", times: 1 }]);
+    await expect(h.api("POST", "/v3/policies", { name: "committed" })).rejects.toThrow();
+    const list = await h.api("GET", "/v3/policies");
+    expect(list.body.data.map((p: any) => p.name)).toEqual(["committed"]);
+  });
+
+  test("commit-then-status keeps the change and answers the injected status", async () => {
+    await faults([{ method: "POST", path: "^/v3/lists$", kind: "commit-then-status", status: 504, times: 1 }]);
+    const r = await h.api("POST", "/v3/lists", { name: "l", type: "domain" });
+    expect(r.status).toBe(504);
+    expect(r.body.error.type).toBe("provider_error");
+    expect((await h.api("GET", "/v3/lists")).body.data).toHaveLength(1);
+  });
+
+  test("invalid fault rules → 400", async () => {
+    expect((await faults([{ path: "(", kind: "status", status: 500 }])).status).toBe(400);
+    expect((await faults([{ path: "x", kind: "explode" }])).status).toBe(400);
+    expect((await faults([{ path: "x", kind: "status" }])).status).toBe(400);
+    expect((await h.ctl("POST", "/faults", {})).status).toBe(400);
+  });
+});
+
+describe("request log", () => {
+  test("records every /v3 request incl. faulted ones (status 0 for resets)", async () => {
+    await h.ctl("DELETE", "/requests");
+    await faults([{ method: "DELETE", path: "^/v3/policies/", kind: "reset" }]);
+    await h.api("GET", "/v3/policies?limit=5");
+    await h.api("GET", "/v3/nope");
+    await h.api("DELETE", "/v3/policies/x").catch(() => undefined);
+    const r = await h.ctl("GET", "/requests");
+    expect(r.body.requests.map((x: any) => [x.method, x.path, x.query, x.status])).toEqual([
+      ["GET", "/v3/policies", "limit=5", 200],
+      ["GET", "/v3/nope", "", 404],
+      ["DELETE", "/v3/policies/x", "", 0],
+    ]);
+    expect(typeof r.body.requests[0].ts).toBe("number");
+    await h.ctl("DELETE", "/requests");
+    expect((await h.ctl("GET", "/requests")).body.requests).toEqual([]);
+  });
+});
+
+describe("rate limit", () => {
+  test("over the limit → 429 nylas_rate_limit_exceeded with Retry-After: 1 (configurable)", async () => {
+    await h.ctl("POST", "/config", { rateLimitPerSecond: 5 });
+    const statuses = await Promise.all(Array.from({ length: 12 }, () => h.api("GET", "/v3/webhooks")));
+    const limited = statuses.filter((r) => r.status === 429);
+    expect(limited.length).toBeGreaterThanOrEqual(6);
+    expect(statuses.filter((r) => r.status === 200).length).toBeGreaterThanOrEqual(5);
+    expect(limited[0].headers.get("retry-after")).toBe("1");
+    expect(limited[0].body.error.type).toBe("nylas_rate_limit_exceeded");
+    await h.ctl("POST", "/config", { retryAfterOnRateLimit: false });
+    let noHeader;
+    for (let i = 0; i < 20 && !noHeader; i++) {
+      const r = await h.api("GET", "/v3/webhooks");
+      if (r.status === 429) noHeader = r;
+    }
+    expect(noHeader).toBeDefined();
+    expect(noHeader!.headers.get("retry-after")).toBeNull();
+    await new Promise((r) => setTimeout(r, 1100));
+    expect((await h.api("GET", "/v3/webhooks")).status).toBe(200);
+    await h.ctl("POST", "/config", { rateLimitPerSecond: null });
+    const all = await Promise.all(Array.from({ length: 30 }, () => h.api("GET", "/v3/webhooks")));
+    expect(all.every((r) => r.status === 200)).toBe(true);
+  });
+});
+
+describe("reset, state and config", () => {
+  test("reset wipes objects but keeps the application and service account", async () => {
+    const before = (await h.ctl("GET", "/state")).body;
+    await h.api("POST", "/v3/policies", { name: "p" });
+    await h.ctl("POST", "/config", { rulesListEnvelope: "items" });
+    expect((await h.ctl("GET", "/state")).body.policies).toHaveLength(1);
+    await h.ctl("POST", "/reset");
+    const after = (await h.ctl("GET", "/state")).body;
+    expect(after.policies).toEqual([]);
+    expect(after.application_id).toBe(before.application_id);
+    expect(after.workspaces).toHaveLength(1);
+    expect(after.domains.map((d: any) => d.domain_address)).toEqual(["agents.example.com"]);
+    expect((await h.ctl("GET", "/config")).body.config.rulesListEnvelope).toBe("array");
+    expect((await h.ctl("GET", "/service-account")).body.private_key_id).toBe(h.emu.serviceAccount.privateKeyId);
+  });
+
+  test("config validation", async () => {
+    expect((await h.ctl("POST", "/config", { rulesListEnvelope: "weird" })).status).toBe(400);
+    expect((await h.ctl("POST", "/config", { rateLimitPerSecond: -1 })).status).toBe(400);
+  });
+
+  test("control API is off when control: false", async () => {
+    const off = await startHarness({ control: false });
+    try {
+      const r = await off.ctl("GET", "/state");
+      expect(r.status).toBe(404);
+      expect((await off.api("GET", "/v3/webhooks")).status).toBe(200);
+    } finally {
+      await off.close();
+    }
+  });
+});
