@@ -284,3 +284,34 @@ describe("AgentAccount through the provider host", () => {
     expect(engine.host.output.join("")).not.toContain(PW2);
   });
 });
+
+describe("the AgentAccount class (Pulumi mocks)", () => {
+  it("registers the fixed type token, stores appPassword as a secret even when given in plain text, and marks the hash secret", async () => {
+    const pulumi = await import("@pulumi/pulumi");
+    const registered: any[] = [];
+    await pulumi.runtime.setMocks(
+      {
+        newResource: (args) => {
+          registered.push(args);
+          return { id: "grant-1", state: { ...args.inputs, grantId: "grant-1", appPasswordHash: "scrypt$4096$s$h" } };
+        },
+        call: () => ({}),
+      },
+      "proj",
+      "stack",
+      false,
+    );
+    const monitor: any = (pulumi.runtime as any).getMonitor();
+    const register = monitor.registerResource.bind(monitor);
+    const requests: any[] = [];
+    monitor.registerResource = (req: any, cb: unknown) => (requests.push(req), register(req, cb));
+    const { AgentAccount } = await import("../../provider/resources/agent-account");
+    const a = new AgentAccount("plain", { email: "plain@agents.example.com", appPassword: PW1 });
+    await new Promise((r) => a.urn.apply(r));
+    expect(requests.map((r) => r.getType())).toEqual(["pulumi-nodejs:dynamic/nylas:AgentAccount"]);
+    expect(requests[0].getAdditionalsecretoutputsList()).toEqual(["appPasswordHash", "appPassword"]);
+    // The secret envelope (sig 4dabf…): stored encrypted in state inputs.
+    expect(registered[0].inputs.appPassword).toEqual({ "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: PW1 });
+    expect(registered[0].inputs.__provider).not.toContain(PW1);
+  });
+});

@@ -278,3 +278,24 @@ describe("Webhook through the provider host", () => {
     await engine.destroy("Webhook", "secrets");
   });
 });
+
+describe("the Webhook class (Pulumi mocks)", () => {
+  it("registers the fixed type token and marks webhookSecret as a secret output", async () => {
+    const pulumi = await import("@pulumi/pulumi");
+    await pulumi.runtime.setMocks(
+      { newResource: (args) => ({ id: "wh-1", state: { ...args.inputs, webhookSecret: "s" } }), call: () => ({}) },
+      "proj",
+      "stack",
+      false,
+    );
+    const monitor: any = (pulumi.runtime as any).getMonitor();
+    const register = monitor.registerResource.bind(monitor);
+    const requests: any[] = [];
+    monitor.registerResource = (req: any, cb: unknown) => (requests.push(req), register(req, cb));
+    const { Webhook } = await import("../../provider/resources/webhook");
+    const w = new Webhook("hook", { webhookUrl: "https://agent.example.com/hook", triggerTypes: ["message.created"] });
+    await new Promise((r) => w.urn.apply(r));
+    expect(requests.map((r) => r.getType())).toEqual(["pulumi-nodejs:dynamic/nylas:Webhook"]);
+    expect(requests[0].getAdditionalsecretoutputsList()).toEqual(["webhookSecret"]);
+  });
+});
