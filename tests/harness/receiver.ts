@@ -16,7 +16,8 @@ export class WebhookReceiver {
   private waiters: Array<() => void> = [];
   private constructor(private readonly server: Server, readonly url: string) {}
 
-  static async start(): Promise<WebhookReceiver> {
+  /** Listens on 127.0.0.1:`port` (default: a free one); rejects when the port is taken. */
+  static async start(opts: { port?: number } = {}): Promise<WebhookReceiver> {
     let self: WebhookReceiver | undefined;
     const server = createServer((req, res) => {
       const u = new URL(req.url ?? "/", "http://localhost");
@@ -32,7 +33,13 @@ export class WebhookReceiver {
         for (const w of self!.waiters.splice(0)) w();
       });
     });
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(opts.port ?? 0, "127.0.0.1", () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
     const port = (server.address() as AddressInfo).port;
     self = new WebhookReceiver(server, `http://127.0.0.1:${port}`);
     return self;

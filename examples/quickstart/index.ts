@@ -1,0 +1,80 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as nylas from "pulumi-nylas-agents";
+
+/**
+ * Quickstart (the program `npm run demo` deploys): two AI agents on one domain, each with its own
+ * mailbox, sharing a policy and a blocklist rule through a workspace, plus a webhook that signs every
+ * `message.created` notification.
+ *
+ * Config (`pulumi config set …`):
+ * - `nylas:apiKey` (secret), `nylas:apiUri` or `nylas:region` — where the Nylas API is (or the emulator).
+ * - `quickstart:webhookUrl` (required) — your endpoint; it must answer Nylas's challenge.
+ * - `quickstart:domain` — a domain registered with Nylas (default `agents.example.com`, which the
+ *   local emulator pre-registers; with real Nylas use e.g. your `<app>.nylas.email` trial domain).
+ * - `quickstart:salesAppPassword`, `quickstart:supportAppPassword` (secrets, optional) — IMAP/SMTP
+ *   passwords; without them the mailboxes work over the API only.
+ */
+const config = new pulumi.Config();
+const domain = config.get("domain") ?? "agents.example.com";
+const webhookUrl = config.require("webhookUrl");
+
+// Senders the agents never hear from: mail from these domains is refused at SMTP.
+const blocked = new nylas.List("blocked-domains", {
+  name: "quickstart blocked domains",
+  description: "Domains the quickstart agents never accept mail from",
+  type: "domain",
+  items: ["spam.example", "phishing.example"],
+});
+
+const policy = new nylas.Policy("agents", {
+  name: "quickstart agents",
+  limits: { limitCountDailyEmailSent: 500, limitInboxRetentionPeriod: 90, limitSpamRetentionPeriod: 30 },
+  spamDetection: { useListDnsbl: true, spamSensitivity: 1.5 },
+});
+
+const blockListed = new nylas.Rule("block-listed", {
+  name: "quickstart block listed domains",
+  trigger: "inbound",
+  match: { conditions: [{ field: "from.domain", operator: "in_list", value: [blocked.id] }] },
+  actions: [{ type: "block" }],
+});
+
+// The workspace is what attaches the policy and the rule to the accounts of the domain.
+const workspace = new nylas.Workspace("agents", {
+  name: "quickstart agents",
+  domain,
+  policyId: policy.id,
+  ruleIds: [blockListed.id],
+});
+
+const sales = new nylas.AgentAccount("sales", {
+  email: `sales-agent@${domain}`,
+  name: "Sales Agent",
+  workspaceId: workspace.id,
+  appPassword: config.getSecret("salesAppPassword"),
+});
+
+const support = new nylas.AgentAccount("support", {
+  email: `support-agent@${domain}`,
+  name: "Support Agent",
+  workspaceId: workspace.id,
+  appPassword: config.getSecret("supportAppPassword"),
+});
+
+const inbound = new nylas.Webhook("inbound", {
+  webhookUrl,
+  triggerTypes: ["message.created"],
+  description: "quickstart: new mail for the agents",
+});
+
+export const salesEmail = sales.email;
+export const salesGrantId = sales.grantId;
+export const supportEmail = support.email;
+export const supportGrantId = support.grantId;
+export const workspaceId = workspace.id;
+export const policyId = policy.id;
+export const ruleId = blockListed.id;
+export const listId = blocked.id;
+export const webhookId = inbound.id;
+/** Verify deliveries with `verifyWebhookSignature(rawBody, req.headers["x-nylas-signature"], webhookSecret)`. */
+export const webhookSecret = inbound.webhookSecret;
