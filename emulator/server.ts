@@ -43,14 +43,13 @@ function readBody(req: http.IncomingMessage): Promise<Buffer> {
     let size = 0;
     req.on("data", (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY) {
-        reject(new ApiError(413, "invalid_request_error", "request body too large"));
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
+      if (size <= MAX_BODY) chunks.push(c); // keep draining past the limit so a 413 can be sent
     });
-    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("end", () =>
+      size > MAX_BODY
+        ? reject(new ApiError(413, "invalid_request_error", "request body too large"))
+        : resolve(Buffer.concat(chunks)),
+    );
     req.on("error", reject);
   });
 }
