@@ -92,7 +92,10 @@ export class NylasClient {
     if (!/^https?:\/\//.test(this.baseUrl)) {
       throw new NylasConfigError(`nylas:apiUri must be an http(s) URL, got "${this.baseUrl}"`);
     }
-    this.retry = { ...DEFAULT_RETRY, ...opts.retry };
+    // Settings pass unset keys as `undefined`; they must not override the defaults (an undefined
+    // maxAttempts/deadlineMs would retry a persistent 5xx forever).
+    const retry = Object.fromEntries(Object.entries(opts.retry ?? {}).filter(([, v]) => v !== undefined));
+    this.retry = { ...DEFAULT_RETRY, ...retry };
     this.timeoutMs = opts.timeoutMs ?? 30_000;
     this.userAgent = opts.userAgent ?? `pulumi-nylas-agents/${packageVersion}`;
     const rps = opts.requestsPerSecond ?? 10;
