@@ -36,6 +36,17 @@ describe("faults", () => {
     expect((await h.api("GET", "/v3/policies")).status).toBe(200);
   });
 
+  test("status faults on requests with a body; nothing is committed", async () => {
+    await faults([{ method: "POST", path: "^/v3/connect/custom$", kind: "status", status: 500, times: 1 }]);
+    await h.api("POST", "/v3/connectors", { provider: "nylas" });
+    const body = { provider: "nylas", settings: { email: "f@agents.example.com" } };
+    const r = await h.api("POST", "/v3/connect/custom", body);
+    expect(r.status).toBe(500);
+    expect(r.body.error.type).toBe("internal_error");
+    expect((await h.api("GET", "/v3/grants")).body.data).toEqual([]);
+    expect((await h.api("POST", "/v3/connect/custom", body)).status).toBe(201);
+  });
+
   test("after skips the first N matches; ratio 0 never fires", async () => {
     await faults([
       { path: "^/v3/rules$", kind: "status", status: 500, after: 2, times: 1 },
