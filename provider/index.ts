@@ -2,6 +2,8 @@
  * pulumi-nylas-agents: Nylas Agent Account mailboxes and everything around them as Pulumi resources.
  */
 export { Policy, type PolicyArgs, type PolicyLimitsArgs, type PolicySpamDetectionArgs } from "./resources/policy";
+export { Rule, type RuleArgs, type RuleMatchArgs, type RuleConditionArgs, type RuleActionArgs } from "./resources/rule";
+export { List, type ListArgs } from "./resources/list";
 export { Workspace, type WorkspaceArgs, DefaultWorkspace, type DefaultWorkspaceArgs } from "./resources/workspace";
 export { Domain, type DomainArgs, type DomainWaitForVerificationArgs, type DnsRecord } from "./resources/domain";
 export { AgentAccount, type AgentAccountArgs } from "./resources/agent-account";

@@ -2,6 +2,8 @@ import type { ResourceDefinition } from "./lifecycle";
 import { policyDefinition } from "./resources/policy";
 import { workspaceDefinition, defaultWorkspaceDefinition } from "./resources/workspace";
 import { domainDefinition } from "./resources/domain";
+import { ruleDefinition } from "./resources/rule";
+import { listDefinition } from "./resources/list";
 import { agentAccountDefinition } from "./resources/agent-account";
 import { webhookDefinition } from "./resources/webhook";
 
@@ -12,6 +14,8 @@ export const definitions: Record<string, ResourceDefinition<any, any>> = {
   Workspace: workspaceDefinition,
   DefaultWorkspace: defaultWorkspaceDefinition,
   Domain: domainDefinition,
+  Rule: ruleDefinition,
+  List: listDefinition,
   AgentAccount: agentAccountDefinition,
   Webhook: webhookDefinition,
 };
