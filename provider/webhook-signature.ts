@@ -38,7 +38,7 @@ const HEX_SHA256 = /^[0-9a-f]{64}$/;
  * Returns false — never throws — for a missing, repeated or malformed header, or an empty secret. The
  * comparison is constant-time (`crypto.timingSafeEqual` on equal-length digests).
  */
-export function verifyWebhookSignature(rawBody: Buffer | string, signatureHeader: string | string[] | undefined, secret: string): boolean {
+export function verifyWebhookSignature(rawBody: Buffer | Uint8Array | string, signatureHeader: string | string[] | undefined, secret: string): boolean {
   if (typeof secret !== "string" || secret.length === 0) return false;
   let header = signatureHeader;
   if (Array.isArray(header)) {
@@ -48,8 +48,8 @@ export function verifyWebhookSignature(rawBody: Buffer | string, signatureHeader
   if (typeof header !== "string") return false;
   const given = header.trim().toLowerCase();
   if (!HEX_SHA256.test(given)) return false;
-  const body = typeof rawBody === "string" ? Buffer.from(rawBody, "utf8") : rawBody;
-  if (!Buffer.isBuffer(body)) return false;
+  const body = toBuffer(rawBody);
+  if (!body) return false;
   const expected = createHmac("sha256", secret).update(body).digest();
   const actual = Buffer.from(given, "hex");
   return actual.length === expected.length && timingSafeEqual(actual, expected);
@@ -62,10 +62,11 @@ export function verifyWebhookSignature(rawBody: Buffer | string, signatureHeader
  * (gzip or) JSON.
  */
 export function parseWebhookBody<T = WebhookNotification>(
-  rawBody: Buffer | string,
+  rawBody: Buffer | Uint8Array | string,
   headers: Record<string, string | string[] | undefined> = {},
 ): T {
-  const body = typeof rawBody === "string" ? Buffer.from(rawBody, "utf8") : rawBody;
+  const body = toBuffer(rawBody);
+  if (!body) throw new TypeError("parseWebhookBody: rawBody must be a Buffer, Uint8Array or string");
   const encoding = headerValue(headers, "content-encoding")?.trim().toLowerCase();
   // Also accept a gzip body whose header was dropped by a proxy: gzip streams start with 1f 8b.
   const gzipped = encoding === "gzip" || (body.length >= 2 && body[0] === 0x1f && body[1] === 0x8b);
@@ -85,6 +86,13 @@ export interface WebhookNotification {
   time: number;
   data: { application_id: string; object: Record<string, unknown> };
   [key: string]: unknown;
+}
+
+function toBuffer(raw: unknown): Buffer | undefined {
+  if (typeof raw === "string") return Buffer.from(raw, "utf8");
+  if (Buffer.isBuffer(raw)) return raw;
+  if (raw instanceof Uint8Array) return Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+  return undefined;
 }
 
 function headerValue(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {

@@ -19,6 +19,7 @@ describe("verifyWebhookSignature", () => {
     expect(verifyWebhookSignature(body, ` ${sig} `, SECRET)).toBe(true);
     expect(verifyWebhookSignature(body.toString("utf8"), sig, SECRET)).toBe(true);
     expect(verifyWebhookSignature(body, [sig], SECRET)).toBe(true);
+    expect(verifyWebhookSignature(new Uint8Array(body), sig, SECRET)).toBe(true);
   });
 
   it("refuses a tampered body, another secret, and missing or garbled headers — without throwing", () => {
@@ -31,6 +32,7 @@ describe("verifyWebhookSignature", () => {
       expect(verifyWebhookSignature(body, bad as string | string[] | undefined, SECRET)).toBe(false);
     }
     expect(verifyWebhookSignature(body, sig, "")).toBe(false);
+    expect(verifyWebhookSignature({} as unknown as Buffer, sig, SECRET)).toBe(false);
   });
 
   it("checks a compressed delivery on the gzip bytes as received, and parseWebhookBody gunzips it", () => {
