@@ -239,6 +239,7 @@ export const agentAccountDefinition: ResourceDefinition<AgentAccountInputs, Agen
     // to take over a mailbox silently — destroying the stack would delete it.
     const existing = await grantByEmail(ctx, inputs.email);
     if (existing) {
+      if (existing.provider !== "nylas") requireAgentAccount(existing, inputs.email);
       throw new Error(
         `an account for ${inputs.email} already exists (grant ${existing.id}, provider "${existing.provider}"); ` +
           `set \`adopt: true\` (or adopt: "${existing.id}") to manage it, or choose another email`,
