@@ -1,0 +1,299 @@
+import { CheckFailedError, type Engine } from "../harness/engine";
+import { startStack, type TestStack } from "../harness/stack";
+
+describe("Rule through the provider host", () => {
+  let stack: TestStack;
+  let engine: Engine;
+  let listA: string;
+  let listB: string;
+  beforeAll(async () => {
+    stack = await startStack();
+    engine = stack.engine;
+    // Rules reference lists by id: make them through the engine, as a program would.
+    listA = (await engine.up("List", "blocked-a", { name: "blocked-a", type: "domain", items: ["spam.example"] })).id;
+    listB = (await engine.up("List", "blocked-b", { name: "blocked-b", type: "domain", items: ["phish.example"] })).id;
+  });
+  afterAll(() => stack.stop());
+
+  const rules = async () => (await stack.api("GET", "/v3/rules?limit=200")).body.data as any[];
+  const wireRule = async (id: string) => (await stack.api("GET", `/v3/rules/${id}`)).body.data;
+  const checkFailure = async (name: string, inputs: Record<string, unknown>) => {
+    await stack.control.clearRequests();
+    const err = await engine.up("Rule", name, inputs).then(() => undefined, (e) => e);
+    expect(err).toBeInstanceOf(CheckFailedError);
+    expect(await stack.control.requests()).toEqual([]); // refused before any API call
+    return (err as CheckFailedError).failures;
+  };
+  const fromDomain = (value: unknown, operator = "is") => ({ conditions: [{ field: "from.domain", operator, value }] });
+
+  it("runs the acceptance matrix: create with a List, no-op, in-place updates, refresh, drift, out-of-band delete, delete twice", async () => {
+    const inputs = {
+      name: "block listed",
+      description: "listed senders",
+      match: { conditions: [{ field: "from.domain", operator: "in_list", value: [listA] }] },
+      actions: [{ type: "block" }],
+    };
+    const made = await engine.up("Rule", "matrix", inputs);
+    expect(made.op).toBe("create");
+    expect(made.outputs).toMatchObject({
+      name: "block listed",
+      description: "listed senders",
+      priority: 10, // Nylas's defaults, reported but not managed
+      enabled: true,
+      trigger: "inbound",
+      match: { operator: "all", conditions: [{ field: "from.domain", operator: "in_list", value: [listA] }] },
+      actions: [{ type: "block" }],
+    });
+    expect(await wireRule(made.id)).toMatchObject({ name: "block listed", match: { conditions: [{ value: [listA] }] }, actions: [{ type: "block" }] });
+
+    await stack.control.clearRequests();
+    expect((await engine.up("Rule", "matrix", inputs)).op).toBe("same");
+    expect(await stack.control.requests()).toEqual([]); // check + diff make no API calls
+
+    // Every field updates in place, nested objects sent whole; nothing replaces a rule.
+    const next = {
+      name: "sort listed",
+      priority: 5,
+      enabled: false,
+      trigger: "outbound",
+      match: {
+        operator: "any",
+        conditions: [
+          { field: "recipient.domain", operator: "in_list", value: [listB, listA] },
+          { field: "outbound.type", operator: "is", value: "Reply" },
+        ],
+      },
+      actions: [{ type: "move_to_folder", value: "Clients/Acme" }, { type: "mark_as_read" }],
+    };
+    const updated = await engine.up("Rule", "matrix", next);
+    expect(updated.op).toBe("update");
+    expect(updated.id).toBe(made.id);
+    const expected = {
+      name: "sort listed",
+      priority: 5,
+      enabled: false,
+      trigger: "outbound",
+      match: {
+        operator: "any",
+        conditions: [
+          { field: "recipient.domain", operator: "in_list", value: [listA, listB].sort() },
+          { field: "outbound.type", operator: "is", value: "reply" },
+        ],
+      },
+      actions: [{ type: "assign_to_folder", value: "Clients/Acme" }, { type: "mark_as_read" }],
+    };
+    expect(updated.outputs).toMatchObject(expected);
+    expect(updated.outputs.description).toBeUndefined(); // removed → cleared
+    expect(await wireRule(made.id)).toMatchObject({ ...expected, description: "" });
+
+    expect((await engine.refresh("Rule", "matrix")).op).toBe("same");
+
+    // A colleague changes the priority in the dashboard: refresh shows exactly that drift, up reverts it.
+    const before = engine.get("Rule", "matrix")!.outputs;
+    await stack.api("PUT", `/v3/rules/${made.id}`, { priority: 900 });
+    const drift = await engine.refresh("Rule", "matrix");
+    expect(drift.op).toBe("update");
+    expect(drift.outputs).toEqual({ ...before, priority: 900 });
+    expect((await engine.preview("Rule", "matrix", next)).op).toBe("update");
+    expect((await engine.up("Rule", "matrix", next)).op).toBe("update");
+    expect((await wireRule(made.id)).priority).toBe(5);
+
+    // A nested change made by hand (an action added) is seen and put back too.
+    await stack.api("PUT", `/v3/rules/${made.id}`, { actions: [{ type: "assign_to_folder", value: "Clients/Acme" }, { type: "mark_as_read" }, { type: "trash" }] });
+    expect((await engine.refresh("Rule", "matrix")).outputs!.actions).toHaveLength(3);
+    expect((await engine.up("Rule", "matrix", next)).op).toBe("update");
+    expect((await wireRule(made.id)).actions).toEqual(expected.actions);
+
+    await stack.api("DELETE", `/v3/rules/${made.id}`);
+    expect((await engine.refresh("Rule", "matrix")).op).toBe("delete");
+    const again = await engine.up("Rule", "matrix", next);
+    expect(again.op).toBe("create");
+    expect(again.id).not.toBe(made.id);
+
+    const state = engine.get("Rule", "matrix")!;
+    await engine.destroy("Rule", "matrix");
+    expect((await rules()).find((r) => r.id === again.id)).toBeUndefined();
+    await expect(engine.host.delete(state.urn, state.id, state.outputs)).resolves.toBeUndefined(); // 404 tolerated
+  });
+
+  it("normalises what Nylas treats as equal: re-ordered in_list ids and letter case give no diff", async () => {
+    const inputs = {
+      name: "normalised",
+      match: {
+        conditions: [
+          { field: "from.domain", operator: "in_list", value: [listA, listB] },
+          { field: "from.address", operator: "is_not", value: "  Boss@Example.COM " },
+        ],
+      },
+      actions: [{ type: "mark_as_spam" }],
+    };
+    const made = await engine.up("Rule", "normalised", inputs);
+    expect((made.outputs.match as any).conditions[1].value).toBe("boss@example.com");
+    await stack.control.clearRequests();
+    const reordered = {
+      ...inputs,
+      match: {
+        operator: "all", // the default, written out
+        conditions: [
+          { field: "from.domain", operator: "in_list", value: [listB, listA, listB] },
+          { field: "from.address", operator: "is_not", value: "boss@example.com" },
+        ],
+      },
+    };
+    expect(await engine.preview("Rule", "normalised", reordered)).toEqual({ op: "same", replaces: [] });
+    expect((await engine.up("Rule", "normalised", reordered)).op).toBe("same");
+    expect(await stack.control.requests()).toEqual([]);
+    // Conditions keep the order given: swapping them is a (harmless) in-place update, never a replace.
+    const swapped = { ...inputs, match: { conditions: [...inputs.match.conditions].reverse() } };
+    expect(await engine.preview("Rule", "normalised", swapped)).toEqual({ op: "update", replaces: [] });
+  });
+
+  it("keeps priority, enabled and trigger as Nylas has them when not declared", async () => {
+    const made = await engine.up("Rule", "computed", { name: "computed", priority: 3, match: fromDomain("a.example"), actions: [{ type: "archive" }] });
+    expect(made.outputs.priority).toBe(3);
+    const r = await engine.up("Rule", "computed", { name: "computed", match: fromDomain("a.example"), actions: [{ type: "archive" }] });
+    expect(r.op).toBe("same");
+    expect((await wireRule(made.id)).priority).toBe(3);
+  });
+
+  it("adopts the rule a lost create made instead of making a second one", async () => {
+    for (const fault of [{ kind: "commit-then-reset" }, { kind: "commit-then-status", status: 504 }] as const) {
+      const name = `ghost-${fault.kind}`;
+      await stack.control.faults([{ method: "POST", path: "^/v3/rules$", times: 1, ...fault }]);
+      const made = await engine.up("Rule", name, { name, match: fromDomain("ghost.example"), actions: [{ type: "trash" }] });
+      await stack.control.clearFaults();
+      expect(made.op).toBe("create");
+      const named = (await rules()).filter((r) => r.name === name);
+      expect(named).toHaveLength(1);
+      expect(made.id).toBe(named[0].id);
+    }
+  });
+
+  it("adopts an existing rule by id and by name, with either list envelope", async () => {
+    const raw = (
+      await stack.api("POST", "/v3/rules", { name: "pre-existing", match: { conditions: [{ field: "from.tld", operator: "is", value: "xyz" }] }, actions: [{ type: "mark_as_spam" }] })
+    ).body.data;
+    const inputs = { name: "pre-existing", match: { conditions: [{ field: "from.tld", operator: "is", value: ".XYZ" }] }, actions: [{ type: "block" }] };
+    const byId = await engine.up("Rule", "adopt-id", { ...inputs, adopt: raw.id });
+    expect(byId.op).toBe("create");
+    expect(byId.id).toBe(raw.id);
+    expect((await wireRule(raw.id)).actions).toEqual([{ type: "block" }]);
+    expect((await engine.up("Rule", "adopt-id", { ...inputs, adopt: raw.id })).op).toBe("same");
+
+    // GET /v3/rules as the Nylas CLI decodes it: {data: {items: [...]}}.
+    await stack.control.config({ rulesListEnvelope: "items" });
+    try {
+      const other = (await stack.api("POST", "/v3/rules", { name: "by-name", match: fromDomain("b.example"), actions: [{ type: "archive" }] })).body.data;
+      expect(Array.isArray((await stack.api("GET", "/v3/rules")).body.data.items)).toBe(true);
+      const byName = await engine.up("Rule", "adopt-name", { name: "by-name", enabled: false, match: fromDomain("b.example"), actions: [{ type: "archive" }], adopt: true });
+      expect(byName.id).toBe(other.id);
+      expect((await wireRule(other.id)).enabled).toBe(false);
+
+      const a = (await stack.api("POST", "/v3/rules", { name: "twice", match: fromDomain("c.example"), actions: [{ type: "archive" }] })).body.data;
+      const b = (await stack.api("POST", "/v3/rules", { name: "twice", match: fromDomain("c.example"), actions: [{ type: "archive" }] })).body.data;
+      const twice = await engine.up("Rule", "adopt-twice", { name: "twice", match: fromDomain("c.example"), actions: [{ type: "archive" }], adopt: true }).then(() => undefined, (e) => e);
+      expect(String(twice)).toContain(`several Nylas rules are named "twice" (${a.id}, ${b.id}); set adopt to the id of the one to manage`);
+    } finally {
+      await stack.control.config({ rulesListEnvelope: "array" });
+    }
+  });
+
+  it("explains a refused in_list id (a List deleted outside Pulumi)", async () => {
+    const gone = (await stack.api("POST", "/v3/lists", { name: "short-lived", type: "domain" })).body.data.id;
+    await engine.up("Rule", "dangling", { name: "dangling", match: fromDomain([gone], "in_list"), actions: [{ type: "archive" }] });
+    await stack.api("DELETE", `/v3/lists/${gone}`);
+    const err = await engine.up("Rule", "dangling", { name: "dangling", priority: 1, match: fromDomain([gone], "in_list"), actions: [{ type: "archive" }] }).then(() => undefined, (e) => e);
+    expect(String(err)).toContain(`match.conditions[0].value references an unknown list: ${gone}`);
+    expect(String(err)).toContain("Every in_list value must be the id of an existing List whose type fits the field");
+    expect(String(err)).toContain("was the List deleted outside Pulumi?");
+
+    const tld = (await engine.up("List", "tlds", { name: "tlds", type: "tld", items: ["xyz"] })).id;
+    const wrong = await engine.up("Rule", "wrong-type", { name: "wrong-type", match: fromDomain([tld], "in_list"), actions: [{ type: "archive" }] }).then(() => undefined, (e) => e);
+    expect(String(wrong)).toContain(`creating Nylas Rule (name "wrong-type"): 400`);
+    expect(String(wrong)).toContain(`list ${tld} has type tld, but from.domain requires a list of type domain`);
+  });
+
+  it("accepts an in_list value that is still unknown during preview", async () => {
+    const { UNKNOWN } = await import("../../provider/lifecycle");
+    const p = await engine.preview("Rule", "preview-only", { name: "preview-only", match: fromDomain([UNKNOWN], "in_list"), actions: [{ type: "block" }] });
+    expect(p.op).toBe("create");
+    const whole = await engine.preview("Rule", "preview-only", { name: "preview-only", match: fromDomain(UNKNOWN, "in_list"), actions: [{ type: "block" }] });
+    expect(whole.op).toBe("create");
+  });
+
+  it("refuses bad inputs in check with one clear message each and no API call", async () => {
+    const ok = { name: "bad", match: fromDomain("a.example"), actions: [{ type: "archive" }] };
+    expect(await checkFailure("block-plus", { ...ok, actions: [{ type: "block" }, { type: "mark_as_read" }] })).toEqual([
+      {
+        property: "actions",
+        reason:
+          'actions = [{"type":"block"},{"type":"mark_as_read"}]: "block" cannot be combined with other actions (a blocked message is rejected, so nothing else applies); use block alone',
+      },
+    ]);
+    expect(await checkFailure("in-list-string", { ...ok, match: fromDomain(listA, "in_list") })).toEqual([
+      {
+        property: "match.conditions[0].value",
+        reason: `match.conditions[0].value = "${listA}": must be a list of List ids (e.g. [blocked.id]) for the in_list operator`,
+      },
+    ]);
+    expect(await checkFailure("inbound-recipient", { ...ok, match: { conditions: [{ field: "recipient.domain", operator: "is", value: "a.example" }] } })).toEqual([
+      {
+        property: "match.conditions[0].field",
+        reason:
+          'match.conditions[0].field = "recipient.domain": inbound rules (trigger defaults to inbound) allow only "from.address", "from.domain", "from.tld"; set trigger: "outbound" to match recipients or the outbound type',
+      },
+    ]);
+    expect(
+      await checkFailure("outbound-contains", { ...ok, trigger: "outbound", match: { conditions: [{ field: "outbound.type", operator: "contains", value: "reply" }] } }),
+    ).toEqual([
+      { property: "match.conditions[0].operator", reason: 'match.conditions[0].operator = "contains": outbound.type allows only the operators "is" and "is_not"' },
+    ]);
+    expect(await checkFailure("priority", { ...ok, priority: 1001 })).toEqual([
+      { property: "priority", reason: "priority = 1001: must be a whole number from 0 to 1000 (lower runs first)" },
+    ]);
+    expect(await checkFailure("outbound-value", { ...ok, trigger: "outbound", match: { conditions: [{ field: "outbound.type", operator: "is", value: "forward" }] } })).toEqual([
+      { property: "match.conditions[0].value", reason: 'match.conditions[0].value = "forward": must be "compose" or "reply" for outbound.type' },
+    ]);
+    expect(await checkFailure("bad-field", { ...ok, match: { conditions: [{ field: "subject", operator: "is", value: "x" }] } })).toEqual([
+      {
+        property: "match.conditions[0].field",
+        reason:
+          'match.conditions[0].field = "subject": must be one of "from.address", "from.domain", "from.tld", "recipient.address", "recipient.domain", "recipient.tld", "outbound.type"',
+      },
+    ]);
+    expect(await checkFailure("bad-operator", { ...ok, match: { conditions: [{ field: "from.domain", operator: "matches", value: "x" }] } })).toEqual([
+      { property: "match.conditions[0].operator", reason: 'match.conditions[0].operator = "matches": must be one of "is", "is_not", "contains", "in_list"' },
+    ]);
+    expect(await checkFailure("array-for-is", { ...ok, match: fromDomain(["a.example"]) })).toEqual([
+      {
+        property: "match.conditions[0].value",
+        reason: 'match.conditions[0].value = ["a.example"]: must be a single non-empty string for the "is" operator (only in_list takes a list of List ids)',
+      },
+    ]);
+    expect(await checkFailure("bad-domain", { ...ok, match: fromDomain("not a domain") })).toEqual([
+      { property: "match.conditions[0].value", reason: 'match.conditions[0].value = "not a domain": must be a domain name like example.com for from.domain with "is"' },
+    ]);
+    expect(await checkFailure("folder-missing", { ...ok, actions: [{ type: "assign_to_folder" }] })).toEqual([
+      { property: "actions[0].value", reason: 'actions[0].value = missing: is required for assign_to_folder: the folder name or path, e.g. "Clients/Acme" or "Archive"' },
+    ]);
+    expect(await checkFailure("value-on-other", { ...ok, actions: [{ type: "mark_as_read", value: "yes" }] })).toEqual([
+      { property: "actions[0].value", reason: 'actions[0].value = "yes": only assign_to_folder takes a value; remove value from the "mark_as_read" action' },
+    ]);
+    expect(await checkFailure("bad-action", { ...ok, actions: [{ type: "forward" }] })).toEqual([
+      {
+        property: "actions[0].type",
+        reason:
+          'actions[0].type = "forward": must be one of "block", "mark_as_spam", "assign_to_folder", "mark_as_read", "mark_as_starred", "archive", "trash" ("move_to_folder" is accepted as an alias of "assign_to_folder")',
+      },
+    ]);
+    expect(await checkFailure("no-conditions", { ...ok, match: { conditions: [] } })).toEqual([
+      { property: "match.conditions", reason: "match.conditions = []: must have at least one condition {field, operator, value}" },
+    ]);
+    expect(await checkFailure("no-actions", { ...ok, actions: [] })).toEqual([
+      { property: "actions", reason: "actions = []: must have at least one action {type, value?}" },
+    ]);
+    expect(await checkFailure("no-match", { name: "bad", actions: [{ type: "archive" }] })).toEqual([
+      { property: "match", reason: "match = missing: must be an object {operator?, conditions}" },
+    ]);
+  });
+});
