@@ -1,0 +1,439 @@
+/**
+ * `npm run bench [-- --n 1000 --concurrency 10 --json]` — how long `pulumi up`/`preview`/`refresh`/
+ * `destroy` of N agent mailboxes (an AgentAccount + its Webhook each, in one Workspace) take through the
+ * real dynamic-provider host, against the floor: the identical HTTP calls made directly with undici at
+ * the same concurrency. Plus convergence under the 50 req/s rate limit, state size and host memory.
+ * See bench/RESULTS.md for what each number means and the recorded runs.
+ */
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { performance } from "node:perf_hooks";
+import { Engine } from "../tests/harness/engine";
+import { EmulatorControl, type LoggedRequest } from "../tests/harness/stack";
+import { startEmulatorProcess, startReceiverProcess, type EmulatorProcess } from "./procs";
+import { RawClient, replay, type Recorded } from "./raw";
+
+// ------------------------------------------------------------------------------------------ options
+
+interface Options {
+  n: number;
+  concurrency: number;
+  json: boolean;
+}
+
+const USAGE = "usage: node dist/bench/run.js [--n 1000] [--concurrency 10] [--json]";
+
+function parseArgs(argv: string[]): Options {
+  const opts: Options = { n: 1000, concurrency: 10, json: false };
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i].includes("=") ? argv[i].split("=", 2) : [argv[i], undefined];
+    const int = (): number => {
+      const v = Number(inline ?? argv[++i]);
+      if (!Number.isInteger(v) || v < 1) throw new Error(`${flag} must be a positive integer\n${USAGE}`);
+      return v;
+    };
+    if (flag === "--n") opts.n = int();
+    else if (flag === "--concurrency") opts.concurrency = int();
+    else if (flag === "--json") opts.json = true;
+    else if (flag === "--help" || flag === "-h") {
+      process.stdout.write(USAGE + "\n");
+      process.exit(0);
+    } else throw new Error(`unknown option ${argv[i]}\n${USAGE}`);
+  }
+  return opts;
+}
+
+// --------------------------------------------------------------------------------- the stack of N
+
+type Props = Record<string, unknown>;
+type ResourceType = "Workspace" | "AgentAccount" | "Webhook";
+
+interface Item {
+  type: ResourceType;
+  name: string;
+  inputs(version: 1 | 2): Props;
+}
+
+/**
+ * N mailboxes, each an AgentAccount (in the one workspace) with its own Webhook (own receiver path,
+ * `message.created` only, so creating grants fans out no deliveries). Every string carries the run's
+ * tag `bench-<c>` and a per-resource token (`bench-<c>-a000001`, `bench-<c>-h000001`): the raw floor
+ * replays the provider's calls with the tag swapped, and the tokens say which resource a call served.
+ */
+function stackOf(tag: string, n: number, receiverUrl: string, workspaceId: () => string): { workspace: Item; items: Item[] } {
+  const workspace: Item = {
+    type: "Workspace",
+    name: `${tag}-ws`,
+    inputs: (v) => ({ name: `${tag} workspace${v === 2 ? " v2" : ""}`, domain: `${tag}.example` }),
+  };
+  const items: Item[] = [];
+  for (let i = 0; i < n; i++) {
+    const a = `${tag}-a${String(i).padStart(6, "0")}`;
+    const h = `${tag}-h${String(i).padStart(6, "0")}`;
+    items.push({
+      type: "AgentAccount",
+      name: a,
+      inputs: (v) => ({ email: `${a}@agents.example.com`, name: `Agent ${a}${v === 2 ? " v2" : ""}`, workspaceId: workspaceId() }),
+    });
+    items.push({
+      type: "Webhook",
+      name: h,
+      inputs: (v) => ({ webhookUrl: `${receiverUrl}/hooks/${h}`, triggerTypes: ["message.created"], description: `${h} v${v}` }),
+    });
+  }
+  return { workspace, items };
+}
+
+/** Runs `fn` over `items` with `concurrency` async workers, like the engine's parallel step executor. */
+async function pool<T>(items: readonly T[], concurrency: number, fn: (item: T, i: number) => Promise<void>): Promise<Error[]> {
+  const failures: Error[] = [];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      try {
+        await fn(items[i], i);
+      } catch (e) {
+        failures.push(e as Error);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+  return failures;
+}
+
+async function timed(fn: () => Promise<void>): Promise<number> {
+  const t = performance.now();
+  await fn();
+  return (performance.now() - t) / 1000;
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux); NaN elsewhere. */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return NaN;
+  }
+}
+
+/** Where the CPU of a phase went, per process: the first thing to look at when a phase is slow. */
+class CpuMeter {
+  private start = new Map<string, number>();
+  constructor(private readonly pids: Record<string, () => number | undefined>) {}
+  mark(): void {
+    for (const [k, pid] of Object.entries(this.pids)) this.start.set(k, cpuSeconds(pid() ?? -1));
+  }
+  report(): string {
+    return Object.entries(this.pids)
+      .map(([k, pid]) => `${k} ${(cpuSeconds(pid() ?? -1) - (this.start.get(k) ?? NaN)).toFixed(2)}`)
+      .join(", ");
+  }
+}
+
+function expectNoFailures(what: string, failures: Error[]): void {
+  if (failures.length) throw new Error(`${what}: ${failures.length} failed; first: ${failures[0].message}`);
+}
+
+// --------------------------------------------------------------------------------- one provider run
+
+/** Reads the calls the provider host made since the last read (see record-preload.ts). */
+class Recording {
+  private offset = 0;
+  constructor(readonly file: string) {}
+  take(): Recorded[] {
+    const text = readFileSync(this.file, "utf8");
+    const fresh = text.slice(this.offset);
+    this.offset = text.length;
+    return fresh.split("\n").filter(Boolean).map((l) => JSON.parse(l) as Recorded);
+  }
+}
+
+interface ProviderRun {
+  engine: Engine;
+  recording: Recording;
+  workspace: Item;
+  items: Item[];
+  /** Provider id → the item key it belongs to ("ws" or the item index). */
+  ids: Map<string, string>;
+}
+
+async function startProviderRun(emu: EmulatorProcess, tag: string, n: number, receiverUrl: string, rps: number, workDir: string): Promise<ProviderRun> {
+  const file = path.join(workDir, `${tag}.jsonl`);
+  rmSync(file, { force: true });
+  const engine = await Engine.start({
+    project: "nylas-bench",
+    env: { NODE_OPTIONS: `--require ${path.join(__dirname, "record-preload.js")}`, BENCH_RECORD_FILE: file },
+    config: {
+      "nylas:apiKey": { secret: emu.apiKey },
+      "nylas:apiUri": emu.url,
+      "nylas:requestsPerSecond": String(rps),
+    },
+  });
+  const run: ProviderRun = { engine, recording: new Recording(file), workspace: undefined as unknown as Item, items: [], ids: new Map() };
+  const stack = stackOf(tag, n, receiverUrl, () => engine.get("Workspace", `${tag}-ws`)!.id);
+  run.workspace = stack.workspace;
+  run.items = stack.items;
+  return run;
+}
+
+async function createAll(run: ProviderRun, concurrency: number): Promise<Error[]> {
+  const { engine, workspace, items } = run;
+  await engine.up(workspace.type, workspace.name, workspace.inputs(1));
+  const failures = await pool(items, concurrency, async (it) => {
+    await engine.up(it.type, it.name, it.inputs(1));
+  });
+  run.ids.set(engine.get(workspace.type, workspace.name)!.id, "ws");
+  items.forEach((it, i) => {
+    const s = engine.get(it.type, it.name);
+    if (s) run.ids.set(s.id, String(i));
+  });
+  return failures;
+}
+
+const everything = (run: ProviderRun) => [run.workspace, ...run.items];
+
+async function previewAll(run: ProviderRun, concurrency: number): Promise<void> {
+  expectNoFailures(
+    "preview",
+    await pool(everything(run), concurrency, async (it) => {
+      const r = await run.engine.preview(it.type, it.name, it.inputs(1));
+      if (r.op !== "same") throw new Error(`preview of unchanged ${it.name} says ${r.op}`);
+    }),
+  );
+}
+
+async function refreshAll(run: ProviderRun, concurrency: number): Promise<void> {
+  expectNoFailures(
+    "refresh",
+    await pool(everything(run), concurrency, async (it) => {
+      const r = await run.engine.refresh(it.type, it.name);
+      if (r.op !== "same") throw new Error(`refresh of untouched ${it.name} says ${r.op}`);
+    }),
+  );
+}
+
+async function updateAll(run: ProviderRun, concurrency: number): Promise<void> {
+  expectNoFailures(
+    "update",
+    await pool(everything(run), concurrency, async (it) => {
+      const r = await run.engine.up(it.type, it.name, it.inputs(2));
+      if (r.op !== "update") throw new Error(`changing ${it.name} was a ${r.op}, not an in-place update`);
+    }),
+  );
+}
+
+async function destroyAll(run: ProviderRun, concurrency: number): Promise<void> {
+  expectNoFailures("delete", await pool(run.items, concurrency, (it) => run.engine.destroy(it.type, it.name)));
+  await run.engine.destroy(run.workspace.type, run.workspace.name);
+}
+
+// ------------------------------------------------------------------------------------------ helpers
+
+const apiCalls = (log: LoggedRequest[]) => log.filter((r) => r.path.startsWith("/v3/"));
+
+function statusHistogram(log: LoggedRequest[]): string {
+  const h = new Map<string, number>();
+  for (const r of apiCalls(log)) h.set(`${r.method} ${r.status}`, (h.get(`${r.method} ${r.status}`) ?? 0) + 1);
+  return [...h.entries()].sort().map(([k, v]) => `${k}×${v}`).join(", ");
+}
+
+/** The provider's calls must be what the emulator saw, or the raw replay would not be identical. */
+function checkRecording(what: string, recorded: Recorded[], log: LoggedRequest[], warn: (m: string) => void): void {
+  const seen = apiCalls(log).length;
+  if (recorded.length !== seen) warn(`${what}: the host recorded ${recorded.length} requests but the emulator saw ${seen}`);
+}
+
+const round = (x: number, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+// --------------------------------------------------------------------------------------------- main
+
+export interface BenchResult {
+  create_s: number;
+  raw_create_s: number;
+  create_overhead: number;
+  noop_preview_calls: number;
+  refresh_calls_per_resource: number;
+  refresh_s: number;
+  raw_refresh_s: number;
+  update_s: number;
+  delete_s: number;
+  ratelimited_ratio: number;
+  ratelimited_429s: number;
+  ratelimited_failures: number;
+  provider_bytes: Record<string, number>;
+  state_bytes_per_resource: number;
+  host_rss_mb: number;
+}
+
+async function main(): Promise<void> {
+  const opts = parseArgs(process.argv.slice(2));
+  const log = (m: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${m}\n`);
+  const warnings: string[] = [];
+  const warn = (m: string) => {
+    warnings.push(m);
+    log(`WARNING: ${m}`);
+  };
+  const workDir = path.join(os.tmpdir(), `nylas-bench-${process.pid}`);
+  mkdirSync(workDir, { recursive: true });
+  const { n, concurrency } = opts;
+  const resources = 2 * n + 1;
+  log(`n=${n} (${resources} resources), concurrency=${concurrency}, ${os.cpus().length} cpus, load ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}`);
+
+  const receiver = await startReceiverProcess();
+  const emu = await startEmulatorProcess();
+  const control = new EmulatorControl(emu.url);
+  const raw = new RawClient(emu.url, emu.apiKey, concurrency);
+  const cleanups: Array<() => Promise<void>> = [() => raw.close(), () => emu.stop(), () => receiver.stop()];
+  try {
+    // Main scenario: client throttle off on both sides (nylas:requestsPerSecond = 0), so the ratio
+    // compares the work per call, not two throttles.
+    // Warm-up (untimed): a small run of the same shape through both paths, so neither timed run pays
+    // for the emulator's, the host's or undici's JIT warm-up alone.
+    const warm = await startProviderRun(emu, "bench-w", Math.min(n, 20), receiver.url, 0, workDir);
+    cleanups.unshift(() => warm.engine.stop());
+    expectNoFailures("warm-up create", await createAll(warm, concurrency));
+    const warmCreate = warm.recording.take();
+    await previewAll(warm, concurrency);
+    await refreshAll(warm, concurrency);
+    const warmRefresh = warm.recording.take();
+    await updateAll(warm, concurrency);
+    await destroyAll(warm, concurrency);
+    warm.recording.take();
+    const warmIds = new Map<string, string>();
+    await replay(raw, warmCreate, { from: "bench-w", to: "bench-x", keys: warm, concurrency, learn: warmIds });
+    await replay(raw, warmRefresh, { from: "bench-w", to: "bench-x", keys: warm, concurrency, ids: warmIds });
+    await warm.engine.stop();
+    cleanups.shift();
+
+    // The measured run.
+    const run = await startProviderRun(emu, "bench-p", n, receiver.url, 0, workDir);
+    cleanups.unshift(() => run.engine.stop());
+    const providerBytes: Record<string, number> = {};
+    for (const t of ["AgentAccount", "Webhook", "Workspace"]) providerBytes[t] = Buffer.byteLength(await run.engine.providerText(t));
+    const cpu = new CpuMeter({ bench: () => process.pid, host: () => run.engine.host.pid, emulator: () => emu.proc.pid, receiver: () => receiver.proc.pid });
+    /** Times one phase (emulator request log cleared first) and logs where its CPU went. */
+    const phase = async (what: string, fn: () => Promise<void>): Promise<{ s: number; log: LoggedRequest[] }> => {
+      await control.clearRequests();
+      cpu.mark();
+      const s = await timed(fn);
+      const calls = await control.requests();
+      log(`${what}: ${s.toFixed(3)} s, ${apiCalls(calls).length} API calls; cpu s: ${cpu.report()}`);
+      return { s, log: calls };
+    };
+
+    let createFailures: Error[] = [];
+    const create = await phase("create (provider)", async () => {
+      createFailures = await createAll(run, concurrency);
+    });
+    expectNoFailures("create", createFailures);
+    const createRec = run.recording.take();
+    checkRecording("create", createRec, create.log, warn);
+    const stateBytes = Buffer.byteLength(run.engine.stateJson()) / run.engine.state.size;
+
+    const rawIds = new Map<string, string>();
+    const rawCreate = await phase("create (raw floor)", () =>
+      replay(raw, createRec, { from: "bench-p", to: "bench-r", keys: run, concurrency, learn: rawIds }),
+    );
+    if (statusHistogram(rawCreate.log) !== statusHistogram(create.log)) {
+      warn(`raw create answers differ: provider ${statusHistogram(create.log)}; raw ${statusHistogram(rawCreate.log)}`);
+    }
+
+    const preview = await phase("preview, unchanged inputs", () => previewAll(run, concurrency));
+    const noopPreviewCalls = apiCalls(preview.log).length;
+    run.recording.take();
+
+    const refresh = await phase("refresh (provider)", () => refreshAll(run, concurrency));
+    const refreshRec = run.recording.take();
+    checkRecording("refresh", refreshRec, refresh.log, warn);
+
+    const rawRefresh = await phase("refresh (raw floor)", () =>
+      replay(raw, refreshRec, { from: "bench-p", to: "bench-r", keys: run, concurrency, ids: rawIds }),
+    );
+    if (statusHistogram(rawRefresh.log) !== statusHistogram(refresh.log)) {
+      warn(`raw refresh answers differ: provider ${statusHistogram(refresh.log)}; raw ${statusHistogram(rawRefresh.log)}`);
+    }
+
+    const update = await phase("update every resource in place", () => updateAll(run, concurrency));
+    const destroy = await phase("delete", () => destroyAll(run, concurrency));
+    let hostRss = run.engine.host.peakRssMb();
+    await run.engine.stop();
+    cleanups.shift();
+
+    // Rate-limited scenario: a fresh emulator answering 429 + Retry-After above 50 req/s, and the
+    // client throttle set to the same 50/s (nylas:requestsPerSecond = 50): what a user should set.
+    log("create under a 50 req/s server limit…");
+    const limited = await startEmulatorProcess({ rateLimit: 50 });
+    cleanups.unshift(() => limited.stop());
+    const lrun = await startProviderRun(limited, "bench-l", n, receiver.url, 50, workDir);
+    cleanups.unshift(() => lrun.engine.stop());
+    let limitedFailures: Error[] = [];
+    const limitedS = await timed(async () => {
+      limitedFailures = await createAll(lrun, concurrency);
+    });
+    const limitedLog = apiCalls(await new EmulatorControl(limited.url).requests());
+    const tooMany = limitedLog.filter((r) => r.status === 429).length;
+    const useful = limitedLog.length - tooMany;
+    hostRss = Math.max(hostRss, lrun.engine.host.peakRssMb());
+    for (const e of limitedFailures.slice(0, 3)) warn(`rate-limited create failed: ${e.message}`);
+
+    const result: BenchResult = {
+      create_s: round(create.s),
+      raw_create_s: round(rawCreate.s),
+      create_overhead: round(create.s / rawCreate.s),
+      noop_preview_calls: noopPreviewCalls,
+      refresh_calls_per_resource: round(apiCalls(refresh.log).length / resources),
+      refresh_s: round(refresh.s),
+      raw_refresh_s: round(rawRefresh.s),
+      update_s: round(update.s),
+      delete_s: round(destroy.s),
+      ratelimited_ratio: round(limitedS / (useful / 50)),
+      ratelimited_429s: tooMany,
+      ratelimited_failures: limitedFailures.length,
+      provider_bytes: providerBytes,
+      state_bytes_per_resource: Math.round(stateBytes),
+      host_rss_mb: round(hostRss, 1),
+    };
+    printTable(result, opts, { createCalls: createRec.length, refreshCalls: refreshRec.length, limitedCalls: useful, limitedS });
+    if (warnings.length) process.stdout.write(`\n${warnings.length} warning(s): see stderr\n`);
+    if (opts.json) process.stdout.write(JSON.stringify(result) + "\n");
+  } finally {
+    for (const c of cleanups) await c().catch(() => undefined);
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+function printTable(r: BenchResult, opts: Options, extra: { createCalls: number; refreshCalls: number; limitedCalls: number; limitedS: number }): void {
+  const rows: Array<[string, string, string]> = [
+    ["create_s", r.create_s.toFixed(3), `up of ${2 * opts.n + 1} resources, ${extra.createCalls} API calls`],
+    ["raw_create_s", r.raw_create_s.toFixed(3), "the same calls with undici, same concurrency"],
+    ["create_overhead", r.create_overhead.toFixed(3), "create_s / raw_create_s (goal ≤ 1.15)"],
+    ["noop_preview_calls", String(r.noop_preview_calls), "API calls of Check+Diff, unchanged inputs (goal 0)"],
+    ["refresh_calls_per_resource", r.refresh_calls_per_resource.toFixed(3), `${extra.refreshCalls} calls`],
+    ["refresh_s", r.refresh_s.toFixed(3), "Read of every resource"],
+    ["raw_refresh_s", r.raw_refresh_s.toFixed(3), "the same calls with undici"],
+    ["update_s", r.update_s.toFixed(3), "in-place change of every resource"],
+    ["delete_s", r.delete_s.toFixed(3), "destroy of every resource"],
+    ["ratelimited_ratio", r.ratelimited_ratio.toFixed(3), `${extra.limitedS.toFixed(1)} s / (${extra.limitedCalls} calls / 50 per s) (goal ≤ 1.1)`],
+    ["ratelimited_429s", String(r.ratelimited_429s), "429 answers during that create"],
+    ["ratelimited_failures", String(r.ratelimited_failures), "resources that failed (goal 0)"],
+    ...Object.entries(r.provider_bytes).map(([t, b]): [string, string, string] => [`provider_bytes.${t}`, String(b), "serialized __provider (goal ≤ 16384)"]),
+    ["state_bytes_per_resource", String(r.state_bytes_per_resource), "state JSON / resources"],
+    ["host_rss_mb", r.host_rss_mb.toFixed(1), "peak RSS of the provider host"],
+  ];
+  const w0 = Math.max(...rows.map((x) => x[0].length));
+  const w1 = Math.max(...rows.map((x) => x[1].length));
+  const lines = [
+    `pulumi-nylas-agents bench: n=${opts.n} mailboxes (AgentAccount + Webhook each, one Workspace), concurrency ${opts.concurrency}`,
+    `${"metric".padEnd(w0)}  ${"value".padStart(w1)}  notes`,
+    ...rows.map(([k, v, note]) => `${k.padEnd(w0)}  ${v.padStart(w1)}  ${note}`),
+  ];
+  process.stdout.write(lines.join("\n") + "\n");
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench failed: ${(e as Error).stack ?? e}\n`);
+  process.exit(1);
+});
