@@ -94,7 +94,7 @@ export function check<I extends Props>(def: ResourceDefinition<I, Props>, news: 
 
 /**
  * Removes keys whose value is `undefined` (a transform may map e.g. an empty set to "unset"): the
- * host sends checked inputs as a protobuf Struct, which has no `undefined` and refuses it.
+ * host sends checked inputs and outputs as a protobuf Struct, which has no `undefined` and refuses it.
  */
 function dropUndefined(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(dropUndefined);
@@ -294,14 +294,17 @@ export function providerFor<I extends Props, O extends Props>(def: ResourceDefin
     async diff(_id, olds, news) {
       return diff(def, olds as O, news);
     },
+    // Outputs cross the same Struct boundary as checked inputs, so `undefined` is dropped here once.
     async create(inputs) {
-      return create(def, context(), inputs);
+      const made = await create(def, context(), inputs);
+      return { id: made.id, outs: dropUndefined(made.outs) };
     },
     async read(id, props) {
-      return read(def, context(), id, props ?? {});
+      const r = await read(def, context(), id, props ?? {});
+      return { id: r.id, props: dropUndefined(r.props) as Props, ...(r.inputs ? { inputs: dropUndefined(r.inputs) as Props } : {}) };
     },
     async update(id, olds, news) {
-      return { outs: await update(def, context(), id, olds, news) };
+      return { outs: dropUndefined(await update(def, context(), id, olds, news)) };
     },
     async delete(id, props) {
       await remove(def, context(), id, props);
