@@ -57,14 +57,15 @@ const inputSchema = z
       )
       .optional(),
   })
-  // Items are validated against the list's type, with the index the user wrote.
+  // Items are validated against the list's type, with the index the user wrote; past 10 bad items
+  // one summary stands for the rest (a pasted list of 5,000 wrong values is one mistake).
   .superRefine((v, ctx) => {
-    for (const [i, raw] of (v.items ?? []).entries()) {
-      if (!validItem(v.type, normaliseItem(v.type, raw))) ctx.addIssue({ code: "custom", path: ["items", i], message: ITEM_RULES[v.type].allowed });
-    }
+    const bad = (v.items ?? []).flatMap((raw, i) => (validItem(v.type, normaliseItem(v.type, raw)) ? [] : [i]));
+    for (const i of bad.slice(0, 10)) ctx.addIssue({ code: "custom", path: ["items", i], message: ITEM_RULES[v.type].allowed });
+    if (bad.length > 10) ctx.addIssue({ code: "custom", path: ["items"], message: `${bad.length - 10} more items are not valid for type "${v.type}" either` });
   })
-  // A set: normalised, de-duplicated and sorted, so order and case never cause a diff. Nylas cannot
-  // store an empty description, so "" means "none", like leaving it out.
+  // A set: normalised, de-duplicated and sorted, so order and case never cause a diff. An empty
+  // description reads back as none, so "" is the same as leaving it out.
   .overwrite(({ description, items, ...rest }) => ({
     ...rest,
     ...(description?.trim() ? { description: description.trim() } : {}),

@@ -281,6 +281,10 @@ describe("List through the provider host", () => {
     expect(await checkFailure("bad-type", { name: "bad", type: "ip", items: ["1.2.3.4"] })).toEqual([
       { property: "type", reason: 'type = "ip": must be one of "domain", "tld", "address"' },
     ]);
+    const many = await checkFailure("many-bad", { name: "bad", type: "address", items: Array.from({ length: 25 }, (_, i) => `nobody-${i}`) });
+    expect(many).toHaveLength(11);
+    expect(many[10].property).toBe("items");
+    expect(many[10].reason).toMatch(/: 15 more items are not valid for type "address" either$/);
     expect(await checkFailure("no-name", { name: "  ", type: "domain" })).toEqual([{ property: "name", reason: 'name = "  ": must not be empty' }]);
     expect(await checkFailure("not-array", { name: "x", type: "domain", items: "spam.example" })).toEqual([
       { property: "items", reason: 'items = "spam.example": must be a list of strings' },
