@@ -4,6 +4,7 @@ import {
   NylasConfigError,
   NylasError,
   NylasNetworkError,
+  NylasNotFoundError,
   NylasResponseShapeError,
   NylasRetriesExhaustedError,
   NylasTimeoutError,
@@ -115,6 +116,16 @@ export class NylasClient {
   async call<T = undefined>(opts: CallOptions<T>): Promise<T> {
     const raw = await this.send(opts);
     return this.parseData(opts, raw.body);
+  }
+
+  /** A GET of one object: `undefined` when Nylas answers 404 (the object does not exist). */
+  async getOrUndefined<T>(opts: Omit<CallOptions<T>, "method">): Promise<T | undefined> {
+    try {
+      return await this.call({ ...opts, method: "GET" });
+    } catch (e) {
+      if (e instanceof NylasNotFoundError) return undefined;
+      throw e;
+    }
   }
 
   /**

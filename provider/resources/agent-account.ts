@@ -1,7 +1,7 @@
 import { randomBytes, scryptSync, timingSafeEqual } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { NylasApiError, isNotFound, type NylasClient } from "../client";
+import { NylasApiError, type NylasClient } from "../client";
 import type { Context, Created, ResourceDefinition } from "../lifecycle";
 import { displayName, emailAddress, objectId } from "../schema";
 import { NylasResource } from "./base";
@@ -135,12 +135,7 @@ function requireAgentAccount(g: GrantWire, ref: string): GrantWire {
 }
 
 async function getGrant(ctx: Context, ref: string): Promise<GrantWire | undefined> {
-  try {
-    return await ctx.client.call({ method: "GET", path: "/v3/grants/{ref}", params: { ref }, data: grantWire });
-  } catch (e) {
-    if (isNotFound(e)) return undefined;
-    throw e;
-  }
+  return ctx.client.getOrUndefined({ path: "/v3/grants/{ref}", params: { ref }, data: grantWire });
 }
 
 /** The grant of `email`: `GET /v3/grants/{email}` (the id path accepts an email); a list if that form is refused. */

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { isNotFound, REGION_URLS } from "../client";
+import { REGION_URLS } from "../client";
 import { PartialCreateError, type Context, type Created, type ResourceDefinition } from "../lifecycle";
 import { displayName, domainName, oneOf } from "../schema";
 import { NylasResource } from "./base";
@@ -132,12 +132,7 @@ function toOutputs(d: DomainWire, records: DnsRecord[], declared: Partial<Domain
 }
 
 async function getDomain(ctx: Context, id: string): Promise<DomainWire | undefined> {
-  try {
-    return await ctx.client.call({ method: "GET", path: "/v3/admin/domains/{id}", params: { id }, data: domainWire, signed: true });
-  } catch (e) {
-    if (isNotFound(e)) return undefined;
-    throw e;
-  }
+  return ctx.client.getOrUndefined({ path: "/v3/admin/domains/{id}", params: { id }, data: domainWire, signed: true });
 }
 
 /** The DNS record Nylas wants published for one verification type (`POST …/info`; changes nothing). */

@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { isNotFound } from "../client";
 import { PartialCreateError, type Context, type Created, type ResourceDefinition } from "../lifecycle";
 import { displayName, isDomain, isEmail, oneOf } from "../schema";
 import { NylasResource } from "./base";
@@ -111,12 +110,7 @@ function toOutputs(l: ListWire, items: string[] | undefined): ListOutputs {
 }
 
 async function getList(ctx: Context, id: string): Promise<ListWire | undefined> {
-  try {
-    return await ctx.client.call({ method: "GET", path: "/v3/lists/{id}", params: { id }, data: listWire });
-  } catch (e) {
-    if (isNotFound(e)) return undefined;
-    throw e;
-  }
+  return ctx.client.getOrUndefined({ path: "/v3/lists/{id}", params: { id }, data: listWire });
 }
 
 /** Every item value of a list, as Nylas stores it (cursor pages of 200). */

@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { isNotFound } from "../client";
 import type { Context, Created, ResourceDefinition } from "../lifecycle";
 import { displayName, wholeNumber } from "../schema";
 import { fromWireKeys, pick, toWireKeys } from "../wire";
@@ -125,12 +124,7 @@ function toOutputs(p: PolicyWire, declared: Partial<PolicyInputs>): PolicyOutput
 }
 
 async function getPolicy(ctx: Context, id: string): Promise<PolicyWire | undefined> {
-  try {
-    return await ctx.client.call({ method: "GET", path: "/v3/policies/{id}", params: { id }, data: policyWire });
-  } catch (e) {
-    if (isNotFound(e)) return undefined;
-    throw e;
-  }
+  return ctx.client.getOrUndefined({ path: "/v3/policies/{id}", params: { id }, data: policyWire });
 }
 
 // ------------------------------------------------------------------------------------- lifecycle

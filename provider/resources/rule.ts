@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { NylasValidationError, isNotFound } from "../client";
+import { NylasValidationError } from "../client";
 import type { Context, Created, ResourceDefinition } from "../lifecycle";
 import { displayName, isDomain, isEmail, oneOf } from "../schema";
 import { NylasResource } from "./base";
@@ -229,12 +229,7 @@ function explainListError(e: unknown, inputs: RuleInputs): unknown {
 }
 
 async function getRule(ctx: Context, id: string): Promise<RuleWire | undefined> {
-  try {
-    return await ctx.client.call({ method: "GET", path: "/v3/rules/{id}", params: { id }, data: ruleWire });
-  } catch (e) {
-    if (isNotFound(e)) return undefined;
-    throw e;
-  }
+  return ctx.client.getOrUndefined({ path: "/v3/rules/{id}", params: { id }, data: ruleWire });
 }
 
 // ------------------------------------------------------------------------------------- lifecycle

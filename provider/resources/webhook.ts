@@ -1,7 +1,6 @@
 import { isDeepStrictEqual } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { isNotFound } from "../client";
 import { PartialCreateError, type Context, type Created, type ResourceDefinition } from "../lifecycle";
 import { emailAddress, oneOf } from "../schema";
 import { NylasResource } from "./base";
@@ -168,12 +167,7 @@ function changes(olds: Partial<WebhookOutputs>, news: WebhookInputs): Record<str
 }
 
 async function getWebhook(ctx: Context, id: string): Promise<WebhookWire | undefined> {
-  try {
-    return await ctx.client.call({ method: "GET", path: "/v3/webhooks/{id}", params: { id }, data: webhookWire });
-  } catch (e) {
-    if (isNotFound(e)) return undefined;
-    throw e;
-  }
+  return ctx.client.getOrUndefined({ path: "/v3/webhooks/{id}", params: { id }, data: webhookWire });
 }
 
 function putWebhook(ctx: Context, id: string, body: Record<string, unknown>): Promise<WebhookWire> {

@@ -101,12 +101,7 @@ function attachmentChanges(olds: Attachments, news: Attachments): Record<string,
 }
 
 async function getWorkspace(ctx: Context, id: string): Promise<WorkspaceWire | undefined> {
-  try {
-    return await ctx.client.call({ method: "GET", path: "/v3/workspaces/{id}", params: { id }, data: workspaceWire });
-  } catch (e) {
-    if (isNotFound(e)) return undefined;
-    throw e;
-  }
+  return ctx.client.getOrUndefined({ path: "/v3/workspaces/{id}", params: { id }, data: workspaceWire });
 }
 
 function patchWorkspace(ctx: Context, id: string, body: Record<string, unknown>): Promise<WorkspaceWire> {
