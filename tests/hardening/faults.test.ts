@@ -180,4 +180,151 @@ describe("faults survived", () => {
     expect(statuses(requests, "DELETE", "^/v3/grants/")).toEqual([0, 200]);
     expect((await state()).grants.filter((g: any) => g.email === email)).toEqual([]);
   });
+  // ------------------------------------------------------------- 5. create committed, answer lost (ghosts)
+
+  /** Per resource: the create path, inputs, and how to find "its" objects in the emulator's state. */
+  const ghostCases = (tag: string) =>
+    [
+      ["AgentAccount", "^/v3/connect/custom$", `/v3/grants/`, "PATCH", () => ({ email: `ghost-${tag}@agents.example.com`, name: "Ghost", appPassword: secret(PW) }), (s: any) => s.grants.filter((g: any) => g.email === `ghost-${tag}@agents.example.com`)],
+      ["List", "^/v3/lists$", `/v3/lists`, "PUT", () => ({ name: `ghost-${tag}`, type: "address", description: "d", items: ["a@spam.example"] }), (s: any) => named(s.lists, `ghost-${tag}`)],
+      ["Policy", "^/v3/policies$", `/v3/policies`, "PUT", () => ({ name: `ghost-${tag}`, limits: { limitCountDailyEmailSent: 11 } }), (s: any) => named(s.policies, `ghost-${tag}`)],
+      ["Rule", "^/v3/rules$", `/v3/rules`, "PUT", () => ruleBody(`ghost-${tag}`), (s: any) => named(s.rules, `ghost-${tag}`)],
+      ["Workspace", "^/v3/workspaces$", `/v3/workspaces`, "PATCH", () => ({ name: `ghost-${tag}`, domain: `ghost-${tag}.example` }), (s: any) => s.workspaces.filter((w: any) => w.domain === `ghost-${tag}.example`)],
+      ["Webhook", "^/v3/webhooks$", `/v3/webhooks`, "PUT", () => ({ webhookUrl: hookUrl(`ghost-${tag}`), triggerTypes: ["message.created"] }), (s: any) => s.webhooks.filter((w: any) => w.webhook_url === hookUrl(`ghost-${tag}`))],
+    ] as const;
+
+  const lostAnswers: Array<[string, (createPath: string, lookupPath: string, updateMethod: string) => FaultRule[]]> = [
+    ["reset after commit", (create) => [{ method: "POST", path: create, kind: "commit-then-reset", times: 1 }]],
+    ["504 after commit", (create) => [{ method: "POST", path: create, kind: "commit-then-status", status: 504, times: 1 }]],
+    [
+      // A plain 503 first (nothing made), then a lost answer; the lookup itself fails once and the
+      // adopting update is cut once — the provider still ends with exactly one object.
+      "503, then reset after commit, a failing lookup and a cut update",
+      (create, lookup, updateMethod) => [
+        { method: "POST", path: create, kind: "status", status: 503, times: 1 },
+        { method: "POST", path: create, kind: "commit-then-reset", times: 1 },
+        { method: "GET", path: `^${lookup}`, kind: "status", status: 503, times: 1, after: 1 },
+        { method: updateMethod, path: `^${lookup}[^/]*$`, kind: "reset", times: 1 },
+      ],
+    ],
+  ];
+
+  describe.each(lostAnswers.map(([label, rules], i) => [label, rules, i] as const))("5. %s", (_label, rules, i) => {
+    it.each(ghostCases(`g${i}`).map((c) => [c[0], c] as const))("adopts the %s that was made instead of making a second one", async (type, c) => {
+      const [, createPath, lookup, updateMethod, makeInputs, mine] = c;
+      const inputs = makeInputs() as Record<string, unknown>;
+      const name = `ghost-${i}-${type}`;
+      await faults(rules(createPath, lookup, updateMethod));
+      const mark = engine.host.output.length;
+      const made = await engine.up(type, name, inputs);
+      expect(made.op).toBe("create");
+      const objs = mine(await state());
+      expect(objs).toHaveLength(1);
+      expect(objs[0].id ?? objs[0].workspace_id).toBe(made.id);
+      expect(outputSince(engine, mark)).toMatch(new RegExp(`warning: Nylas ${type} .*: the create's answer was lost but the object was made \\(${made.id}\\); adopting it`));
+      if (type === "Webhook") expect(made.outputs.webhookSecret).toBe(objs[0].webhook_secret); // rotated: the unknown secret is replaced
+      if (type === "List") expect(objs[0].items).toEqual(["a@spam.example"]);
+      if (type === "AgentAccount") expect(objs[0].has_app_password).toBe(true);
+      await stack.control.clearFaults();
+      expect((await engine.preview(type, name, inputs)).op).toBe("same");
+      expect((await engine.refresh(type, name)).op).toBe("same");
+      await engine.destroy(type, name);
+      expect(mine(await state())).toEqual([]);
+    });
+  });
+
+  // ------------------------------------------------------------------------- 6. timeouts and deadlines
+
+  describe("6. timeouts", () => {
+    // undici checks header timeouts on a coarse (~1 s) clock, so "slower than the timeout" means
+    // a latency well above timeout + 1 s here.
+    let fast: Engine;
+    beforeAll(async () => {
+      fast = await extraEngine(stack, { "nylas:requestTimeoutMs": "300", "nylas:deadlineMs": "2000", "nylas:maxAttempts": "20", "nylas:retryBaseDelayMs": "10" });
+    });
+    afterAll(() => fast.stop());
+
+    it("retries reads and creates that outlast the request timeout, making exactly one object", async () => {
+      await faults([
+        { method: "POST", path: "^/v3/policies$", kind: "latency", latencyMs: 2000, times: 1 },
+        { method: "GET", path: "^/v3/policies/", kind: "latency", latencyMs: 2000, times: 1 },
+      ]);
+      const made = await fast.up("Policy", "slow", { name: "slow" });
+      expect((await fast.refresh("Policy", "slow")).op).toBe("same");
+      const requests = await log();
+      // status 0: the client gave up and closed the connection; nothing was committed for it.
+      expect(statuses(requests, "POST", "^/v3/policies$")).toEqual([0, 200]);
+      expect(statuses(requests, "GET", "^/v3/policies/")).toEqual([0, 200]);
+      expect(named((await state()).policies, "slow").map((p: any) => p.id)).toEqual([made.id]);
+      await fast.destroy("Policy", "slow");
+    });
+
+    it("stops at the total deadline with one clear error, leaving the object as it was", async () => {
+      const made = await fast.up("Policy", "deadline", { name: "deadline", limits: { limitCountDailyEmailSent: 1 } });
+      await faults([{ method: "PUT", path: "^/v3/policies/", kind: "latency", latencyMs: 2500 }]);
+      const err = await failure(() => fast.up("Policy", "deadline", { name: "deadline", limits: { limitCountDailyEmailSent: 2 } }));
+      expect(err.message).toMatch(
+        new RegExp(
+          `^updating Nylas Policy ${made.id}: PUT /v3/policies/${made.id} gave up after \\d+ attempt\\(s\\) in [\\d.]+ s \\(total deadline reached\\); ` +
+            `last error: PUT /v3/policies/${made.id} timed out after 300 ms$`,
+        ),
+      );
+      // The engine keeps the last known outputs; Nylas still has the old limit.
+      expect(fast.get("Policy", "deadline")!.outputs.limits).toEqual({ limitCountDailyEmailSent: 1 });
+      expect(named((await state()).policies, "deadline")).toEqual([expect.objectContaining({ id: made.id, limits_input: { limit_count_daily_email_sent: 1 } })]);
+      await stack.control.clearFaults();
+      expect((await fast.up("Policy", "deadline", { name: "deadline", limits: { limitCountDailyEmailSent: 2 } })).op).toBe("update");
+      await fast.destroy("Policy", "deadline");
+    });
+
+    it("records a list whose items timed out past the deadline (partial create), and the next up finishes it", async () => {
+      await faults([{ method: "POST", path: "^/v3/lists/[^/]+/items$", kind: "latency", latencyMs: 2500 }]);
+      const inputs = { name: "half-made", type: "domain", items: ["one.example", "two.example"] };
+      const err = await failure(() => fast.up("List", "half-made", inputs));
+      const lists = named((await state()).lists, "half-made");
+      expect(lists).toHaveLength(1);
+      expect(err.message).toContain(`Nylas List ${lists[0].id} (name "half-made") was created, but adding its items failed after 0 of 2`);
+      expect(err.message).toContain("total deadline reached");
+      // Pulumi records what exists (id and outputs), so nothing is left unrecorded…
+      expect(fast.get("List", "half-made")).toMatchObject({ id: lists[0].id, outputs: expect.objectContaining({ name: "half-made", items: [] }) });
+      await stack.control.clearFaults();
+      // …and the next up completes that same list instead of making a second one.
+      expect((await fast.up("List", "half-made", inputs)).op).toBe("update");
+      expect(named((await state()).lists, "half-made")).toEqual([expect.objectContaining({ id: lists[0].id, items: ["one.example", "two.example"] })]);
+      await fast.destroy("List", "half-made");
+    });
+
+    it("records a webhook whose pause timed out after it was created, and the next up pauses it", async () => {
+      await faults([{ method: "PUT", path: "^/v3/webhooks/", kind: "latency", latencyMs: 2500 }]);
+      const inputs = { webhookUrl: hookUrl("half-paused"), triggerTypes: ["message.created"], status: "pause" };
+      const err = await failure(() => fast.up("Webhook", "half-paused", inputs));
+      const hooks = (await state()).webhooks.filter((w: any) => w.webhook_url === hookUrl("half-paused"));
+      expect(hooks).toHaveLength(1);
+      expect(err.message).toContain(`PUT /v3/webhooks/${hooks[0].id} gave up after`);
+      expect(fast.get("Webhook", "half-paused")).toMatchObject({ id: hooks[0].id, outputs: expect.objectContaining({ status: "active", webhookSecret: hooks[0].webhook_secret }) });
+      await stack.control.clearFaults();
+      expect((await fast.up("Webhook", "half-paused", inputs)).op).toBe("update");
+      expect((await state()).webhooks.filter((w: any) => w.webhook_url === hookUrl("half-paused"))).toEqual([expect.objectContaining({ id: hooks[0].id, status: "pause" })]);
+      await fast.destroy("Webhook", "half-paused");
+    });
+  });
+
+  // -------------------------------------------------------------------- 7. delete of what is already gone
+
+  it.each([
+    ["AgentAccount", { email: "gone@agents.example.com" }, (id: string) => `/v3/grants/${id}`],
+    ["Webhook", { webhookUrl: `__hook__/gone`, triggerTypes: ["grant.created"] }, (id: string) => `/v3/webhooks/${id}`],
+    ["Policy", { name: "gone" }, (id: string) => `/v3/policies/${id}`],
+    ["Rule", ruleBody("gone"), (id: string) => `/v3/rules/${id}`],
+    ["List", { name: "gone", type: "tld", items: ["xyz"] }, (id: string) => `/v3/lists/${id}`],
+    ["Workspace", { name: "gone", domain: "gone.example" }, (id: string) => `/v3/workspaces/${id}`],
+  ] as const)("7. deleting a %s that is already gone succeeds (also after a 503 on the way)", async (type, raw, path) => {
+    const inputs = JSON.parse(JSON.stringify(raw).replace("__hook__", `${receiver.url}/faults`));
+    const made = await engine.up(type, `gone-${type}`, inputs);
+    expect((await stack.api("DELETE", path(made.id))).status).toBe(200);
+    await faults([{ method: "DELETE", path: "^/v3/", kind: "status", status: 503, times: 1 }]);
+    await engine.destroy(type, `gone-${type}`);
+    expect(statuses(await log(), "DELETE", "^/v3/")).toEqual([503, 404]);
+    expect(engine.get(type, `gone-${type}`)).toBeUndefined();
+  });
 });
