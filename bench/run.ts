@@ -5,7 +5,7 @@
  * the same concurrency. Plus convergence under the 50 req/s rate limit, state size and host memory.
  * See bench/RESULTS.md for what each number means and the recorded runs.
  */
-import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
@@ -139,15 +139,26 @@ function expectNoFailures(what: string, failures: Error[]): void {
 
 // --------------------------------------------------------------------------------- one provider run
 
-/** Reads the calls the provider host made since the last read (see record-preload.ts). */
+/** The calls the provider host made (see record-preload.ts), read between phases. */
 class Recording {
   private offset = 0;
-  constructor(readonly file: string) {}
-  take(): Recorded[] {
-    const text = readFileSync(this.file, "utf8");
-    const fresh = text.slice(this.offset);
-    this.offset = text.length;
-    return fresh.split("\n").filter(Boolean).map((l) => JSON.parse(l) as Recorded);
+  private flushes = 0;
+  constructor(readonly file: string, private readonly pid: () => number) {}
+  /** Every call since the last `take`: asks the host to write them out, then reads them. */
+  async take(): Promise<Recorded[]> {
+    const want = ++this.flushes;
+    process.kill(this.pid(), "SIGUSR2");
+    const marker = JSON.stringify({ flush: want }) + "\n";
+    for (let waited = 0; ; waited += 10) {
+      const text = existsSync(this.file) ? readFileSync(this.file, "utf8") : "";
+      if (text.endsWith(marker)) {
+        const fresh = text.slice(this.offset, text.length - marker.length);
+        this.offset = text.length;
+        return fresh.split("\n").filter(Boolean).map((l) => JSON.parse(l) as Recorded);
+      }
+      if (waited > 10_000) throw new Error(`the provider host did not write its request recording to ${this.file}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
   }
 }
 
@@ -160,19 +171,26 @@ interface ProviderRun {
   ids: Map<string, string>;
 }
 
+/** Set BENCH_CPU_PROF_DIR to write a V8 CPU profile of each provider host there (for `--cpu-prof`-style analysis). */
+const profDir = process.env.BENCH_CPU_PROF_DIR;
+
 async function startProviderRun(emu: EmulatorProcess, tag: string, n: number, receiverUrl: string, rps: number, workDir: string): Promise<ProviderRun> {
   const file = path.join(workDir, `${tag}.jsonl`);
   rmSync(file, { force: true });
   const engine = await Engine.start({
     project: "nylas-bench",
-    env: { NODE_OPTIONS: `--require ${path.join(__dirname, "record-preload.js")}`, BENCH_RECORD_FILE: file },
+    env: {
+      NODE_OPTIONS: `--require ${path.join(__dirname, "record-preload.js")}`,
+      BENCH_RECORD_FILE: file,
+      ...(profDir ? { BENCH_CPU_PROF_DIR: profDir } : {}),
+    },
     config: {
       "nylas:apiKey": { secret: emu.apiKey },
       "nylas:apiUri": emu.url,
       "nylas:requestsPerSecond": String(rps),
     },
   });
-  const run: ProviderRun = { engine, recording: new Recording(file), workspace: undefined as unknown as Item, items: [], ids: new Map() };
+  const run: ProviderRun = { engine, recording: new Recording(file, () => engine.host.pid), workspace: undefined as unknown as Item, items: [], ids: new Map() };
   const stack = stackOf(tag, n, receiverUrl, () => engine.get("Workspace", `${tag}-ws`)!.id);
   run.workspace = stack.workspace;
   run.items = stack.items;
@@ -295,13 +313,13 @@ async function main(): Promise<void> {
     const warm = await startProviderRun(emu, "bench-w", Math.min(n, 20), receiver.url, 0, workDir);
     cleanups.unshift(() => warm.engine.stop());
     expectNoFailures("warm-up create", await createAll(warm, concurrency));
-    const warmCreate = warm.recording.take();
+    const warmCreate = await warm.recording.take();
     await previewAll(warm, concurrency);
     await refreshAll(warm, concurrency);
-    const warmRefresh = warm.recording.take();
+    const warmRefresh = await warm.recording.take();
     await updateAll(warm, concurrency);
     await destroyAll(warm, concurrency);
-    warm.recording.take();
+    await warm.recording.take();
     const warmIds = new Map<string, string>();
     await replay(raw, warmCreate, { from: "bench-w", to: "bench-x", keys: warm, concurrency, learn: warmIds });
     await replay(raw, warmRefresh, { from: "bench-w", to: "bench-x", keys: warm, concurrency, ids: warmIds });
@@ -329,7 +347,7 @@ async function main(): Promise<void> {
       createFailures = await createAll(run, concurrency);
     });
     expectNoFailures("create", createFailures);
-    const createRec = run.recording.take();
+    const createRec = await run.recording.take();
     checkRecording("create", createRec, create.log, warn);
     const stateBytes = Buffer.byteLength(run.engine.stateJson()) / run.engine.state.size;
 
@@ -343,10 +361,10 @@ async function main(): Promise<void> {
 
     const preview = await phase("preview, unchanged inputs", () => previewAll(run, concurrency));
     const noopPreviewCalls = apiCalls(preview.log).length;
-    run.recording.take();
+    await run.recording.take();
 
     const refresh = await phase("refresh (provider)", () => refreshAll(run, concurrency));
-    const refreshRec = run.recording.take();
+    const refreshRec = await run.recording.take();
     checkRecording("refresh", refreshRec, refresh.log, warn);
 
     const rawRefresh = await phase("refresh (raw floor)", () =>
