@@ -136,10 +136,12 @@ export class NylasClient {
     const out: T[] = [];
     const seen = new Set<string>();
     let cursor: string | undefined;
-    const page = z.looseObject({
-      data: z.union([z.array(opts.item), z.looseObject({ items: z.array(opts.item) })]),
-      next_cursor: z.string().nullish(),
-    });
+    const page = cached(cursorPages, opts.item, (item) =>
+      z.looseObject({
+        data: z.union([z.array(item), z.looseObject({ items: z.array(item) })]),
+        next_cursor: z.string().nullish(),
+      }),
+    );
     for (;;) {
       const raw = await this.send({ ...opts, method: "GET", query: { ...opts.query, limit: opts.pageSize ?? 200, page_token: cursor } });
       const parsed = this.parseWith(opts, page, raw.body);
@@ -157,7 +159,7 @@ export class NylasClient {
   async listOffset<T>(opts: Omit<CallOptions<T>, "method" | "data"> & { item: z.ZodType<T>; pageSize?: number }): Promise<T[]> {
     const out: T[] = [];
     const limit = opts.pageSize ?? 200;
-    const page = z.looseObject({ data: z.array(opts.item) });
+    const page = cached(offsetPages, opts.item, (item) => z.looseObject({ data: z.array(item) }));
     for (let offset = 0; ; offset += limit) {
       const raw = await this.send({ ...opts, method: "GET", query: { ...opts.query, limit, offset } });
       const items = this.parseWith(opts, page, raw.body).data;
@@ -258,7 +260,7 @@ export class NylasClient {
 
   private parseData<T>(opts: CallOptions<T>, body: unknown): T {
     if (!opts.data) return undefined as T;
-    return this.parseWith(opts, z.looseObject({ data: opts.data }), body).data;
+    return this.parseWith(opts, cached(envelopes, opts.data, (data) => z.looseObject({ data })), body).data;
   }
 
   private parseWith<S extends z.ZodType>(opts: { method?: string; path: string; params?: Record<string, string> }, schema: S, body: unknown): z.infer<S> {
@@ -267,6 +269,21 @@ export class NylasClient {
     const issues = r.error.issues.slice(0, 5).map((i) => `${i.path.length ? i.path.join(".") : "(body)"}: ${i.message}`);
     throw new NylasResponseShapeError(opts.method ?? "GET", fillPath(opts.path, opts.params), issues);
   }
+}
+
+/**
+ * Envelope and page schemas, built once per `data`/item schema. Building a zod object schema and its
+ * first parse (zod compiles a fast path per schema) cost ~0.1 ms — more than parsing an answer — so
+ * building them per call was a measurable share of the provider's CPU (see bench/RESULTS.md).
+ */
+const envelopes = new WeakMap<z.ZodType, z.ZodType>();
+const cursorPages = new WeakMap<z.ZodType, z.ZodType>();
+const offsetPages = new WeakMap<z.ZodType, z.ZodType>();
+
+function cached<S extends z.ZodType, R extends z.ZodType>(cache: WeakMap<z.ZodType, z.ZodType>, key: S, build: (key: S) => R): R {
+  let schema = cache.get(key) as R | undefined;
+  if (!schema) cache.set(key, (schema = build(key)));
+  return schema;
 }
 
 /** Fills `{name}` placeholders, URL-encoding each value; a missing one is a programming error. */
