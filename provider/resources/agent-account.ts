@@ -1,7 +1,7 @@
 import { randomBytes, scryptSync, timingSafeEqual } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { NylasApiError, type NylasClient } from "../client";
+import { NylasApiError, isNotFound, type NylasClient } from "../client";
 import type { Context, Created, ResourceDefinition } from "../lifecycle";
 import { displayName, emailAddress, objectId } from "../schema";
 import { NylasResource } from "./base";
@@ -201,14 +201,25 @@ async function createGrant(ctx: Context, inputs: AgentAccountInputs): Promise<Gr
 
 async function moveToWorkspace(ctx: Context, id: string, workspaceId: string): Promise<string> {
   // assign_grants moves the grant from wherever it is; remove_grants would leave it in no workspace.
-  const r = await ctx.client.call({
-    method: "POST",
-    path: "/v3/workspaces/{workspaceId}/manual-assign",
-    params: { workspaceId },
-    body: { assign_grants: [id] },
-    data: assignWire,
-    idempotent: true, // assigning twice leaves the grant where the first did
-  });
+  let r: z.infer<typeof assignWire>;
+  try {
+    r = await ctx.client.call({
+      method: "POST",
+      path: "/v3/workspaces/{workspaceId}/manual-assign",
+      params: { workspaceId },
+      body: { assign_grants: [id] },
+      data: assignWire,
+      idempotent: true, // assigning twice leaves the grant where the first did
+    });
+  } catch (e) {
+    // The 404 is about the workspace, not the account: a plain error, so the lifecycle does not
+    // report the account itself as gone.
+    if (!isNotFound(e)) throw e;
+    throw new Error(
+      `workspace ${workspaceId} does not exist (deleted outside Pulumi?), so the account cannot move there; set workspaceId to an ` +
+        "existing workspace (for a managed Workspace, `pulumi refresh` then `pulumi up` recreates it and passes its new id)",
+    );
+  }
   if (r.grants_assigned && !r.grants_assigned.includes(id)) {
     throw new Error(`moving Agent Account ${id} to workspace ${workspaceId}: Nylas did not assign it (assigned: ${r.grants_assigned.join(", ") || "none"})`);
   }
