@@ -232,6 +232,33 @@ async function getRule(ctx: Context, id: string): Promise<RuleWire | undefined> 
   return ctx.client.getOrUndefined({ path: "/v3/rules/{id}", params: { id }, data: ruleWire });
 }
 
+const listIdOnly = z.looseObject({ id: z.string() });
+
+/**
+ * Warns when `in_list` conditions name Lists that no longer exist (deleted outside Pulumi). Nylas keeps
+ * the rule as it is and the condition silently matches nothing, so a refresh would otherwise show no
+ * change at all. One GET per distinct list id — rules reference few lists; none for rules without
+ * `in_list`. The next create/update is refused by Nylas (see explainListError).
+ */
+async function warnMissingLists(ctx: Context, id: string, outs: RuleOutputs): Promise<void> {
+  const where = new Map<string, string[]>();
+  outs.match.conditions.forEach((c, i) => {
+    if (c.operator !== "in_list" || !Array.isArray(c.value)) return;
+    for (const listId of c.value) where.set(listId, [...(where.get(listId) ?? []), `match.conditions[${i}]`]);
+  });
+  if (where.size === 0) return;
+  const ids = [...where.keys()];
+  const found = await Promise.all(ids.map((listId) => ctx.client.getOrUndefined({ path: "/v3/lists/{id}", params: { id: listId }, data: listIdOnly })));
+  const missing = ids.filter((_, i) => found[i] === undefined);
+  if (missing.length === 0) return;
+  const one = missing.length === 1;
+  ctx.warn(
+    `Nylas Rule ${id} (name "${outs.name}") uses List${one ? "" : "s"} ${missing.map((l) => `${l} (${where.get(l)!.join(", ")})`).join(", ")} ` +
+      `that no longer exist${one ? "s" : ""} (deleted outside Pulumi?), so ${one && where.get(missing[0])!.length === 1 ? "that condition matches" : "those conditions match"} nothing. ` +
+      "Run `pulumi refresh` then `pulumi up` to recreate a managed List (the rule then gets its new id), or remove the id from the condition.",
+  );
+}
+
 // ------------------------------------------------------------------------------------- lifecycle
 
 export const ruleDefinition: ResourceDefinition<RuleInputs, RuleOutputs> = {
@@ -261,10 +288,11 @@ export const ruleDefinition: ResourceDefinition<RuleInputs, RuleOutputs> = {
   },
 
   async read(ctx, id) {
-    // Dangling in_list ids (a List deleted outside Pulumi) are not looked up here: that would cost a
-    // call per list per refresh. Nylas refuses them on the next create/update, explained above.
     const r = await getRule(ctx, id);
-    return r && toOutputs(r);
+    if (!r) return undefined;
+    const outs = toOutputs(r);
+    await warnMissingLists(ctx, id, outs);
+    return outs;
   },
 
   async update(ctx, id, olds, news) {
