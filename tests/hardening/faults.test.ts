@@ -327,4 +327,186 @@ describe("faults survived", () => {
     expect(statuses(await log(), "DELETE", "^/v3/")).toEqual([503, 404]);
     expect(engine.get(type, `gone-${type}`)).toBeUndefined();
   });
+  // ------------------------------------------------------------- a small stack with dependencies (8, 9)
+
+  interface Chain { policy: string; list: string; rule: string; workspace: string; account: string; webhook: string }
+  const chainInputs = (p: string, ids: Partial<Chain> = {}) => ({
+    Policy: { name: `${p}-policy`, limits: { limitCountDailyEmailSent: 100 } },
+    List: { name: `${p}-list`, type: "domain", items: ["blocked.example"] },
+    Rule: { name: `${p}-rule`, enabled: true, match: { conditions: [{ field: "from.domain", operator: "in_list", value: [ids.list] }] }, actions: [{ type: "block" }] },
+    Workspace: { name: `${p}-ws`, domain: `${p}.example`, policyId: ids.policy, ruleIds: [ids.rule] },
+    AgentAccount: { email: `${p}@agents.example.com`, name: `${p} agent`, workspaceId: ids.workspace },
+    Webhook: { webhookUrl: hookUrl(p), triggerTypes: ["grant.created"], description: "d" },
+  });
+  /** `up` of the whole stack in dependency order, each resource getting the ids of what it uses. */
+  const upChain = async (p: string) => {
+    const ids: Partial<Chain> = {};
+    const ops: string[] = [];
+    const step = async (key: keyof Chain, type: keyof ReturnType<typeof chainInputs>) => {
+      const r = await engine.up(type, `${p}-${key}`, chainInputs(p, ids)[type]);
+      ids[key] = r.id;
+      ops.push(`${type} ${r.op}`);
+    };
+    await step("policy", "Policy");
+    await step("list", "List");
+    await step("rule", "Rule");
+    await step("workspace", "Workspace");
+    await step("account", "AgentAccount");
+    await step("webhook", "Webhook");
+    return { ids: ids as Chain, ops };
+  };
+  const chainTypes: Array<[keyof Chain, string]> = [
+    ["policy", "Policy"], ["list", "List"], ["rule", "Rule"], ["workspace", "Workspace"], ["account", "AgentAccount"], ["webhook", "Webhook"],
+  ];
+  /** The objects of chain `p` in the emulator, by kind. */
+  const chainState = async (p: string) => {
+    const s = await state();
+    return {
+      policies: named(s.policies, `${p}-policy`),
+      lists: named(s.lists, `${p}-list`),
+      rules: named(s.rules, `${p}-rule`),
+      workspaces: s.workspaces.filter((w: any) => w.domain === `${p}.example`),
+      grants: s.grants.filter((g: any) => g.email === `${p}@agents.example.com`),
+      webhooks: s.webhooks.filter((w: any) => w.webhook_url === hookUrl(p)),
+    };
+  };
+  const expectChainWired = async (p: string, ids: Chain) => {
+    const c = await chainState(p);
+    expect(c.policies.map((x: any) => x.id)).toEqual([ids.policy]);
+    expect(c.lists).toEqual([expect.objectContaining({ id: ids.list, items: ["blocked.example"] })]);
+    expect(c.rules).toEqual([expect.objectContaining({ id: ids.rule, enabled: true })]);
+    expect(c.rules[0].match.conditions[0].value).toEqual([ids.list]);
+    expect(c.workspaces).toEqual([expect.objectContaining({ workspace_id: ids.workspace, policy_id: ids.policy, rule_ids: [ids.rule] })]);
+    expect(c.grants).toEqual([expect.objectContaining({ id: ids.account, workspace_id: ids.workspace, name: `${p} agent` })]);
+    expect(c.webhooks).toEqual([expect.objectContaining({ id: ids.webhook, description: "d" })]);
+  };
+  const destroyChain = async (p: string) => {
+    for (const [key, type] of [...chainTypes].reverse()) if (engine.get(type, `${p}-${key}`)) await engine.destroy(type, `${p}-${key}`);
+    const c = await chainState(p);
+    expect(Object.values(c).flat()).toEqual([]);
+  };
+
+  // ------------------------------------------------------------------------- 8. out-of-band deletes
+
+  it("8. refresh drops objects deleted outside Pulumi and the next up recreates the whole chain, re-wired to the new ids", async () => {
+    const first = await upChain("oob");
+    await expectChainWired("oob", first.ids);
+    // A colleague deletes everything in the dashboard.
+    for (const path of [`/v3/grants/${first.ids.account}`, `/v3/webhooks/${first.ids.webhook}`, `/v3/workspaces/${first.ids.workspace}`, `/v3/rules/${first.ids.rule}`, `/v3/lists/${first.ids.list}`, `/v3/policies/${first.ids.policy}`]) {
+      expect((await stack.api("DELETE", path)).status).toBe(200);
+    }
+    for (const [key, type] of chainTypes) {
+      expect((await engine.refresh(type, `oob-${key}`)).op).toBe("delete");
+      expect(engine.get(type, `oob-${key}`)).toBeUndefined();
+    }
+    const second = await upChain("oob");
+    expect(second.ops).toEqual(chainTypes.map(([, t]) => `${t} create`));
+    for (const [key] of chainTypes) expect(second.ids[key]).not.toBe(first.ids[key]);
+    await expectChainWired("oob", second.ids);
+    await destroyChain("oob");
+  });
+
+  // -------------------------------------------------------------------------- 9. out-of-band changes
+
+  it("9. refresh shows exactly the drift made by hand (name, limits, rule list, items, enabled, description) and up puts it back", async () => {
+    const { ids } = await upChain("drift");
+    const before = Object.fromEntries(chainTypes.map(([key, type]) => [type, engine.get(type, `drift-${key}`)!.outputs]));
+    // By hand, in the dashboard:
+    await stack.api("PUT", `/v3/policies/${ids.policy}`, { name: "drift-policy (edited)", limits: { limit_count_daily_email_sent: 3 } });
+    await stack.api("POST", `/v3/lists/${ids.list}/items`, { items: ["added-by-hand.example"] });
+    await stack.api("PUT", `/v3/rules/${ids.rule}`, { enabled: false });
+    await stack.api("PATCH", `/v3/workspaces/${ids.workspace}`, { rule_ids: [] });
+    await stack.api("PATCH", `/v3/grants/${ids.account}`, { name: "Edited by hand" });
+    await stack.api("PUT", `/v3/webhooks/${ids.webhook}`, { description: "edited by hand" });
+
+    const expected: Record<string, [string[], Record<string, unknown>]> = {
+      Policy: [["effectiveLimits", "limits", "name"], { name: "drift-policy (edited)", limits: { limitCountDailyEmailSent: 3 } }],
+      List: [["items", "itemsCount"], { items: ["added-by-hand.example", "blocked.example"], itemsCount: 2 }],
+      Rule: [["enabled"], { enabled: false }],
+      Workspace: [["ruleIds"], {}],
+      AgentAccount: [["name"], { name: "Edited by hand" }],
+      Webhook: [["description"], { description: "edited by hand" }],
+    };
+    for (const [key, type] of chainTypes) {
+      const r = await engine.refresh(type, `drift-${key}`);
+      expect(r.op).toBe("update");
+      expect(changedKeys(before[type], r.outputs!)).toEqual(expected[type][0]);
+      expect(r.outputs).toMatchObject(expected[type][1]);
+    }
+    expect(engine.get("Workspace", "drift-workspace")!.outputs.ruleIds).toBeUndefined();
+
+    const again = await upChain("drift");
+    expect(again.ops).toEqual(chainTypes.map(([, t]) => `${t} update`));
+    await expectChainWired("drift", ids);
+    expect((await chainState("drift")).policies[0]).toMatchObject({ name: "drift-policy", limits_input: { limit_count_daily_email_sent: 100 } });
+    for (const [key, type] of chainTypes) expect((await engine.refresh(type, `drift-${key}`)).op).toBe("same");
+    await destroyChain("drift");
+  });
+
+  // ---------------------------------------------------------------------------- 10. dangling references
+
+  it("10a. reports a rule whose in_list List was deleted outside Pulumi, at refresh and at the next update", async () => {
+    const list = await engine.up("List", "dangling-list", { name: "dangling-list", type: "address", items: ["x@spam.example"] });
+    const keep = await engine.up("List", "dangling-keep", { name: "dangling-keep", type: "domain", items: ["spam.example"] });
+    const conditions = [
+      { field: "from.domain", operator: "in_list", value: [keep.id] },
+      { field: "from.address", operator: "in_list", value: [list.id] },
+    ];
+    const inputs = { name: "dangling-rule", match: { operator: "any", conditions }, actions: [{ type: "mark_as_spam" }] };
+    const rule = await engine.up("Rule", "dangling-rule", inputs);
+    let mark = engine.host.output.length;
+    expect((await engine.refresh("Rule", "dangling-rule")).op).toBe("same");
+    expect(outputSince(engine, mark)).not.toContain("no longer exist");
+
+    await stack.api("DELETE", `/v3/lists/${list.id}`);
+    mark = engine.host.output.length;
+    expect((await engine.refresh("Rule", "dangling-rule")).op).toBe("same"); // the rule itself is unchanged…
+    // …but it silently stopped matching: say so, naming the rule, the list and the condition.
+    expect(outputSince(engine, mark)).toContain(
+      `warning: Nylas Rule ${rule.id} (name "dangling-rule") uses List ${list.id} (match.conditions[1]) that no longer exists (deleted outside Pulumi?), so that condition matches nothing.`,
+    );
+    // An update sends the match again: Nylas refuses the unknown list, and the error says why.
+    const err = await failure(() => engine.up("Rule", "dangling-rule", { ...inputs, priority: 5 }));
+    expect(err.message).toContain(`updating Nylas Rule ${rule.id}: 400`);
+    expect(err.message).toContain(list.id);
+    expect(err.message).toContain("was the List deleted outside Pulumi?");
+    expect(named((await state()).rules, "dangling-rule")).toEqual([expect.objectContaining({ id: rule.id, priority: 10 })]);
+    // Pointing the rule at an existing list again clears it.
+    expect((await engine.up("Rule", "dangling-rule", { ...inputs, match: { operator: "any", conditions: [conditions[0]] } })).op).toBe("update");
+    await engine.destroy("Rule", "dangling-rule");
+    await engine.destroy("List", "dangling-keep");
+    await engine.destroy("List", "dangling-list");
+  });
+
+  it("10b. reports a workspace whose policy was deleted outside Pulumi, and a create that names it fails clearly", async () => {
+    const policy = await engine.up("Policy", "dangling-policy", { name: "dangling-policy" });
+    const ws = await engine.up("Workspace", "dangling-ws", { name: "dangling-ws", domain: "dangling-ws.example", policyId: policy.id });
+    await stack.api("DELETE", `/v3/policies/${policy.id}`);
+    const mark = engine.host.output.length;
+    expect((await engine.refresh("Workspace", "dangling-ws")).op).toBe("same");
+    expect(outputSince(engine, mark)).toContain(`warning: Nylas Workspace ${ws.id} (domain dangling-ws.example) points at policy ${policy.id} that no longer exist`);
+    // A second workspace declared with the stale id (e.g. a hard-coded one) is refused with the reason.
+    const err = await failure(() => engine.up("Workspace", "dangling-ws2", { name: "dangling-ws2", domain: "dangling-ws2.example", policyId: policy.id }));
+    expect(err.message).toContain(`creating Nylas Workspace (domain dangling-ws2.example): 400`);
+    expect(err.message).toContain(`policy not found: ${policy.id}`);
+    expect(engine.get("Workspace", "dangling-ws2")).toBeUndefined();
+    expect((await state()).workspaces.filter((w: any) => w.domain === "dangling-ws2.example")).toEqual([]);
+    await engine.destroy("Workspace", "dangling-ws");
+    await engine.destroy("Policy", "dangling-policy");
+  });
+
+  it("10c. an account whose workspace was deleted outside Pulumi: refresh shows the move, up names the missing workspace", async () => {
+    const ws = await engine.up("Workspace", "gone-ws", { name: "gone-ws", domain: "gone-ws.example", autoGroup: false });
+    const inputs = { email: "orphan@agents.example.com", workspaceId: ws.id };
+    const acct = await engine.up("AgentAccount", "orphan", inputs);
+    await stack.api("DELETE", `/v3/workspaces/${ws.id}`);
+    const r = await engine.refresh("AgentAccount", "orphan");
+    expect(r.op).toBe("update");
+    expect(r.outputs!.workspaceId).toBe((await state()).default_workspace_id);
+    const err = await failure(() => engine.up("AgentAccount", "orphan", inputs));
+    expect(err.message).toContain(`updating Nylas AgentAccount ${acct.id}: workspace ${ws.id} does not exist (deleted outside Pulumi?), so the account cannot move there`);
+    expect(err.message).not.toContain("it no longer exists");
+    expect((await state()).grants.filter((g: any) => g.email === "orphan@agents.example.com")).toEqual([expect.objectContaining({ id: acct.id })]);
+    await engine.destroy("AgentAccount", "orphan");
+  });
 });
