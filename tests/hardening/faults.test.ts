@@ -1,8 +1,12 @@
 import type { Engine } from "../harness/engine";
 import { secret } from "../harness/engine";
 import { WebhookReceiver } from "../harness/receiver";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startEmulator, type RunningEmulator } from "../../emulator";
 import { startStack, type FaultRule, type TestStack } from "../harness/stack";
-import { calls, changedKeys, extraEngine, failure, outputSince, PW, ruleBody, statuses } from "./support";
+import { calls, changedKeys, extraEngine, failure, outputSince, PW, ruleBody, sleep, statuses } from "./support";
 
 /**
  * Fault suite (issue 6, faults 1–11): every fault is injected by the emulator through its control API
@@ -12,6 +16,8 @@ import { calls, changedKeys, extraEngine, failure, outputSince, PW, ruleBody, st
  * form of several cases (one lost create per resource, one dangling reference…); these extend them to
  * every resource, to compound faults, and to full lifecycles.
  */
+const named = (objs: any[], name: string) => objs.filter((o) => o.name === name);
+
 describe("faults survived", () => {
   let stack: TestStack;
   let engine: Engine;
@@ -34,7 +40,6 @@ describe("faults survived", () => {
 
   const state = () => stack.control.state();
   const log = () => stack.control.requests();
-  const named = (objs: any[], name: string) => objs.filter((o) => o.name === name);
   const hookUrl = (p: string) => `${receiver.url}/faults/${p}`;
   const faults = async (rules: FaultRule[]) => {
     await stack.control.clearRequests();
@@ -508,5 +513,66 @@ describe("faults survived", () => {
     expect(err.message).not.toContain("it no longer exists");
     expect((await state()).grants.filter((g: any) => g.email === "orphan@agents.example.com")).toEqual([expect.objectContaining({ id: acct.id })]);
     await engine.destroy("AgentAccount", "orphan");
+  });
+});
+
+// ------------------------------------------------------------------------------ 11. emulator restart
+
+describe("11. Nylas restarting mid-run (state persisted)", () => {
+  let stack: TestStack;
+  let dir: string;
+  let current: RunningEmulator | undefined;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "nylas-restart-"));
+    // Slower backoff than the other tests: connection-refused retries must outlast a restart.
+    stack = await startStack({ emulator: { dataDir: dir }, config: { "nylas:retryBaseDelayMs": "100", "nylas:maxAttempts": "10" } });
+    await stack.api("POST", "/v3/connectors", { name: "nylas", provider: "nylas" });
+  });
+  afterAll(async () => {
+    await stack.stop();
+    await current?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Stops the emulator and starts it again on the same port and data directory. */
+  const restart = async (downMs = 0) => {
+    await (current ?? stack.emulator).close();
+    if (downMs) await sleep(downMs);
+    current = await startEmulator({ quiet: true, dataDir: dir, port: stack.emulator.port });
+  };
+
+  it("the next operations succeed on the persisted state, also when Nylas is down while a call is made", async () => {
+    const engine = stack.engine;
+    const policy = await engine.up("Policy", "persist", { name: "persist", limits: { limitCountDailyEmailSent: 5 } });
+    const account = await engine.up("AgentAccount", "persist", { email: "persist@agents.example.com", appPassword: secret(PW) });
+
+    await restart();
+    // Pooled keep-alive connections died with the old process; the objects did not.
+    expect((await engine.refresh("Policy", "persist")).op).toBe("same");
+    expect((await engine.refresh("AgentAccount", "persist")).op).toBe("same");
+    expect((await engine.up("Policy", "persist", { name: "persist", limits: { limitCountDailyEmailSent: 6 } })).op).toBe("update");
+    const rule = await engine.up("Rule", "persist", ruleBody("persist"));
+
+    // Down for a moment while a create and an update are being made: refused connections are retried.
+    await (current ?? stack.emulator).close();
+    const pending = Promise.all([
+      engine.up("List", "persist", { name: "persist", type: "domain", items: ["persist.example"] }),
+      engine.up("AgentAccount", "persist", { email: "persist@agents.example.com", appPassword: secret(PW), name: "Persisted" }),
+    ]);
+    await sleep(300);
+    current = await startEmulator({ quiet: true, dataDir: dir, port: stack.emulator.port });
+    const [list, renamed] = await pending;
+    expect(list.op).toBe("create");
+    expect(renamed.op).toBe("update");
+
+    await restart();
+    const s = await stack.control.state();
+    expect(named(s.policies, "persist")).toEqual([expect.objectContaining({ id: policy.id, limits_input: { limit_count_daily_email_sent: 6 } })]);
+    expect(s.grants.filter((g: any) => g.email === "persist@agents.example.com")).toEqual([expect.objectContaining({ id: account.id, name: "Persisted", has_app_password: true })]);
+    expect(named(s.rules, "persist").map((r: any) => r.id)).toEqual([rule.id]);
+    expect(named(s.lists, "persist")).toEqual([expect.objectContaining({ id: list.id, items: ["persist.example"] })]);
+    await engine.destroyAll();
+    const after = await stack.control.state();
+    expect([...named(after.policies, "persist"), ...named(after.rules, "persist"), ...named(after.lists, "persist"), ...after.grants]).toEqual([]);
   });
 });
