@@ -54,7 +54,8 @@ const SECRET_OUTPUTS: Record<string, string[]> = {
 export class Engine {
   readonly state = new Map<string, ResourceState>();
   private readonly providers = new Map<string, Promise<string>>();
-  private order: string[] = [];
+  /** URNs in first-recorded order (a Set: `record` runs per step, and an array scan made it O(N²)). */
+  private order = new Set<string>();
 
   private constructor(readonly host: ProviderHost, private readonly stack: string, private readonly project: string) {}
 
@@ -181,7 +182,7 @@ export class Engine {
 
   /** Every resource in state, oldest first (the order `destroyAll` reverses): for persisting state. */
   snapshot(): ResourceState[] {
-    return this.order.flatMap((urn) => this.state.get(urn) ?? []);
+    return [...this.order].flatMap((urn) => this.state.get(urn) ?? []);
   }
 
   /** Loads state saved by {@link snapshot} (a later run of the same stack). */
@@ -221,7 +222,7 @@ export class Engine {
   }
 
   private record(s: ResourceState): void {
-    if (!this.order.includes(s.urn)) this.order.push(s.urn);
+    this.order.add(s.urn);
     // Secret outputs the program declared (additionalSecretOutputs, recorded by the program runner) stay secret.
     this.state.set(s.urn, { ...s, secretOutputs: [...new Set([...(s.secretOutputs ?? []), ...secretOutputsOf(s.type, s.secretInputs)])] });
   }
