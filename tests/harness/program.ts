@@ -171,11 +171,13 @@ export async function executeProgram(opts: Omit<RunProgramOptions, "onLine">, pr
 
   const steps: ProgramStep[] = [];
   const failures: string[] = [];
+  const save = () => saveState(opts.stateFile, { version: 1, project, stack, resources: engine.snapshot().map((s) => ({ ...s, dependencies: deps.get(s.urn) ?? [] })) }, crypto);
   const step = (op: StepOp, type: string, name: string, id: string) => {
     steps.push({ op, type: `nylas:${type}`, name, id });
     print(`${SYMBOL[op]} ${op.padEnd(7)} nylas:${type} ${name}${op === "same" ? "" : ` (${id})`}`);
+    // Saved after every change, as the engine checkpoints: a killed run leaves nothing unrecorded.
+    if (op !== "same") save();
   };
-  const save = () => saveState(opts.stateFile, { version: 1, project, stack, resources: engine.snapshot().map((s) => ({ ...s, dependencies: deps.get(s.urn) ?? [] })) }, crypto);
 
   let outputs: Props = {};
   let secretOutputs: string[] = [];
@@ -289,6 +291,21 @@ async function runUnderMonitor(
   const monitorToEngineUrn = new Map<string, string>();
   let stackOutputs: Props | undefined;
 
+  // Like the engine after a failed step: operations in flight finish, nothing new starts, the run ends.
+  const inflight = new Set<Promise<unknown>>();
+  let stopping = false;
+  let onFailure!: () => void;
+  const failed = new Promise<void>((resolve) => (onFailure = resolve));
+  const fail = (e: unknown) => {
+    const line = oneLine(e).replace(/^failed to register new resource \S+ \[[^\]]+\]: /, "");
+    if (line.includes(SKIPPED) || failures.some((f) => line.includes(f))) return;
+    failures.push(line);
+    onFailure();
+  };
+  // A failed registration surfaces as an unhandled rejection of the SDK's; this process exists only for this run.
+  process.on("unhandledRejection", fail);
+  process.on("uncaughtException", fail);
+
   const mocks = {
     call(args: { token: string }): never {
       throw new Error(`the program runner does not support provider functions (${args.token})`);
@@ -297,12 +314,15 @@ async function runUnderMonitor(
       if (!args.custom) return { id: undefined, state: args.inputs }; // components and the stack
       if (!args.type.startsWith(DYNAMIC_PREFIX)) throw new Error(`the program runner runs only nylas resources, not ${args.type}`);
       const type = args.type.slice(DYNAMIC_PREFIX.length);
+      if (stopping || failures.length) throw new Error(`${r0(type, args.name)} ${SKIPPED}`);
       const m = meta.get(`${args.type}::${args.name}`) ?? { deps: [], secretOutputs: [] };
       const { __provider, ...rest } = args.inputs;
       const inputs: Props = {};
       for (const [k, v] of Object.entries(rest)) if (v !== undefined) inputs[k] = fromWire(v);
+      const op = engine.up(type, args.name, inputs, { providerText: String(unwrapSecret(__provider)) });
+      inflight.add(op);
       try {
-        const r = await engine.up(type, args.name, inputs, { providerText: String(unwrapSecret(__provider)) });
+        const r = await op;
         const urn = engine.urn(type, args.name);
         const s = engine.state.get(urn)!;
         s.secretOutputs = [...new Set([...s.secretOutputs, ...m.secretOutputs])];
@@ -311,8 +331,10 @@ async function runUnderMonitor(
         return { id: r.id, state: toWire(r.outputs, s.secretOutputs) };
       } catch (e) {
         const line = `${r0(type, args.name)} failed: ${oneLine(e)}`;
-        failures.push(line);
+        fail(line);
         throw new Error(line);
+      } finally {
+        inflight.delete(op);
       }
     },
   };
@@ -333,10 +355,7 @@ async function runUnderMonitor(
   const store = getStore();
   Object.assign(store, { supportsSecrets: true, supportsResourceReferences: true, supportsOutputValues: false, supportsDeletedWith: true, supportsAliasSpecs: true });
 
-  const unhandled: unknown[] = [];
-  const onUnhandled = (e: unknown) => unhandled.push(e);
-  process.on("unhandledRejection", onUnhandled);
-  try {
+  const program = (async () => {
     await runInPulumiStack(async () => {
       const mod = require(target.file);
       if (opts.exportName) {
@@ -346,16 +365,16 @@ async function runUnderMonitor(
         if (typeof out === "function") out = await out();
         return out;
       }
+      // `export = async () => ({...})` / `export default …`: Pulumi calls it and its result is the outputs.
+      if (typeof mod === "function") return mod();
       if (typeof mod.default === "function") return mod.default();
       return mod;
-    }).catch((e: unknown) => {
-      if (!failures.some((f) => oneLine(e).includes(f))) failures.push(`the program failed: ${oneLine(e)}`);
-    });
+    }).catch((e: unknown) => fail(`the program failed: ${oneLine(e)}`));
     await waitForRPCs();
-  } finally {
-    process.off("unhandledRejection", onUnhandled);
-  }
-  for (const e of unhandled) if (!failures.some((f) => oneLine(e).includes(f))) failures.push(`the program failed: ${oneLine(e)}`);
+  })();
+  await Promise.race([program, failed]);
+  stopping = true;
+  while (inflight.size) await Promise.allSettled([...inflight]);
 
   const outputs: Props = {};
   const secretOutputs: string[] = [];
@@ -367,6 +386,7 @@ async function runUnderMonitor(
 }
 
 const r0 = (type: string, name: string) => `nylas:${type} ${name}`;
+const SKIPPED = "skipped: an earlier step failed";
 
 /** Deletes the matching resources in state: nothing before everything that depends on it; newest first. */
 async function deleteInOrder(engine: Engine, deps: Map<string, string[]>, match: (s: ResourceState) => boolean, done: (s: ResourceState) => void) {
