@@ -87,7 +87,7 @@ export function check<I extends Props>(def: ResourceDefinition<I, Props>, news: 
   for (const issue of parsed.error.issues) {
     // During preview a value from another resource may still be unknown; it is checked once known.
     if (touchesUnknown(raw, issue.path)) continue;
-    failures.push(formatIssue(issue, raw, def.secretInputs ?? [], Object.keys(def.inputs.shape)));
+    failures.push(formatIssue(issue, raw, def.secretInputs ?? [], def.inputs));
   }
   return { inputs: withAdopt(raw, adopt), failures };
 }
@@ -126,21 +126,88 @@ function containsUnknown(v: unknown): boolean {
   return false;
 }
 
-function formatIssue(issue: z.core.$ZodIssue, raw: Props, secrets: readonly string[], allowed: string[]): CheckFailure {
+function formatIssue(issue: z.core.$ZodIssue, raw: Props, secrets: readonly string[], schema: z.ZodType): CheckFailure {
   const path = issue.path.map(String);
+  const where = propertyPath(path);
   if (issue.code === "unrecognized_keys") {
-    const where = path.length ? `${path.join(".")}.` : "";
-    const keys = issue.keys.map((k) => `${where}${k}`);
+    // Name the keys that are allowed right there (also inside nested objects), and the likely typo.
+    const allowed = keysAt(schema, issue.path) ?? [];
+    const keys = issue.keys.map((k) => (where ? `${where}.${k}` : k));
+    const hints = issue.keys.flatMap((k, i) => {
+      const s = suggestKey(k, allowed);
+      return s ? [keys.length > 1 ? `${s} for ${keys[i]}` : s] : [];
+    });
     return {
       property: keys[0],
-      reason: `${keys.join(", ")}: unknown propert${keys.length > 1 ? "ies" : "y"}; allowed: ${path.length ? "see the docs of " + path.join(".") : allowed.join(", ")}`,
+      reason:
+        `${keys.join(", ")}: unknown propert${keys.length > 1 ? "ies" : "y"}` +
+        `${hints.length ? ` (did you mean ${hints.join(", ")}?)` : ""}; allowed: ${allowed.join(", ")}`,
     };
   }
-  const property = path.length ? path.map((p) => (/^\d+$/.test(p) ? `[${p}]` : p)).join(".").replace(/\.\[/g, "[") : "(inputs)";
+  const property = where || "(inputs)";
   const value = valueAt(raw, issue.path);
-  const secret = path.some((p) => secrets.includes(p) || /password|secret/i.test(p));
+  // Declared secret inputs, and anything named like a password or a secret (not e.g. `secretVersion`).
+  const secret = path.some((p) => secrets.includes(p) || /password|secret$/i.test(p));
   const shown = value === undefined ? "missing" : secret ? "(secret, masked)" : show(value);
   return { property, reason: `${property} = ${shown}: ${issue.message}` };
+}
+
+/** `["match", "conditions", "0", "field"]` → `match.conditions[0].field`. */
+function propertyPath(path: string[]): string {
+  return path.map((p) => (/^\d+$/.test(p) ? `[${p}]` : p)).join(".").replace(/\.\[/g, "[");
+}
+
+/** The schema under wrappers that do not change the shape (optional, default, transform pipes…). */
+function unwrapSchema(s: unknown): unknown {
+  for (;;) {
+    const def = (s as { _zod?: { def?: Record<string, unknown> } } | undefined)?._zod?.def;
+    if (!def) return s;
+    if (["optional", "nullable", "default", "prefault", "nonoptional", "readonly", "catch"].includes(def.type as string)) s = def.innerType;
+    else if (def.type === "pipe") s = def.in;
+    else return s;
+  }
+}
+
+/** Keys of the object schema found at `path` (array indexes step into elements), if there is one. */
+function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] | undefined {
+  let s = unwrapSchema(schema);
+  for (const key of path) {
+    const def = (s as { _zod: { def: Record<string, any> } })._zod?.def;
+    if (def?.type === "object") s = unwrapSchema(def.shape[String(key)]);
+    else if (def?.type === "array") s = unwrapSchema(def.element);
+    else return undefined;
+  }
+  const def = (s as { _zod?: { def: Record<string, any> } } | undefined)?._zod?.def;
+  return def?.type === "object" ? Object.keys(def.shape) : undefined;
+}
+
+/** The allowed key an unknown one most likely meant: snake_case of it, other case, a small typo, or a part of it. */
+function suggestKey(key: string, allowed: readonly string[]): string | undefined {
+  const norm = (k: string) => k.toLowerCase().replace(/[_\-\s]/g, "");
+  const n = norm(key);
+  const exact = allowed.find((a) => norm(a) === n);
+  if (exact) return exact;
+  let best: { key: string; d: number } | undefined;
+  for (const a of allowed) {
+    const d = editDistance(n, norm(a));
+    if (d <= Math.min(2, Math.floor(n.length / 4)) && (!best || d < best.d)) best = { key: a, d };
+  }
+  if (best) return best.key;
+  // A part of the name: `password` → `appPassword`, `domain` → `domainAddress`, `rules` → `ruleIds`.
+  const stem = n.replace(/s$/, "");
+  const partial = stem.length >= 4 ? allowed.filter((a) => norm(a).startsWith(stem) || norm(a).endsWith(stem)) : [];
+  return partial.length === 1 ? partial[0] : undefined;
+}
+
+/** Levenshtein distance (small strings only). */
+export function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length];
 }
 
 function valueAt(obj: unknown, path: readonly PropertyKey[]): unknown {
