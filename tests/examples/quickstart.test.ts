@@ -1,0 +1,112 @@
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { WebhookReceiver } from "../harness/receiver";
+import { ROOT, example, opsOf, startExampleEnv, type ExampleEnv } from "./support";
+
+/**
+ * examples/quickstart (the demo's program) through the program runner against the emulator: what it
+ * makes, a second run that changes nothing and calls no API, an in-place update, the root Pulumi.yaml
+ * (`main: examples/quickstart`) running the same stack, and a destroy in dependency order.
+ */
+describe("examples/quickstart through the program runner", () => {
+  let env: ExampleEnv;
+  let receiver: WebhookReceiver;
+  const SALES_PW = "SalesAgentPassw0rd2026xyz";
+  const SUPPORT_PW = "SupportAgentPassw0rd2026";
+  const config = (hookPath = "/hooks/quickstart") => ({
+    "quickstart:webhookUrl": `${receiver.url}${hookPath}`,
+    "quickstart:salesAppPassword": { secret: SALES_PW },
+    "quickstart:supportAppPassword": { secret: SUPPORT_PW },
+  });
+
+  beforeAll(async () => {
+    env = await startExampleEnv();
+    receiver = await WebhookReceiver.start();
+  });
+  afterAll(async () => {
+    await receiver?.close();
+    await env?.stop();
+  });
+
+  it("creates the List, Policy, Rule, Workspace, two AgentAccounts and the Webhook, wired together", async () => {
+    const r = await env.run({ program: example("quickstart"), stack: "test", state: "quickstart.json", config: config() });
+    expect(opsOf(r)).toEqual({
+      "nylas:List blocked-domains": "create",
+      "nylas:Policy agents": "create",
+      "nylas:Rule block-listed": "create",
+      "nylas:Workspace agents": "create",
+      "nylas:AgentAccount sales": "create",
+      "nylas:AgentAccount support": "create",
+      "nylas:Webhook inbound": "create",
+    });
+    // Dependency order: what a resource refers to is created before it.
+    const at = (n: string) => r.steps.findIndex((s) => `${s.type} ${s.name}` === n);
+    expect(at("nylas:List blocked-domains")).toBeLessThan(at("nylas:Rule block-listed"));
+    expect(at("nylas:Rule block-listed")).toBeLessThan(at("nylas:Workspace agents"));
+    expect(at("nylas:Policy agents")).toBeLessThan(at("nylas:Workspace agents"));
+    expect(at("nylas:Workspace agents")).toBeLessThan(at("nylas:AgentAccount sales"));
+
+    const s = await env.state();
+    const list = s.lists.find((l) => l.id === r.outputs.listId)!;
+    expect(list).toMatchObject({ type: "domain", name: "quickstart blocked domains" });
+    expect([...list.items].sort()).toEqual(["phishing.example", "spam.example"]);
+    const rule = s.rules.find((x) => x.id === r.outputs.ruleId)!;
+    expect(rule.match.conditions).toEqual([{ field: "from.domain", operator: "in_list", value: [list.id] }]);
+    expect(rule.actions).toEqual([{ type: "block" }]);
+    const ws = s.workspaces.find((w) => w.workspace_id === r.outputs.workspaceId)!;
+    expect(ws).toMatchObject({ domain: "agents.example.com", policy_id: r.outputs.policyId, rule_ids: [rule.id] });
+    const grants = s.grants.filter((g) => g.email.endsWith("@agents.example.com"));
+    expect(grants.map((g) => [g.email, g.name, g.workspace_id, g.has_app_password]).sort()).toEqual([
+      ["sales-agent@agents.example.com", "Sales Agent", ws.workspace_id, true],
+      ["support-agent@agents.example.com", "Support Agent", ws.workspace_id, true],
+    ]);
+    expect(r.outputs.salesGrantId).toBe(grants.find((g) => g.email.startsWith("sales"))!.id);
+    expect(s.webhooks).toHaveLength(1);
+    expect(s.webhooks[0]).toMatchObject({ id: r.outputs.webhookId, webhook_url: `${receiver.url}/hooks/quickstart`, trigger_types: ["message.created"] });
+
+    // webhookSecret: a secret stack output holding the real secret; never plaintext in the state file.
+    expect(r.secretOutputs).toEqual(["webhookSecret"]);
+    expect(r.outputs.webhookSecret).toBe(s.webhooks[0].webhook_secret);
+    const stateText = readFileSync(r.stateFile, "utf8");
+    for (const secret of [s.webhooks[0].webhook_secret, SALES_PW, SUPPORT_PW, env.emulator.apiKey]) expect(stateText).not.toContain(secret);
+  });
+
+  it("a second run changes nothing and makes no API call", async () => {
+    await env.control.clearRequests();
+    const r = await env.run({ program: example("quickstart"), stack: "test", state: "quickstart.json", config: config() });
+    expect(r.steps).toHaveLength(7);
+    expect(r.steps.every((s) => s.op === "same")).toBe(true);
+    expect(await env.control.requests()).toEqual([]);
+    // Outputs come from state, secrets decrypted.
+    expect(r.outputs.webhookSecret).toBe((await env.state()).webhooks[0].webhook_secret);
+  });
+
+  it("a changed program updates in place only what changed", async () => {
+    const r = await env.run({ program: example("quickstart"), stack: "test", state: "quickstart.json", config: config("/hooks/moved") });
+    expect(r.steps.filter((s) => s.op !== "same").map((s) => [s.op, `${s.type} ${s.name}`])).toEqual([["update", "nylas:Webhook inbound"]]);
+    expect((await env.state()).webhooks.map((w) => w.webhook_url)).toEqual([`${receiver.url}/hooks/moved`]);
+  });
+
+  it("the root Pulumi.yaml (main: examples/quickstart) runs the same program and stack", async () => {
+    expect(readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")).toMatch(/^main: examples\/quickstart\/?$/m);
+    const r = await env.run({ program: ROOT, stack: "test", state: "quickstart.json", config: config("/hooks/moved") });
+    expect(r.steps.map((s) => s.op)).toEqual(Array(7).fill("same"));
+  });
+
+  it("destroy deletes everything, dependents first", async () => {
+    const r = await env.run({ program: example("quickstart"), stack: "test", state: "quickstart.json", config: config("/hooks/moved"), destroy: true });
+    const order = r.steps.map((s) => `${s.type} ${s.name}`);
+    expect(r.steps.every((s) => s.op === "delete")).toBe(true);
+    expect(order).toHaveLength(7);
+    const at = (n: string) => order.indexOf(n);
+    expect(at("nylas:AgentAccount sales")).toBeLessThan(at("nylas:Workspace agents"));
+    expect(at("nylas:Workspace agents")).toBeLessThan(at("nylas:Rule block-listed"));
+    expect(at("nylas:Workspace agents")).toBeLessThan(at("nylas:Policy agents"));
+    expect(at("nylas:Rule block-listed")).toBeLessThan(at("nylas:List blocked-domains"));
+    expect(r.resources).toEqual([]);
+    const s = await env.state();
+    expect(s.grants.filter((g) => g.email.endsWith("@agents.example.com"))).toEqual([]);
+    expect([s.webhooks, s.policies, s.rules, s.lists]).toEqual([[], [], [], []]);
+    expect(s.workspaces.filter((w) => !w.default)).toEqual([]);
+  });
+});
