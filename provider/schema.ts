@@ -8,16 +8,15 @@ import { z } from "zod";
 /** A trimmed display name, 1–max characters. */
 export const displayName = (max = 256) =>
   z
-    .string({ error: "must be a string" })
+    .string({ error: `must be a string of 1–${max} characters` })
     .transform((s) => s.trim())
     .pipe(z.string().min(1, { error: "must not be empty" }).max(max, { error: `must be at most ${max} characters` }));
 
-export const wholeNumber = (min: number, max = Number.MAX_SAFE_INTEGER, extra = "") =>
-  z
-    .number({ error: `must be a whole number${extra}` })
-    .int({ error: `must be a whole number${extra}` })
-    .min(min, { error: `must be ≥ ${min}${extra}` })
-    .max(max, { error: `must be ≤ ${max}${extra}` });
+/** A whole number in [min, max]; `unit` reads after "whole number", e.g. " of days". One message for every way to miss. */
+export const wholeNumber = (min: number, max = Number.MAX_SAFE_INTEGER, unit = "") => {
+  const error = `must be a whole number${unit} ${max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `from ${min} to ${max}`}`;
+  return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+};
 
 /** An id of another Nylas object (often an Output of another resource). */
 export const objectId = (what: string) =>
@@ -34,7 +33,11 @@ export const emailAddress = () =>
   z
     .string({ error: "must be an email address (a string)" })
     .transform((s) => s.trim().toLowerCase())
-    .refine(isEmail, { error: "must be an email address like agent@agents.example.com" });
+    .superRefine((s, ctx) => {
+      // An over-long address looks fine at a glance: say what is wrong with it.
+      if (s.length > 254) ctx.addIssue({ code: "custom", message: "must be an email address of at most 254 characters" });
+      else if (!isEmail(s)) ctx.addIssue({ code: "custom", message: "must be an email address like agent@agents.example.com" });
+    });
 
 export const domainName = () =>
   z
