@@ -35,38 +35,50 @@ const SPAM = {
 const MIME = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/(\*|[a-z0-9][a-z0-9!#$&^_.+-]*)$/;
 
 const limitsSchema = z
-  .strictObject({
-    limitAttachmentSizeLimit: wholeNumber(0, Number.MAX_SAFE_INTEGER, " of bytes").optional(),
-    limitAttachmentCountLimit: wholeNumber(0, 10_000, " of attachments").optional(),
-    limitAttachmentAllowedTypes: z
-      .array(z.string().transform((s) => s.trim().toLowerCase()).refine((s) => MIME.test(s), { error: 'must be a MIME type like "application/pdf" or "image/*"' }))
-      .transform((xs) => [...new Set(xs)].sort())
-      .optional(),
-    limitSizeTotalMime: wholeNumber(0, Number.MAX_SAFE_INTEGER, " of bytes").optional(),
-    limitStorageTotal: z
-      .number({ error: "must be a whole number of bytes, or -1 for unlimited" })
-      .int({ error: "must be a whole number of bytes, or -1 for unlimited" })
-      .min(-1, { error: "must be ≥ 0 bytes, or -1 for unlimited" })
-      .optional(),
-    limitCountDailyMessageReceived: wholeNumber(0, Number.MAX_SAFE_INTEGER, " of messages per day").optional(),
-    limitCountDailyEmailSent: wholeNumber(0, Number.MAX_SAFE_INTEGER, " of messages per day").optional(),
-    limitInboxRetentionPeriod: wholeNumber(1, 36_500, " of days").optional(),
-    limitSpamRetentionPeriod: wholeNumber(1, 36_500, " of days").optional(),
-  })
+  .strictObject(
+    {
+      limitAttachmentSizeLimit: wholeNumber(0, Number.MAX_SAFE_INTEGER, " of bytes").optional(),
+      limitAttachmentCountLimit: wholeNumber(0, 10_000, " of attachments").optional(),
+      limitAttachmentAllowedTypes: z
+        .array(
+          z
+            .string({ error: 'must be a MIME type like "application/pdf" or "image/*" (a string)' })
+            .transform((s) => s.trim().toLowerCase())
+            .refine((s) => MIME.test(s), { error: 'must be a MIME type like "application/pdf" or "image/*"' }),
+          { error: 'must be a list of MIME types like ["application/pdf", "image/*"]' },
+        )
+        .transform((xs) => [...new Set(xs)].sort())
+        .optional(),
+      limitSizeTotalMime: wholeNumber(0, Number.MAX_SAFE_INTEGER, " of bytes").optional(),
+      limitStorageTotal: z
+        .number({ error: "must be a whole number of bytes ≥ 0, or -1 for unlimited" })
+        .int({ error: "must be a whole number of bytes ≥ 0, or -1 for unlimited" })
+        .min(-1, { error: "must be a whole number of bytes ≥ 0, or -1 for unlimited" })
+        .optional(),
+      limitCountDailyMessageReceived: wholeNumber(0, Number.MAX_SAFE_INTEGER, " of messages per day").optional(),
+      limitCountDailyEmailSent: wholeNumber(0, Number.MAX_SAFE_INTEGER, " of messages per day").optional(),
+      limitInboxRetentionPeriod: wholeNumber(1, 36_500, " of days").optional(),
+      limitSpamRetentionPeriod: wholeNumber(1, 36_500, " of days").optional(),
+    },
+    { error: "must be an object of limits like { limitCountDailyEmailSent: 500, limitInboxRetentionPeriod: 90 }" },
+  )
   .refine(
     (l) => l.limitInboxRetentionPeriod === undefined || l.limitSpamRetentionPeriod === undefined || l.limitInboxRetentionPeriod > l.limitSpamRetentionPeriod,
     { error: "limitInboxRetentionPeriod must be greater than limitSpamRetentionPeriod", path: ["limitSpamRetentionPeriod"] },
   );
 
-const spamSchema = z.strictObject({
-  useListDnsbl: z.boolean({ error: "must be true or false" }).optional(),
-  useHeaderAnomalyDetection: z.boolean({ error: "must be true or false" }).optional(),
-  spamSensitivity: z
-    .number({ error: "must be a number from 0.1 to 5.0" })
-    .min(0.1, { error: "must be from 0.1 to 5.0 (higher flags more mail as spam)" })
-    .max(5, { error: "must be from 0.1 to 5.0 (higher flags more mail as spam)" })
-    .optional(),
-});
+const spamSchema = z.strictObject(
+  {
+    useListDnsbl: z.boolean({ error: "must be true or false" }).optional(),
+    useHeaderAnomalyDetection: z.boolean({ error: "must be true or false" }).optional(),
+    spamSensitivity: z
+      .number({ error: "must be a number from 0.1 to 5.0" })
+      .min(0.1, { error: "must be from 0.1 to 5.0 (higher flags more mail as spam)" })
+      .max(5, { error: "must be from 0.1 to 5.0 (higher flags more mail as spam)" })
+      .optional(),
+  },
+  { error: "must be an object like { spamSensitivity: 1.5, useListDnsbl: true }" },
+);
 
 const inputSchema = z.strictObject({
   name: displayName(256),
