@@ -38,7 +38,7 @@ const kindOf = (field: string) => field.slice(field.indexOf(".") + 1) as "addres
  * (a TLD loses a leading dot); `in_list` ids are a set (sorted, de-duplicated). Applied to inputs and to
  * what the API returns, so neither case nor id order ever shows up as a diff.
  */
-export function normaliseCondition<C extends { field: string; operator: string; value: unknown }>(c: C): C {
+export function normaliseCondition<C extends { field: string; operator: string; value?: unknown }>(c: C): C {
   if (Array.isArray(c.value)) {
     const ids = c.value.map((v) => (typeof v === "string" ? v.trim() : v));
     return { ...c, value: [...new Set(ids)].sort() };
@@ -51,11 +51,15 @@ export function normaliseCondition<C extends { field: string; operator: string; 
 }
 
 const conditionSchema = z
-  .strictObject({
-    field: oneOf(RULE_FIELDS),
-    operator: oneOf(RULE_OPERATORS),
-    value: z.unknown(),
-  })
+  .strictObject(
+    {
+      field: oneOf(RULE_FIELDS),
+      operator: oneOf(RULE_OPERATORS),
+      // Checked below, per operator: a missing value gets the same message as a wrong one.
+      value: z.unknown().optional(),
+    },
+    { error: 'must be an object {field, operator, value} like { field: "from.domain", operator: "is", value: "spam.example" }' },
+  )
   .superRefine((c, ctx) => {
     const issue = (message: string, path: (string | number)[] = ["value"]) => ctx.addIssue({ code: "custom", path, message });
     const op = c.operator as Operator;
@@ -84,12 +88,15 @@ const conditionSchema = z
   .overwrite((c) => normaliseCondition(c));
 
 const actionSchema = z
-  .strictObject({
-    type: z.enum([...RULE_ACTIONS, ...Object.keys(ACTION_ALIASES)] as [string, ...string[]], {
-      error: `must be one of ${quoted(RULE_ACTIONS)} ("move_to_folder" is accepted as an alias of "assign_to_folder")`,
-    }),
-    value: z.string({ error: "must be a string (a folder name)" }).optional(),
-  })
+  .strictObject(
+    {
+      type: z.enum([...RULE_ACTIONS, ...Object.keys(ACTION_ALIASES)] as [string, ...string[]], {
+        error: `must be one of ${quoted(RULE_ACTIONS)} ("move_to_folder" is accepted as an alias of "assign_to_folder")`,
+      }),
+      value: z.string({ error: "must be a string (a folder name)" }).optional(),
+    },
+    { error: 'must be an object {type, value?} like { type: "mark_as_spam" } or { type: "assign_to_folder", value: "Clients/Acme" }' },
+  )
   .superRefine((a, ctx) => {
     const type = ACTION_ALIASES[a.type] ?? a.type;
     if (type === "assign_to_folder") {
