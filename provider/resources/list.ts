@@ -59,7 +59,8 @@ const inputSchema = z
   // Items are validated against the list's type, with the index the user wrote; past 10 bad items
   // one summary stands for the rest (a pasted list of 5,000 wrong values is one mistake).
   .superRefine((v, ctx) => {
-    const bad = (v.items ?? []).flatMap((raw, i) => (validItem(v.type, normaliseItem(v.type, raw)) ? [] : [i]));
+    // Over-long items are already refused for their length: one message per item.
+    const bad = (v.items ?? []).flatMap((raw, i) => (raw.length > MAX_ITEM_LENGTH || validItem(v.type, normaliseItem(v.type, raw)) ? [] : [i]));
     for (const i of bad.slice(0, 10)) ctx.addIssue({ code: "custom", path: ["items", i], message: ITEM_RULES[v.type].allowed });
     if (bad.length > 10) ctx.addIssue({ code: "custom", path: ["items"], message: `${bad.length - 10} more items are not valid for type "${v.type}" either` });
   })
