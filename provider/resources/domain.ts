@@ -21,24 +21,27 @@ const REGIONS = ["us", "eu"] as const;
 const DEFAULT_TIMEOUT_S = 600;
 const DEFAULT_INTERVAL_S = 10;
 
-const waitSchema = z.strictObject({
-  types: z
-    .array(oneOf(VERIFICATION_TYPES), { error: `must be a list of verification types (${VERIFICATION_TYPES.join(", ")})` })
-    .min(1, { error: `must name at least one of ${VERIFICATION_TYPES.join(", ")}, or be left out for all of them` })
-    // A set, kept in the reference's order so the order written never causes a diff.
-    .transform((ts) => VERIFICATION_TYPES.filter((t) => ts.includes(t)))
-    .optional(),
-  timeoutSeconds: z
-    .number({ error: "must be a number of seconds from 1 to 3600" })
-    .min(1, { error: "must be from 1 to 3600 seconds" })
-    .max(3600, { error: "must be from 1 to 3600 seconds" })
-    .optional(),
-  intervalSeconds: z
-    .number({ error: "must be a number of seconds from 1 to 300" })
-    .min(1, { error: "must be from 1 to 300 seconds" })
-    .max(300, { error: "must be from 1 to 300 seconds" })
-    .optional(),
-});
+const waitSchema = z.strictObject(
+  {
+    types: z
+      .array(oneOf(VERIFICATION_TYPES), { error: `must be a list of verification types (${VERIFICATION_TYPES.join(", ")})` })
+      .min(1, { error: `must name at least one of ${VERIFICATION_TYPES.join(", ")}, or be left out for all of them` })
+      // A set, kept in the reference's order so the order written never causes a diff.
+      .transform((ts) => VERIFICATION_TYPES.filter((t) => ts.includes(t)))
+      .optional(),
+    timeoutSeconds: z
+      .number({ error: "must be a number of seconds from 1 to 3600" })
+      .min(1, { error: "must be from 1 to 3600 seconds" })
+      .max(3600, { error: "must be from 1 to 3600 seconds" })
+      .optional(),
+    intervalSeconds: z
+      .number({ error: "must be a number of seconds from 1 to 300" })
+      .min(1, { error: "must be from 1 to 300 seconds" })
+      .max(300, { error: "must be from 1 to 300 seconds" })
+      .optional(),
+  },
+  { error: 'must be an object like { types: ["ownership", "mx"], timeoutSeconds: 600 } ({} waits for every type with the defaults)' },
+);
 
 const inputSchema = z.strictObject({
   name: displayName(256),
