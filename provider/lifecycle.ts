@@ -2,6 +2,7 @@ import { isDeepStrictEqual } from "node:util";
 import { z } from "zod";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { NylasClient, NylasNotFoundError, type NylasError } from "./client";
+import { editDistance } from "./schema";
 
 /**
  * Lifecycle shared by every resource, written once: validation in `check`, exact `diff`, ghost-safe
@@ -199,16 +200,6 @@ function suggestKey(key: string, allowed: readonly string[]): string | undefined
   return partial.length === 1 ? partial[0] : undefined;
 }
 
-/** Levenshtein distance (small strings only). */
-export function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length];
-}
 
 function valueAt(obj: unknown, path: readonly PropertyKey[]): unknown {
   let cur = obj;
@@ -256,6 +247,8 @@ function normalizeEmpty(v: unknown): unknown {
 // ------------------------------------------------------------------------------------- create & adopt
 
 const GHOST_LOOKUPS = 3;
+/** Wait before a ghost lookup, doubling per lookup: a create we gave up on may still be running at Nylas. */
+const GHOST_SETTLE_MS = 250;
 
 export async function create<I extends Props, O extends Props>(def: ResourceDefinition<I, O>, ctx: Context, props: Props): Promise<Created<O>> {
   const { [PROVIDER_KEY]: provider, adopt, ...rest } = props;
@@ -266,6 +259,7 @@ export async function create<I extends Props, O extends Props>(def: ResourceDefi
     const outs = await def.update(ctx, found.id, found.outs, inputs);
     return { id: found.id, outs: keep(outs) };
   }
+  let answerLost = false;
   for (let lookups = 0; ; lookups++) {
     try {
       const made = await def.create(ctx, inputs);
@@ -275,18 +269,25 @@ export async function create<I extends Props, O extends Props>(def: ResourceDefi
         throw new PartialCreateError(e.id, { ...e.properties, [PROVIDER_KEY]: provider }, new Error(e.message));
       }
       const err = e as NylasError;
-      if (!err.maybeCommitted || !def.find || lookups >= GHOST_LOOKUPS) throw decorate(e, `creating Nylas ${def.type} (${def.describe(inputs)})`);
+      // Once an answer was lost, a later refusal ("already exists") may be our own first create
+      // landing late, so it too is settled by a lookup rather than reported.
+      answerLost ||= err.maybeCommitted === true;
+      if (!answerLost || !def.find || lookups >= GHOST_LOOKUPS) throw decorate(e, `creating Nylas ${def.type} (${def.describe(inputs)})`);
       // The create may have landed although its answer was lost: look before trying again, so a
       // retry never makes a duplicate (Nylas has no idempotency keys on admin creates).
+      await sleep(GHOST_SETTLE_MS * 2 ** lookups);
       const ghost = await def.find(ctx, inputs);
       if (ghost) {
         ctx.warn(`Nylas ${def.type} ${def.describe(inputs)}: the create's answer was lost but the object was made (${ghost.id}); adopting it`);
         const outs = await def.update(ctx, ghost.id, ghost.outs, inputs);
         return { id: ghost.id, outs: keep(outs) };
       }
+      if (!err.maybeCommitted) throw decorate(e, `creating Nylas ${def.type} (${def.describe(inputs)})`);
     }
   }
 }
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function adoptExisting<I extends Props, O extends Props>(def: ResourceDefinition<I, O>, ctx: Context, inputs: I, adopt: string | true): Promise<Created<O>> {
   if (adopt === true) {

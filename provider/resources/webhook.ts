@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { PartialCreateError, type Context, type Created, type ResourceDefinition } from "../lifecycle";
-import { emailAddress, oneOf } from "../schema";
+import { editDistance, emailAddress, oneOf } from "../schema";
 import { NylasResource } from "./base";
 
 /**
@@ -46,6 +46,7 @@ const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 const URL_RULE = "must be an https:// URL (http:// is allowed only for localhost, 127.0.0.1 and [::1])";
 
 function urlProblem(s: string): string | undefined {
+  if (/\s/.test(s)) return `${URL_RULE}; it contains spaces (write them as %20)`;
   let u: URL;
   try {
     u = new URL(s);
@@ -66,17 +67,39 @@ const webhookUrl = () =>
       if (problem) ctx.addIssue({ code: "custom", message: problem });
     });
 
+const TRIGGER_SYNTAX = /^[A-Za-z0-9_.-]+$/;
+
 const triggerTypes = () =>
   z
     .array(
       z
         .string({ error: 'each trigger must be a string like "message.created"' })
         .trim()
-        .regex(/^[A-Za-z0-9_.-]+$/, { error: 'must be a trigger name like "message.created" (letters, digits, "_", "." and "-")' }),
+        .regex(TRIGGER_SYNTAX, { error: 'must be a trigger name like "message.created" (letters, digits, "_", "." and "-")' }),
       { error: 'must be a list of trigger names like ["message.created"]' },
     )
     .min(1, { error: 'must list at least one trigger, like ["message.created"]' })
+    .superRefine((xs, ctx) => {
+      // A near miss of a known trigger is a typo Nylas would refuse at create; a name far from all of
+      // them may be one Nylas added after this release, so it is only warned about (see warnings).
+      xs.forEach((t, i) => {
+        const meant = KNOWN_TRIGGERS.has(t) || !TRIGGER_SYNTAX.test(t) ? undefined : nearestTrigger(t);
+        if (meant) ctx.addIssue({ code: "custom", path: [i], message: `is not a Nylas trigger type; did you mean "${meant}"? (trigger names are lower-case with dots)` });
+      });
+    })
     .transform((xs) => [...new Set(xs)].sort());
+
+/** The known trigger `t` most likely means: the same name in another case or with `_`/`-` for `.`, or ≤ 2 edits away. */
+function nearestTrigger(t: string): string | undefined {
+  const n = t.toLowerCase().replace(/[_-]/g, ".");
+  if (KNOWN_TRIGGERS.has(n)) return n;
+  let best: { name: string; d: number } | undefined;
+  for (const k of WEBHOOK_TRIGGER_TYPES) {
+    const d = editDistance(n, k);
+    if (d <= 2 && (!best || d < best.d)) best = { name: k, d };
+  }
+  return best?.name;
+}
 
 const inputSchema = z.strictObject({
   webhookUrl: webhookUrl(),
@@ -295,8 +318,9 @@ export interface WebhookArgs {
   webhookUrl: pulumi.Input<string>;
   /**
    * Triggers to subscribe to, e.g. `["message.created", "grant.created"]`; at least one. Order and
-   * duplicates do not matter. A name outside the Nylas reference is a warning (and Nylas may refuse it).
-   * Updates in place.
+   * duplicates do not matter. A near miss of a known trigger (`message.create`, `MESSAGE.CREATED`,
+   * `message_created`) is refused with the name meant; another name outside the Nylas reference is a
+   * warning (Nylas may have added it since this release, or may refuse it). Updates in place.
    */
   triggerTypes: pulumi.Input<pulumi.Input<string>[]>;
   /** Free-text description. Updates in place; Nylas cannot clear it, so removing it leaves it as it is. */
