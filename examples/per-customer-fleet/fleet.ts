@@ -24,7 +24,8 @@ type Mode = "up" | "preview" | "destroy";
 async function forCustomer(customer: Customer, mode: Mode): Promise<string> {
   const stack = await LocalWorkspace.createOrSelectStack(
     { projectName: PROJECT, stackName: customer.id, program: customerProgram(customer) },
-    { projectSettings: { name: PROJECT, runtime: "nodejs" }, envVars: envVars() },
+    // workDir = this project (its Pulumi.yaml): the provider process resolves pulumi-nylas-agents from here.
+    { workDir: __dirname, envVars: envVars() },
   );
   const onOutput = (s: string) => process.stdout.write(s.replace(/^/gm, `[${customer.id}] `));
   if (mode === "preview") {
@@ -41,11 +42,11 @@ async function forCustomer(customer: Customer, mode: Mode): Promise<string> {
 
 /** Stacks of customers no longer listed: destroyed, then removed. */
 async function prune(listed: Set<string>): Promise<string[]> {
-  const ws = await LocalWorkspace.create({ projectSettings: { name: PROJECT, runtime: "nodejs" }, envVars: envVars() });
+  const ws = await LocalWorkspace.create({ workDir: __dirname, envVars: envVars() });
   const gone = (await ws.listStacks()).map((s) => s.name.split("/").pop()!).filter((name) => !listed.has(name));
   const done: string[] = [];
   for (const name of gone) {
-    const stack: Stack = await LocalWorkspace.selectStack({ projectName: PROJECT, stackName: name, program: async () => ({}) }, { envVars: envVars() });
+    const stack: Stack = await LocalWorkspace.selectStack({ projectName: PROJECT, stackName: name, program: async () => ({}) }, { workDir: __dirname, envVars: envVars() });
     await stack.destroy({ onOutput: (s) => process.stdout.write(s.replace(/^/gm, `[${name}] `)) });
     await ws.removeStack(name);
     done.push(`${name}: destroyed and removed (no longer in customers.json)`);

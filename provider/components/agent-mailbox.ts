@@ -232,7 +232,8 @@ export class AgentMailbox extends pulumi.ComponentResource {
     this.grantId = this.account.grantId;
     this.email = this.account.email;
     this.workspaceId = this.account.workspaceId;
-    this.webhookSecret = this.webhook ? this.webhook.webhookSecret : pulumi.output(undefined);
+    // Secret whatever the engine does with the child's additionalSecretOutputs (mocks ignore them).
+    this.webhookSecret = this.webhook ? pulumi.secret(this.webhook.webhookSecret) : pulumi.output(undefined);
     this.registerOutputs({ grantId: this.grantId, email: this.email, workspaceId: this.workspaceId, webhookSecret: this.webhookSecret });
   }
 }

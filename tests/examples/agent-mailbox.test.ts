@@ -1,0 +1,123 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/**
+ * The AgentMailbox component's wiring under `pulumi.runtime.setMocks`: which children it registers
+ * with which inputs and parent, its defaults, its outputs (webhookSecret secret), and its argument
+ * errors. (What the children do at Nylas is covered by the example tests through the real provider.)
+ */
+
+interface Registered {
+  type: string;
+  name: string;
+  parent: string;
+  deps: string[];
+  inputs: Record<string, unknown>;
+}
+
+describe("AgentMailbox", () => {
+  const registered: Registered[] = [];
+  let AgentMailbox: typeof import("../../provider/components/agent-mailbox").AgentMailbox;
+
+  beforeAll(async () => {
+    await pulumi.runtime.setMocks(
+      {
+        newResource: (args) => {
+          const id = `${args.name}-id`;
+          const extra: Record<string, unknown> =
+            args.type.endsWith(":AgentAccount") ? { grantId: id, workspaceId: args.inputs.workspaceId ?? "default-workspace" } : args.type.endsWith(":Webhook") ? { webhookSecret: `secret-of-${args.name}` } : {};
+          return { id: args.custom ? id : undefined, state: { ...args.inputs, ...extra } };
+        },
+        call: () => ({}),
+      },
+      "proj",
+      "stack",
+      false,
+    );
+    const monitor: any = (pulumi.runtime as any).getMonitor();
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req: any, cb: unknown) => {
+      const { deserializeProperties } = require("@pulumi/pulumi/runtime/rpc");
+      registered.push({ type: req.getType(), name: req.getName(), parent: req.getParent(), deps: req.getDependenciesList(), inputs: deserializeProperties(req.getObject()) });
+      return register(req, cb);
+    };
+    ({ AgentMailbox } = await import("../../provider/components/agent-mailbox"));
+  });
+
+  const value = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
+  const settled = async (m: { urn: pulumi.Output<string> }) => {
+    await value(m.urn);
+    await new Promise((r) => setTimeout(r, 50)); // children register asynchronously after their inputs resolve
+  };
+  const children = (component: string) => registered.filter((r) => r.parent.endsWith(`::${component}`));
+  const child = (component: string, type: string) => children(component).find((r) => r.type === `pulumi-nodejs:dynamic/nylas:${type}`);
+  const plain = (v: unknown) => JSON.parse(JSON.stringify(v, (_k, x) => (x && typeof x === "object" && "value" in x && Object.keys(x).length === 2 ? x.value : x)));
+
+  it("the minimum: an account in the workspace Nylas picks, and a webhook for new mail subscribed after it", async () => {
+    const m = new AgentMailbox("sales", { email: "sales-agent@agents.example.com", name: "Sales Agent", webhook: { url: "https://agent.example.com/hooks/sales" } });
+    await settled(m);
+    expect(registered.find((r) => r.name === "sales")!.type).toBe("nylas:index:AgentMailbox");
+    expect(children("sales").map((r) => `${r.type.split(":").pop()} ${r.name}`).sort()).toEqual(["AgentAccount sales-account", "Webhook sales-webhook"]);
+    expect(plain(child("sales", "AgentAccount")!.inputs)).toMatchObject({ email: "sales-agent@agents.example.com", name: "Sales Agent" });
+    expect(child("sales", "AgentAccount")!.inputs.workspaceId).toBeUndefined();
+    const hook = child("sales", "Webhook")!;
+    expect(hook.inputs).toMatchObject({
+      webhookUrl: "https://agent.example.com/hooks/sales",
+      triggerTypes: ["message.created"],
+      description: "sales-agent@agents.example.com: message.created",
+    });
+    expect(hook.deps.some((d) => d.endsWith("::sales-account"))).toBe(true);
+
+    expect(await value(m.grantId)).toBe("sales-account-id");
+    expect(await value(m.workspaceId)).toBe("default-workspace");
+    expect(await value(m.webhookSecret)).toBe("secret-of-sales-webhook");
+    expect(await pulumi.isSecret(m.webhookSecret)).toBe(true);
+  });
+
+  it("policy and rules give the agent its own workspace of the email's domain (autoGroup on) with its rules and the shared ones", async () => {
+    const m = new AgentMailbox("outbound1", {
+      email: "outreach@outbound1.agents.example.com",
+      appPassword: "Str0ngAppPassword-One",
+      policy: { limits: { limitCountDailyEmailSent: 500 } },
+      rules: { "junk-xyz": { match: { conditions: [{ field: "from.tld", operator: "is", value: "xyz" }] }, actions: [{ type: "mark_as_spam" }] } },
+      sharedRuleIds: ["shared-rule-id"],
+    });
+    await settled(m);
+    expect(children("outbound1").map((r) => `${r.type.split(":").pop()} ${r.name}`).sort()).toEqual([
+      "AgentAccount outbound1-account",
+      "Policy outbound1-policy",
+      "Rule outbound1-junk-xyz",
+      "Workspace outbound1-workspace",
+    ]);
+    expect(child("outbound1", "Policy")!.inputs).toMatchObject({ name: "outbound1", limits: { limitCountDailyEmailSent: 500 } });
+    expect(child("outbound1", "Rule")!.inputs).toMatchObject({ name: "outbound1 junk-xyz", actions: [{ type: "mark_as_spam" }] });
+    expect(child("outbound1", "Workspace")!.inputs).toMatchObject({
+      name: "outbound1",
+      domain: "outbound1.agents.example.com",
+      autoGroup: true,
+      policyId: "outbound1-policy-id",
+      ruleIds: ["outbound1-junk-xyz-id", "shared-rule-id"],
+    });
+    const account = child("outbound1", "AgentAccount")!;
+    expect(account.inputs.workspaceId).toBe("outbound1-workspace-id");
+    expect(plain(account.inputs.appPassword)).toBe("Str0ngAppPassword-One");
+    expect(await value(m.workspaceId)).toBe("outbound1-workspace-id");
+    expect(await value(m.webhookSecret)).toBeUndefined();
+  });
+
+  it("a workspace domain other than the email's (per-workflow on one domain) turns autoGroup off; policyId attaches a shared policy", async () => {
+    const m = new AgentMailbox("support", { email: "support@agents.example.com", workspace: { domain: "support.agents.example.com", name: "Support" }, policyId: "shared-policy-id" });
+    await settled(m);
+    expect(child("support", "Policy")).toBeUndefined();
+    expect(child("support", "Workspace")!.inputs).toMatchObject({ name: "Support", domain: "support.agents.example.com", autoGroup: false, policyId: "shared-policy-id" });
+  });
+
+  it("refuses contradictory arguments with a message that says what to do", () => {
+    expect(() => new AgentMailbox("a", { email: "a@agents.example.com", workspaceId: "ws", policy: {} })).toThrow(
+      "AgentMailbox a: workspaceId joins an existing workspace; workspace, policy, policyId, rules and sharedRuleIds give the agent its own — use one or the other",
+    );
+    expect(() => new AgentMailbox("b", { email: "b@agents.example.com", policy: {}, policyId: "p" })).toThrow(
+      "AgentMailbox b: give either policy (a new policy) or policyId (an existing one), not both",
+    );
+    expect(() => new AgentMailbox("c", undefined as never)).toThrow("AgentMailbox c: email is required");
+  });
+});
