@@ -366,7 +366,8 @@ function summary(r: ProgramRunResult, o: DemoOutputs, deployer: Deployer, rel: s
   for (const res of r.resources) out(`    ${res.type.padEnd(19)} ${res.name.padEnd(16)} ${res.id}`);
   out(`  agents       ${o.salesEmail} (grant ${o.salesGrantId})`);
   out(`               ${o.supportEmail} (grant ${o.supportGrantId})`);
-  out(`  webhook      secret ${mask(o.webhookSecret)} (a secret output: pulumi stack output webhookSecret --show-secrets)`);
+  const reveal = deployer.kind === "automation" ? "pulumi stack output webhookSecret --show-secrets -s demo, in examples/quickstart" : "encrypted in the state file";
+  out(`  webhook      secret ${mask(o.webhookSecret)} (a secret output: ${reveal})`);
   out(`  state        ${deployer.stateDescription}; emulator data ${path.join(rel, "emulator")}`);
   out(`  done in      ${((Date.now() - started) / 1000).toFixed(1)} s — run again: no changes; remove everything: npm run demo -- --destroy`);
 }
