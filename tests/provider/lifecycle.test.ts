@@ -1,0 +1,86 @@
+import { z } from "zod";
+import { NylasServerError, NylasValidationError } from "../../provider/client";
+import { UNKNOWN, check, create, diff, type Context, type ResourceDefinition } from "../../provider/lifecycle";
+
+/** The shared lifecycle on a stub definition: the rules every resource inherits. */
+type I = { name: string; tags?: string[]; zone?: string };
+type O = I & { [k: string]: unknown };
+
+function stubDefinition(overrides: Partial<ResourceDefinition<I, O>> = {}): ResourceDefinition<I, O> {
+  return {
+    type: "Thing",
+    inputs: z.strictObject({
+      name: z.string().trim().min(1, { error: "must not be empty" }),
+      tags: z.array(z.string()).transform((t) => [...new Set(t)].sort()).optional(),
+      zone: z.string().optional(),
+    }),
+    replaceOnChange: ["zone"],
+    deleteBeforeReplace: true,
+    describe: (i) => `name "${i.name}"`,
+    create: async () => ({ id: "new", outs: { name: "x" } }),
+    read: async () => undefined,
+    update: async (_c, _id, _o, n) => ({ ...n }),
+    delete: async () => undefined,
+    ...overrides,
+  };
+}
+
+const warnings: string[] = [];
+const ctx = { client: undefined, warn: (m: string) => warnings.push(m) } as unknown as Context;
+
+describe("shared lifecycle", () => {
+  it("check normalises, and names property, value and rule on failure", () => {
+    const def = stubDefinition();
+    expect(check(def as never, { name: " a ", tags: ["b", "a", "b"], __provider: "x" })).toEqual({ inputs: { name: "a", tags: ["a", "b"] }, failures: [] });
+    expect(check(def as never, { name: "", colour: 1 }).failures).toEqual([
+      { property: "name", reason: 'name = "": must not be empty' },
+      expect.objectContaining({ property: "colour" }),
+    ]);
+  });
+
+  it("check lets values that are unknown during preview through", () => {
+    const def = stubDefinition();
+    const r = check(def as never, { name: UNKNOWN, tags: ["a", UNKNOWN] });
+    expect(r.failures).toEqual([]);
+  });
+
+  it("diff: same inputs → no change; replaceOnChange → replace with deleteBeforeReplace", () => {
+    const def = stubDefinition();
+    expect(diff(def, { name: "a", tags: ["a"] }, { name: "a", tags: ["a"] })).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
+    expect(diff(def, { name: "a" }, { name: "b" })).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    expect(diff(def, { name: "a", zone: "1" }, { name: "a", zone: "2" })).toEqual({ changes: true, replaces: ["zone"], deleteBeforeReplace: true });
+  });
+
+  it("adopts its own late-landing create when the retry is refused as a duplicate", async () => {
+    const lost = new NylasServerError(504, "gateway_timeout", "timeout", "r1", "POST", "/v3/things", true);
+    const duplicate = new NylasValidationError(400, "invalid_request_error", "already exists", "r2", "POST", "/v3/things");
+    const creates = [lost, duplicate];
+    let finds = 0;
+    const def = stubDefinition({
+      create: async () => {
+        throw creates.shift();
+      },
+      // First lookup runs while the first create is still in flight; the second sees it.
+      find: async () => (++finds === 1 ? undefined : { id: "landed-late", outs: { name: "t" } }),
+    });
+    const made = await create(def, ctx, { name: "t" });
+    expect(made.id).toBe("landed-late");
+    expect(finds).toBe(2);
+    expect(warnings.join("\n")).toContain("the create's answer was lost but the object was made (landed-late)");
+  });
+
+  it("reports a plain refusal without lookups when no answer was ever lost", async () => {
+    let finds = 0;
+    const def = stubDefinition({
+      create: async () => {
+        throw new NylasValidationError(400, "invalid_request_error", "bad", "r", "POST", "/v3/things");
+      },
+      find: async () => {
+        finds++;
+        return undefined;
+      },
+    });
+    await expect(create(def, ctx, { name: "t" })).rejects.toThrow(/^creating Nylas Thing \(name "t"\): 400 invalid_request_error from POST \/v3\/things: bad/);
+    expect(finds).toBe(0);
+  });
+});
