@@ -183,7 +183,9 @@ function pickDeployer(opts: Options): Deployer {
         const err = e as ProgramRunError;
         throw new DemoError(
           `${req.destroy ? "destroy" : "deploy"} failed: ${err.message}`,
-          `what was done is saved in ${shown(stateFile)}; fix the cause and run again${req.destroy ? "" : " (or remove everything with npm run demo -- --destroy)"}`,
+          err.result
+            ? `what was done is saved in ${shown(stateFile)}; fix the cause and run again${req.destroy ? "" : " (or remove everything with npm run demo -- --destroy)"}`
+            : `nothing was changed; run again with --verbose for details, or start over by deleting ${shown(opts.stateDir)}/`,
           err.details,
         );
       }
