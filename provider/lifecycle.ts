@@ -85,10 +85,17 @@ export function check<I extends Props>(def: ResourceDefinition<I, Props>, news: 
   if (parsed.success) {
     return { inputs: withAdopt(dropUndefined(parsed.data) as Props, adopt), failures };
   }
+  const found: Array<CheckFailure & { meant?: string[] }> = [];
   for (const issue of parsed.error.issues) {
     // During preview a value from another resource may still be unknown; it is checked once known.
     if (touchesUnknown(raw, issue.path)) continue;
-    failures.push(formatIssue(issue, raw, def.secretInputs ?? [], def.inputs));
+    found.push(formatIssue(issue, raw, def.secretInputs ?? [], def.inputs));
+  }
+  // `webhook_url` for `webhookUrl` is one mistake: its "did you mean" says it all, so the "missing"
+  // failure of the key it meant is dropped.
+  const meant = new Set(found.flatMap((f) => f.meant ?? []));
+  for (const { meant: _m, ...f } of found) {
+    if (!(meant.has(f.property) && f.reason.startsWith(`${f.property} = missing:`))) failures.push(f);
   }
   return { inputs: withAdopt(raw, adopt), failures };
 }
@@ -127,18 +134,17 @@ function containsUnknown(v: unknown): boolean {
   return false;
 }
 
-function formatIssue(issue: z.core.$ZodIssue, raw: Props, secrets: readonly string[], schema: z.ZodType): CheckFailure {
+function formatIssue(issue: z.core.$ZodIssue, raw: Props, secrets: readonly string[], schema: z.ZodType): CheckFailure & { meant?: string[] } {
   const path = issue.path.map(String);
   const where = propertyPath(path);
   if (issue.code === "unrecognized_keys") {
     // Name the keys that are allowed right there (also inside nested objects), and the likely typo.
     const allowed = keysAt(schema, issue.path) ?? [];
     const keys = issue.keys.map((k) => (where ? `${where}.${k}` : k));
-    const hints = issue.keys.flatMap((k, i) => {
-      const s = suggestKey(k, allowed);
-      return s ? [keys.length > 1 ? `${s} for ${keys[i]}` : s] : [];
-    });
+    const suggested = issue.keys.map((k) => suggestKey(k, allowed));
+    const hints = suggested.flatMap((s, i) => (s ? [keys.length > 1 ? `${s} for ${keys[i]}` : s] : []));
     return {
+      meant: suggested.flatMap((s) => (s ? [where ? `${where}.${s}` : s] : [])),
       property: keys[0],
       reason:
         `${keys.join(", ")}: unknown propert${keys.length > 1 ? "ies" : "y"}` +

@@ -25,6 +25,8 @@ export const objectId = (what: string) =>
 const EMAIL = /^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
 const DOMAIN = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
 
+const NON_ASCII = /[^\x00-\x7f]/;
+
 export const isEmail = (s: string) => EMAIL.test(s) && s.length <= 254 && !s.includes("..");
 export const isDomain = (s: string) => DOMAIN.test(s) && /[a-z]/.test(s.slice(s.lastIndexOf(".") + 1));
 
@@ -35,19 +37,32 @@ export const emailAddress = () =>
     .transform((s) => s.trim().toLowerCase())
     .superRefine((s, ctx) => {
       // An over-long address looks fine at a glance: say what is wrong with it.
-      if (s.length > 254) ctx.addIssue({ code: "custom", message: "must be an email address of at most 254 characters" });
-      else if (!isEmail(s)) ctx.addIssue({ code: "custom", message: "must be an email address like agent@agents.example.com" });
+      if (isEmail(s)) return;
+      const message =
+        s.length > 254
+          ? "must be an email address of at most 254 characters"
+          : /<[^>]*>/.test(s)
+            ? "must be just the address, like agent@agents.example.com, without a display name"
+            : NON_ASCII.test(s)
+              ? "must be an email address in ASCII like agent@agents.example.com (an international domain in its xn-- form)"
+              : "must be an email address like agent@agents.example.com";
+      ctx.addIssue({ code: "custom", message });
     });
 
 export const domainName = () =>
   z
     .string({ error: "must be a domain name (a string)" })
     .transform((s) => s.trim().toLowerCase().replace(/\.$/, ""))
-    .refine(isDomain, { error: "must be a domain name like agents.example.com" });
+    .refine(isDomain, {
+      error: (iss) =>
+        NON_ASCII.test(String(iss.input))
+          ? "must be a domain name in ASCII like agents.example.com (an international domain in its xn-- form)"
+          : "must be a domain name like agents.example.com",
+    });
 
 /** A set of strings: normalised, de-duplicated and sorted so order never causes a diff. */
-export const stringSet = <T extends z.ZodType<string>>(item: T) =>
-  z.array(item, { error: "must be a list of strings" }).transform((xs) => [...new Set(xs)].sort());
+export const stringSet = <T extends z.ZodType<string>>(item: T, what = "strings") =>
+  z.array(item, { error: `must be a list of ${what}` }).transform((xs) => [...new Set(xs)].sort());
 
 export const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, { error: `must be one of ${values.map((v) => `"${v}"`).join(", ")}` });

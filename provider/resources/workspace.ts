@@ -22,7 +22,7 @@ import { NylasResource } from "./base";
 const policyIdSchema = () => objectId("Policy").optional();
 /** A set of rule ids; empty means "no rules", the same as leaving it out. */
 const ruleIdsSchema = () =>
-  stringSet(objectId("Rule"))
+  stringSet(objectId("Rule"), "Rule ids")
     .transform((ids) => (ids.length ? ids : undefined))
     .optional();
 
