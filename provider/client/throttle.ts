@@ -24,13 +24,21 @@ export class Throttle {
     });
   }
 
-  /** Holds every caller until `ms` from now (used for Retry-After). */
+  /**
+   * Holds every caller until `ms` from now (used for Retry-After), and empties the bucket: a 429 says
+   * the server's budget is spent, so after the wait requests resume at the steady rate instead of a
+   * burst that would overrun the server's refilled budget again. (Without this, a client paced at
+   * the server's own rate kept the server's bucket near empty and drew 429s all along: ~100 per
+   * 1000 mailboxes at 50 req/s in the bench, see bench/RESULTS.md.)
+   */
   pause(ms: number): void {
     this.pausedUntil = Math.max(this.pausedUntil, Date.now() + ms);
+    this.tokens = 0;
+    this.last = this.pausedUntil;
   }
 
   private refill(now: number): void {
-    if (this.perSecond <= 0) return;
+    if (this.perSecond <= 0 || now <= this.last) return;
     this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.perSecond);
     this.last = now;
   }

@@ -27,6 +27,17 @@ describe("token bucket throttle", () => {
     expect(done).toBe(5);
   });
 
+  it("after a pause, resumes at the rate with an empty bucket instead of a burst", async () => {
+    const t = new Throttle(10, 20);
+    t.pause(1000);
+    let count = 0;
+    for (let i = 0; i < 40; i++) void t.acquire().then(() => count++);
+    await jest.advanceTimersByTimeAsync(1000);
+    expect(count).toBe(0);
+    await jest.advanceTimersByTimeAsync(1000);
+    expect(count).toBe(10);
+  });
+
   it("is a no-op when disabled", async () => {
     const t = new Throttle(0, 0);
     let count = 0;
