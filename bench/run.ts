@@ -278,6 +278,8 @@ function checkRecording(what: string, recorded: Recorded[], log: LoggedRequest[]
 }
 
 const round = (x: number, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits;
+/** Seconds in the JSON: to 0.1 ms, so a tiny `--n` never rounds a phase to 0. */
+const secs = (x: number) => round(x, 4);
 
 // --------------------------------------------------------------------------------------------- main
 
@@ -430,15 +432,15 @@ async function main(): Promise<void> {
     for (const e of limitedFailures.slice(0, 3)) warn(`rate-limited create failed: ${e.message}`);
 
     const result: BenchResult = {
-      create_s: round(create.s),
-      raw_create_s: round(rawCreate.s),
+      create_s: secs(create.s),
+      raw_create_s: secs(rawCreate.s),
       create_overhead: round(create.s / rawCreate.s),
       noop_preview_calls: noopPreviewCalls,
       refresh_calls_per_resource: round(apiCalls(refresh.log).length / resources),
-      refresh_s: round(refresh.s),
-      raw_refresh_s: round(rawRefresh.s),
-      update_s: round(update.s),
-      delete_s: round(destroy.s),
+      refresh_s: secs(refresh.s),
+      raw_refresh_s: secs(rawRefresh.s),
+      update_s: secs(update.s),
+      delete_s: secs(destroy.s),
       ratelimited_ratio: round(limitedS / (useful / 50)),
       ratelimited_429s: tooMany,
       ratelimited_failures: limitedFailures.length,
