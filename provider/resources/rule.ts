@@ -330,7 +330,8 @@ export interface RuleConditionArgs {
   operator: pulumi.Input<"is" | "is_not" | "contains" | "in_list">;
   /**
    * For `in_list`: a list of {@link List} ids (e.g. `[blocked.id]`; a set — order does not matter), the
-   * list's type fitting the field. For `outbound.type`: `compose` or `reply`. Otherwise one string: with
+   * list's type fitting the field. A List deleted outside Pulumi makes the condition match nothing:
+   * `pulumi refresh` warns about it, and Nylas refuses the rule's next update until the id is fixed. For `outbound.type`: `compose` or `reply`. Otherwise one string: with
    * `is`/`is_not` an address, domain or TLD (no dot) as the field says. Matching is case-insensitive, so
    * values are lower-cased.
    */
