@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 /**
  * Outbound HTTP from the emulator: the webhook challenge and CloudEvents-style notifications signed
  * with `x-nylas-signature` = hex HMAC-SHA256 of the exact body bytes.
@@ -220,7 +221,10 @@ export class Deliverer {
     private readonly isStillActive: (webhookId: string) => WebhookTarget | undefined,
     readonly retryDelaysMs: number[] = [200, 800],
     private readonly maxLog = 20_000,
-  ) {}
+  ) {
+    // Every in-flight delivery listens on this one signal (to abort on close): not a leak.
+    setMaxListeners(0, this.abort.signal);
+  }
 
   deliver(target: WebhookTarget, trigger: string, applicationId: string, object: unknown): void {
     if (this.closed) return;
