@@ -1,9 +1,9 @@
-import { setMaxListeners } from "node:events";
 /**
  * Outbound HTTP from the emulator: the webhook challenge and CloudEvents-style notifications signed
  * with `x-nylas-signature` = hex HMAC-SHA256 of the exact body bytes.
  */
 import { createHmac, randomBytes, randomUUID } from "node:crypto";
+import { setMaxListeners } from "node:events";
 import * as http from "node:http";
 import * as https from "node:https";
 import { gzipSync } from "node:zlib";
