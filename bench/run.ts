@@ -171,6 +171,9 @@ interface ProviderRun {
   ids: Map<string, string>;
 }
 
+/** Server-side latency of the diagnostic "real API" create (a low figure for calls to api.us.nylas.com). */
+const LATENCY_MS = 50;
+
 /** Set BENCH_CPU_PROF_DIR to write a V8 CPU profile of each provider host there (for `--cpu-prof`-style analysis). */
 const profDir = process.env.BENCH_CPU_PROF_DIR;
 
@@ -407,6 +410,23 @@ async function main(): Promise<void> {
       await up(floor.workspace);
       expectNoFailures("transport floor", await pool(floor.items, concurrency, async (it) => void (await up(it))));
     });
+
+    // Context (diagnostic): the same create when every API call takes LATENCY_MS at the server, as
+    // calls to the real Nylas API do (and more). The provider's per-resource CPU is then hidden behind
+    // the wait, as the engine's parallelism intends.
+    await control.faults([{ path: "^/v3/", kind: "latency", latencyMs: LATENCY_MS }]);
+    const slow = providerRun(host, "bench-q", n, receiver.url);
+    let slowFailures: Error[] = [];
+    const slowCreate = await phase(`create at ${LATENCY_MS} ms API latency (provider)`, async () => {
+      slowFailures = await createAll(slow, concurrency);
+    });
+    expectNoFailures(`create at ${LATENCY_MS} ms latency`, slowFailures);
+    const slowRec = await host.recording.take();
+    const slowRaw = await phase(`create at ${LATENCY_MS} ms API latency (raw floor)`, () =>
+      replay(raw, slowRec, { from: "bench-q", to: "bench-s", keys: slow, concurrency, learn: new Map() }),
+    );
+    await control.clearFaults();
+    diagnostics.push(`create_overhead at ${LATENCY_MS} ms API latency: ${(slowCreate.s / slowRaw.s).toFixed(3)}`);
 
     const update = await phase("update every resource in place", () => updateAll(run, concurrency));
     const destroy = await phase("delete", () => destroyAll(run, concurrency));
