@@ -45,7 +45,7 @@ export interface ResourceDefinition<I extends Props, O extends Props> {
   /** Write-only secret inputs: never in outputs or error messages, compared by `writeOnlyChanged`. */
   secretInputs?: readonly string[];
   /** Which secret inputs changed (e.g. against a salted hash kept in outputs). */
-  writeOnlyChanged?: (olds: O, news: I) => string[];
+  writeOnlyChanged?: (olds: O, news: I) => Promise<string[]>;
   /** Non-fatal remarks on valid inputs (e.g. an unknown webhook trigger). */
   warnings?: (inputs: I) => string[];
   /** Natural key, for messages: "email sales@x.com". */
@@ -223,8 +223,8 @@ export function show(v: unknown): string {
 
 // ----------------------------------------------------------------------------------------------- diff
 
-export function diff<I extends Props, O extends Props>(def: ResourceDefinition<I, O>, olds: O, news: Props): dynamic.DiffResult {
-  const changed = changedKeys(def, olds, news);
+export async function diff<I extends Props, O extends Props>(def: ResourceDefinition<I, O>, olds: O, news: Props): Promise<dynamic.DiffResult> {
+  const changed = await changedKeys(def, olds, news);
   const replaces = changed.filter((k) => def.replaceOnChange?.includes(k));
   return {
     changes: changed.length > 0,
@@ -233,7 +233,7 @@ export function diff<I extends Props, O extends Props>(def: ResourceDefinition<I
   };
 }
 
-export function changedKeys<I extends Props, O extends Props>(def: ResourceDefinition<I, O>, olds: O, news: Props): string[] {
+export async function changedKeys<I extends Props, O extends Props>(def: ResourceDefinition<I, O>, olds: O, news: Props): Promise<string[]> {
   const changed: string[] = [];
   for (const key of Object.keys(def.inputs.shape)) {
     if (def.secretInputs?.includes(key)) continue; // write-only: never stored in plaintext, compared below
@@ -241,7 +241,7 @@ export function changedKeys<I extends Props, O extends Props>(def: ResourceDefin
     if (n === undefined && def.computed?.includes(key)) continue;
     if (!isDeepStrictEqual(normalizeEmpty(olds[key]), normalizeEmpty(n))) changed.push(key);
   }
-  if (def.writeOnlyChanged) changed.push(...def.writeOnlyChanged(olds, news as I));
+  if (def.writeOnlyChanged) changed.push(...(await def.writeOnlyChanged(olds, news as I)));
   return changed;
 }
 

@@ -44,11 +44,11 @@ describe("shared lifecycle", () => {
     expect(r.failures).toEqual([]);
   });
 
-  it("diff: same inputs → no change; replaceOnChange → replace with deleteBeforeReplace", () => {
+  it("diff: same inputs → no change; replaceOnChange → replace with deleteBeforeReplace", async () => {
     const def = stubDefinition();
-    expect(diff(def, { name: "a", tags: ["a"] }, { name: "a", tags: ["a"] })).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
-    expect(diff(def, { name: "a" }, { name: "b" })).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
-    expect(diff(def, { name: "a", zone: "1" }, { name: "a", zone: "2" })).toEqual({ changes: true, replaces: ["zone"], deleteBeforeReplace: true });
+    expect(await diff(def, { name: "a", tags: ["a"] }, { name: "a", tags: ["a"] })).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
+    expect(await diff(def, { name: "a" }, { name: "b" })).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    expect(await diff(def, { name: "a", zone: "1" }, { name: "a", zone: "2" })).toEqual({ changes: true, replaces: ["zone"], deleteBeforeReplace: true });
   });
 
   it("adopts its own late-landing create when the retry is refused as a duplicate", async () => {
