@@ -1,5 +1,6 @@
 import { CheckFailedError, secret, type Engine } from "../harness/engine";
 import { startStack, type TestStack } from "../harness/stack";
+import { expectDestroyedTwice, expectRecreatedAfterOutOfBandDelete } from "../harness/matrix";
 
 const PW1 = "Str0ngAppPassword-One";
 const PW2 = "An0ther-AppPassword-Two";
@@ -130,16 +131,8 @@ describe("AgentAccount through the provider host", () => {
     const final = { ...current, email: "matrix2@agents.example.com" };
 
     // Deleted outside Pulumi: refresh drops it, the next up recreates it.
-    await stack.api("DELETE", `/v3/grants/${replaced.id}`);
-    expect((await engine.refresh("AgentAccount", "matrix")).op).toBe("delete");
-    const again = await engine.up("AgentAccount", "matrix", final);
-    expect(again.op).toBe("create");
-    expect(again.id).not.toBe(replaced.id);
-
-    const last = engine.get("AgentAccount", "matrix")!;
-    await engine.destroy("AgentAccount", "matrix");
-    expect((await grants()).find((g) => g.id === again.id)).toBeUndefined();
-    await expect(engine.host.delete(last.urn, last.id, last.outputs)).resolves.toBeUndefined();
+    await expectRecreatedAfterOutOfBandDelete(engine, "AgentAccount", "matrix", final, (id) => stack.api("DELETE", `/v3/grants/${id}`));
+    await expectDestroyedTwice(engine, "AgentAccount", "matrix", async (id) => (await grants()).some((g) => g.id === id));
   });
 
   it("creates in a workspace and moves between workspaces with manual-assign", async () => {

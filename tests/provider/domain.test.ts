@@ -1,6 +1,7 @@
 import { canonicalJson, signRequest } from "../../provider/client/signing";
 import { CheckFailedError, secret, type Engine } from "../harness/engine";
 import { startStack, type TestStack } from "../harness/stack";
+import { expectDestroyedTwice, expectRecreatedAfterOutOfBandDelete } from "../harness/matrix";
 
 describe("Domain through the provider host (service-account signed)", () => {
   let stack: TestStack;
@@ -87,16 +88,8 @@ describe("Domain through the provider host (service-account signed)", () => {
     expect((await engine.up("Domain", "matrix", declared)).op).toBe("update");
     expect((await wire(made.id)).name).toBe("Renamed");
 
-    await signed("DELETE", `/v3/admin/domains/${made.id}`);
-    expect((await engine.refresh("Domain", "matrix")).op).toBe("delete");
-    const again = await engine.up("Domain", "matrix", declared);
-    expect(again.op).toBe("create");
-    expect(again.id).not.toBe(made.id);
-
-    const state = engine.get("Domain", "matrix")!;
-    await engine.destroy("Domain", "matrix");
-    expect((await domains()).find((d) => d.id === again.id)).toBeUndefined();
-    await expect(engine.host.delete(state.urn, state.id, state.outputs)).resolves.toBeUndefined();
+    await expectRecreatedAfterOutOfBandDelete(engine, "Domain", "matrix", declared, (id) => signed("DELETE", `/v3/admin/domains/${id}`));
+    await expectDestroyedTwice(engine, "Domain", "matrix", async (id) => (await domains()).some((d) => d.id === id));
   });
 
   it("replaces on an address change, deleting the old domain first; region is checked against the endpoint", async () => {

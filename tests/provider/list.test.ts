@@ -1,6 +1,7 @@
 import { CheckFailedError, type Engine } from "../harness/engine";
 import { HostError } from "../harness/host";
 import { startStack, type TestStack } from "../harness/stack";
+import { expectDestroyedTwice, expectRecreatedAfterOutOfBandDelete } from "../harness/matrix";
 
 describe("List through the provider host", () => {
   let stack: TestStack;
@@ -73,17 +74,9 @@ describe("List through the provider host", () => {
     expect((await wireList(made.id)).description || undefined).toBeUndefined();
     expect((await engine.up("List", "matrix", noDescription)).op).toBe("same");
 
-    await stack.api("DELETE", `/v3/lists/${made.id}`);
-    expect((await engine.refresh("List", "matrix")).op).toBe("delete");
-    const again = await engine.up("List", "matrix", next);
-    expect(again.op).toBe("create");
-    expect(again.id).not.toBe(made.id);
+    const again = await expectRecreatedAfterOutOfBandDelete(engine, "List", "matrix", next, (id) => stack.api("DELETE", `/v3/lists/${id}`));
     expect(await values(again.id)).toEqual(["junk.example", "spam.example"]);
-
-    const state = engine.get("List", "matrix")!;
-    await engine.destroy("List", "matrix");
-    expect((await lists()).find((l) => l.id === again.id)).toBeUndefined();
-    await expect(engine.host.delete(state.urn, state.id, state.outputs)).resolves.toBeUndefined(); // 404 tolerated
+    await expectDestroyedTwice(engine, "List", "matrix", async (id) => (await lists()).some((l) => l.id === id));
   });
 
   it("shows items added by hand on refresh and removes them on the next up", async () => {

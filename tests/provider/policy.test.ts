@@ -1,5 +1,6 @@
 import { CheckFailedError, type Engine } from "../harness/engine";
 import { startStack, type TestStack } from "../harness/stack";
+import { expectDestroyedTwice, expectRecreatedAfterOutOfBandDelete } from "../harness/matrix";
 
 describe("Policy through the provider host", () => {
   let stack: TestStack;
@@ -49,16 +50,8 @@ describe("Policy through the provider host", () => {
     expect((await engine.up("Policy", "matrix", { ...inputs, limits: { limitCountDailyEmailSent: 50 } })).op).toBe("update");
     expect((await stack.api("GET", `/v3/policies/${made.id}`)).body.data.limits.limit_count_daily_email_sent).toBe(50);
 
-    await stack.api("DELETE", `/v3/policies/${made.id}`);
-    expect((await engine.refresh("Policy", "matrix")).op).toBe("delete");
-    const again = await engine.up("Policy", "matrix", inputs);
-    expect(again.op).toBe("create");
-    expect(again.id).not.toBe(made.id);
-
-    const state = engine.get("Policy", "matrix")!;
-    await engine.destroy("Policy", "matrix");
-    expect((await policies()).find((p) => p.id === again.id)).toBeUndefined();
-    await expect(engine.host.delete(state.urn, state.id, state.outputs)).resolves.toBeUndefined();
+    await expectRecreatedAfterOutOfBandDelete(engine, "Policy", "matrix", inputs, (id) => stack.api("DELETE", `/v3/policies/${id}`));
+    await expectDestroyedTwice(engine, "Policy", "matrix", async (id) => (await policies()).some((p) => p.id === id));
   });
 
   it("resets a removed limit block to the plan defaults instead of leaving it", async () => {

@@ -1,5 +1,6 @@
 import { CheckFailedError, type Engine } from "../harness/engine";
 import { startStack, type TestStack } from "../harness/stack";
+import { expectDestroyedTwice, expectRecreatedAfterOutOfBandDelete } from "../harness/matrix";
 
 describe("Rule through the provider host", () => {
   let stack: TestStack;
@@ -104,16 +105,8 @@ describe("Rule through the provider host", () => {
     expect((await engine.up("Rule", "matrix", next)).op).toBe("update");
     expect((await wireRule(made.id)).actions).toEqual(expected.actions);
 
-    await stack.api("DELETE", `/v3/rules/${made.id}`);
-    expect((await engine.refresh("Rule", "matrix")).op).toBe("delete");
-    const again = await engine.up("Rule", "matrix", next);
-    expect(again.op).toBe("create");
-    expect(again.id).not.toBe(made.id);
-
-    const state = engine.get("Rule", "matrix")!;
-    await engine.destroy("Rule", "matrix");
-    expect((await rules()).find((r) => r.id === again.id)).toBeUndefined();
-    await expect(engine.host.delete(state.urn, state.id, state.outputs)).resolves.toBeUndefined(); // 404 tolerated
+    await expectRecreatedAfterOutOfBandDelete(engine, "Rule", "matrix", next, (id) => stack.api("DELETE", `/v3/rules/${id}`));
+    await expectDestroyedTwice(engine, "Rule", "matrix", async (id) => (await rules()).some((r) => r.id === id));
   });
 
   it("normalises what Nylas treats as equal: re-ordered in_list ids and letter case give no diff", async () => {

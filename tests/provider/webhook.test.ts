@@ -1,6 +1,7 @@
 import { CheckFailedError, type Engine } from "../harness/engine";
 import { WebhookReceiver, type Delivery } from "../harness/receiver";
 import { startStack, type TestStack } from "../harness/stack";
+import { expectDestroyedTwice, expectRecreatedAfterOutOfBandDelete } from "../harness/matrix";
 import { verifyWebhookSignature } from "../../provider/webhook-signature";
 
 describe("Webhook through the provider host", () => {
@@ -98,17 +99,9 @@ describe("Webhook through the provider host", () => {
     expect((await webhook(made.id)).status).toBe("active");
 
     // Deleted outside Pulumi: refresh drops it, the next up recreates it (with a new secret).
-    await stack.api("DELETE", `/v3/webhooks/${made.id}`);
-    expect((await engine.refresh("Webhook", "matrix")).op).toBe("delete");
-    const again = await engine.up("Webhook", "matrix", current);
-    expect(again.op).toBe("create");
-    expect(again.id).not.toBe(made.id);
+    const again = await expectRecreatedAfterOutOfBandDelete(engine, "Webhook", "matrix", current, (id) => stack.api("DELETE", `/v3/webhooks/${id}`));
     expect(again.outputs.webhookSecret).not.toBe(secret);
-
-    const last = engine.get("Webhook", "matrix")!;
-    await engine.destroy("Webhook", "matrix");
-    expect((await webhooks()).find((w) => w.id === again.id)).toBeUndefined();
-    await expect(engine.host.delete(last.urn, last.id, last.outputs)).resolves.toBeUndefined();
+    await expectDestroyedTwice(engine, "Webhook", "matrix", async (id) => (await webhooks()).some((w) => w.id === id));
   });
 
   it("rotates the secret in place when secretVersion changes; the old secret stops signing", async () => {

@@ -2,6 +2,7 @@ import type { NylasClient } from "../../provider/client";
 import { defaultWorkspaceDefinition } from "../../provider/resources/workspace";
 import { CheckFailedError, type Engine } from "../harness/engine";
 import { startStack, type TestStack } from "../harness/stack";
+import { expectDestroyedTwice, expectRecreatedAfterOutOfBandDelete } from "../harness/matrix";
 
 describe("Workspace and DefaultWorkspace through the provider host", () => {
   let stack: TestStack;
@@ -68,16 +69,8 @@ describe("Workspace and DefaultWorkspace through the provider host", () => {
       expect((await engine.up("Workspace", "matrix", declared)).op).toBe("update");
       expect((await wire(made.id)).policy_id).toBe(p1);
 
-      await stack.api("DELETE", `/v3/workspaces/${made.id}`);
-      expect((await engine.refresh("Workspace", "matrix")).op).toBe("delete");
-      const again = await engine.up("Workspace", "matrix", declared);
-      expect(again.op).toBe("create");
-      expect(again.id).not.toBe(made.id);
-
-      const state = engine.get("Workspace", "matrix")!;
-      await engine.destroy("Workspace", "matrix");
-      expect((await workspaces()).find((w) => w.workspace_id === again.id)).toBeUndefined();
-      await expect(engine.host.delete(state.urn, state.id, state.outputs)).resolves.toBeUndefined();
+      await expectRecreatedAfterOutOfBandDelete(engine, "Workspace", "matrix", declared, (id) => stack.api("DELETE", `/v3/workspaces/${id}`));
+      await expectDestroyedTwice(engine, "Workspace", "matrix", async (id) => (await workspaces()).some((w) => w.workspace_id === id));
     });
 
     it("replaces on a domain change, deleting the old workspace first", async () => {
