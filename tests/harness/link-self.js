@@ -3,7 +3,7 @@
 // name (never by value, never by absolute path), so the provider host needs this to find it.
 const fs = require("fs");
 const path = require("path");
-const root = path.resolve(__dirname, "..");
+const root = path.resolve(__dirname, "..", "..");
 const dir = path.join(root, "node_modules", "pulumi-nylas-agents");
 fs.rmSync(dir, { recursive: true, force: true });
 fs.mkdirSync(dir, { recursive: true });
