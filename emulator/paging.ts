@@ -43,28 +43,20 @@ export function cursorPage<T>(
   let lastSeq = -1;
   let more = false;
   const n = ids.size;
-  if (!opts.reverse) {
-    for (let i = cursor === undefined ? 0 : ids.lowerBound(cursor + 1); i < n; i++) {
-      const v = opts.get(ids.ids[i]);
-      if (!v || (opts.filter && !opts.filter(v))) continue;
-      if (data.length === limit) {
-        more = true;
-        break;
-      }
-      data.push(v);
-      lastSeq = ids.seqs[i];
+  // Forward from just after the cursor, or (newest first) backward from just before it.
+  const step = opts.reverse ? -1 : 1;
+  let i = opts.reverse
+    ? (cursor === undefined ? n - 1 : ids.lowerBound(cursor) - 1)
+    : (cursor === undefined ? 0 : ids.lowerBound(cursor + 1));
+  for (; i >= 0 && i < n; i += step) {
+    const v = opts.get(ids.ids[i]);
+    if (!v || (opts.filter && !opts.filter(v))) continue;
+    if (data.length === limit) {
+      more = true;
+      break;
     }
-  } else {
-    for (let i = cursor === undefined ? n - 1 : ids.lowerBound(cursor) - 1; i >= 0; i--) {
-      const v = opts.get(ids.ids[i]);
-      if (!v || (opts.filter && !opts.filter(v))) continue;
-      if (data.length === limit) {
-        more = true;
-        break;
-      }
-      data.push(v);
-      lastSeq = ids.seqs[i];
-    }
+    data.push(v);
+    lastSeq = ids.seqs[i];
   }
   return more ? { data, next_cursor: encodeCursor(lastSeq) } : { data };
 }
