@@ -2,8 +2,8 @@
 import { badRequest } from "./errors";
 import { isObject } from "./validate";
 
-export type FaultKind = "status" | "reset" | "latency" | "commit-then-reset" | "commit-then-status";
-const KINDS: FaultKind[] = ["status", "reset", "latency", "commit-then-reset", "commit-then-status"];
+export type FaultKind = "status" | "reset" | "latency" | "commit-then-reset" | "commit-then-status" | "commit-then-latency";
+const KINDS: FaultKind[] = ["status", "reset", "latency", "commit-then-reset", "commit-then-status", "commit-then-latency"];
 
 export interface FaultRule {
   method?: string;
@@ -56,7 +56,8 @@ export function parseFaultRules(body: unknown): FaultRule[] {
       throw badRequest(`rules[${i}].retryAfter must be a string (seconds or an HTTP date)`);
     if (r.method !== undefined && typeof r.method !== "string") throw badRequest(`rules[${i}].method must be a string`);
     const latencyMs = num("latencyMs", 0, 600_000);
-    if (kind === "latency" && latencyMs === undefined) throw badRequest(`rules[${i}].latencyMs is required for kind latency`);
+    if ((kind === "latency" || kind === "commit-then-latency") && latencyMs === undefined)
+      throw badRequest(`rules[${i}].latencyMs is required for kind ${kind}`);
     return {
       method: r.method ? (r.method as string).toUpperCase() : undefined,
       path: r.path,

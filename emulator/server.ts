@@ -226,6 +226,9 @@ export function createServer(app: App, opts: { control: boolean }): ServerParts 
       faultResponse();
       return;
     }
+    // Committed, then slow to answer: a client that times out meanwhile never learns the outcome.
+    if (fault?.kind === "commit-then-latency") await sleep(fault.latencyMs ?? 0);
+    if (res.destroyed || req.socket.destroyed) return;
     if (entry) entry.status = status;
     send(res, status, body, headers);
   };

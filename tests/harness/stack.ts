@@ -11,7 +11,7 @@ export interface FaultRule {
   method?: string;
   /** Regex source matched against the request path (no query). */
   path: string;
-  kind: "status" | "reset" | "latency" | "commit-then-reset" | "commit-then-status";
+  kind: "status" | "reset" | "latency" | "commit-then-reset" | "commit-then-status" | "commit-then-latency";
   status?: number;
   retryAfter?: string;
   latencyMs?: number;
