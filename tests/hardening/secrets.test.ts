@@ -3,6 +3,7 @@ import { CheckFailedError, secret } from "../harness/engine";
 import { WebhookReceiver } from "../harness/receiver";
 import { startStack, type TestStack } from "../harness/stack";
 import { extraEngine, failure } from "./support";
+import { recordRegistrations } from "../harness/mocks";
 
 /**
  * Secrets kept (issue 6): every resource goes through create, update and read with known sentinel
@@ -134,25 +135,8 @@ describe("secrets never stored or shown in plaintext", () => {
 
 describe("resource classes mark secrets when registering (Pulumi mocks)", () => {
   it("registers every type with the fixed token; Webhook and AgentAccount declare their secret outputs; no sentinel in any __provider", async () => {
-    const pulumi = await import("@pulumi/pulumi");
-    const registered: any[] = [];
-    await pulumi.runtime.setMocks(
-      {
-        newResource: (args) => {
-          registered.push(args);
-          return { id: `${args.name}-id`, state: { ...args.inputs } };
-        },
-        call: () => ({}),
-      },
-      "proj",
-      "stack",
-      false,
-    );
     // additionalSecretOutputs is not passed to newResource: read it off the RegisterResource request.
-    const monitor: any = (pulumi.runtime as any).getMonitor();
-    const register = monitor.registerResource.bind(monitor);
-    const requests: any[] = [];
-    monitor.registerResource = (req: any, cb: unknown) => (requests.push(req), register(req, cb));
+    const { registered, requests } = await recordRegistrations();
 
     const nylas = await import("../../provider");
     const resources = [
@@ -174,7 +158,7 @@ describe("resource classes mark secrets when registering (Pulumi mocks)", () => 
     expect(secretOutputs("AgentAccount")).toEqual(["appPasswordHash", "appPassword"]);
     for (const t of ["Policy", "List", "Rule", "Workspace", "DefaultWorkspace", "Domain"]) expect(secretOutputs(t)).toEqual([]);
     // The app password, given in plain text, is registered inside Pulumi's secret envelope.
-    const account = registered.find((r) => r.type === "pulumi-nodejs:dynamic/nylas:AgentAccount");
+    const account = registered.find((r) => r.type === "pulumi-nodejs:dynamic/nylas:AgentAccount")!;
     expect(account.inputs.appPassword).toEqual({ "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: PW1 });
     for (const r of registered) {
       expect(typeof r.inputs.__provider).toBe("string");

@@ -1,6 +1,7 @@
 import { CheckFailedError, secret, type Engine } from "../harness/engine";
 import { startStack, type TestStack } from "../harness/stack";
 import { expectDestroyedTwice, expectRecreatedAfterOutOfBandDelete } from "../harness/matrix";
+import { recordRegistrations } from "../harness/mocks";
 
 const PW1 = "Str0ngAppPassword-One";
 const PW2 = "An0ther-AppPassword-Two";
@@ -280,24 +281,7 @@ describe("AgentAccount through the provider host", () => {
 
 describe("the AgentAccount class (Pulumi mocks)", () => {
   it("registers the fixed type token, stores appPassword as a secret even when given in plain text, and marks the hash secret", async () => {
-    const pulumi = await import("@pulumi/pulumi");
-    const registered: any[] = [];
-    await pulumi.runtime.setMocks(
-      {
-        newResource: (args) => {
-          registered.push(args);
-          return { id: "grant-1", state: { ...args.inputs, grantId: "grant-1", appPasswordHash: "scrypt$4096$s$h" } };
-        },
-        call: () => ({}),
-      },
-      "proj",
-      "stack",
-      false,
-    );
-    const monitor: any = (pulumi.runtime as any).getMonitor();
-    const register = monitor.registerResource.bind(monitor);
-    const requests: any[] = [];
-    monitor.registerResource = (req: any, cb: unknown) => (requests.push(req), register(req, cb));
+    const { registered, requests } = await recordRegistrations((args) => ({ grantId: `${args.name}-id`, appPasswordHash: "scrypt$4096$s$h" }));
     const { AgentAccount } = await import("../../provider/resources/agent-account");
     const a = new AgentAccount("plain", { email: "plain@agents.example.com", appPassword: PW1 });
     await new Promise((r) => a.urn.apply(r));

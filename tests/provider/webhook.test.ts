@@ -3,6 +3,7 @@ import { WebhookReceiver, type Delivery } from "../harness/receiver";
 import { startStack, type TestStack } from "../harness/stack";
 import { expectDestroyedTwice, expectRecreatedAfterOutOfBandDelete } from "../harness/matrix";
 import { verifyWebhookSignature } from "../../provider/webhook-signature";
+import { recordRegistrations } from "../harness/mocks";
 
 describe("Webhook through the provider host", () => {
   let stack: TestStack;
@@ -274,17 +275,7 @@ describe("Webhook through the provider host", () => {
 
 describe("the Webhook class (Pulumi mocks)", () => {
   it("registers the fixed type token and marks webhookSecret as a secret output", async () => {
-    const pulumi = await import("@pulumi/pulumi");
-    await pulumi.runtime.setMocks(
-      { newResource: (args) => ({ id: "wh-1", state: { ...args.inputs, webhookSecret: "s" } }), call: () => ({}) },
-      "proj",
-      "stack",
-      false,
-    );
-    const monitor: any = (pulumi.runtime as any).getMonitor();
-    const register = monitor.registerResource.bind(monitor);
-    const requests: any[] = [];
-    monitor.registerResource = (req: any, cb: unknown) => (requests.push(req), register(req, cb));
+    const { requests } = await recordRegistrations(() => ({ webhookSecret: "s" }));
     const { Webhook } = await import("../../provider/resources/webhook");
     const w = new Webhook("hook", { webhookUrl: "https://agent.example.com/hook", triggerTypes: ["message.created"] });
     await new Promise((r) => w.urn.apply(r));

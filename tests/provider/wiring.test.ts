@@ -1,4 +1,4 @@
-import * as pulumi from "@pulumi/pulumi";
+import { recordRegistrations } from "../harness/mocks";
 
 /**
  * Dependency wiring of the public classes under Pulumi mocks: ids passed between resources become
@@ -6,16 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
  */
 describe("resource classes wire dependencies through ids", () => {
   it("Rule → List, Workspace → Policy + Rule, AgentAccount → Workspace, Webhook independent", async () => {
-    await pulumi.runtime.setMocks(
-      { newResource: (a) => ({ id: `${a.name}-id`, state: { ...a.inputs } }), call: () => ({}) },
-      "proj",
-      "stack",
-      false,
-    );
-    const monitor: any = (pulumi.runtime as any).getMonitor();
-    const register = monitor.registerResource.bind(monitor);
-    const requests: any[] = [];
-    monitor.registerResource = (req: any, cb: unknown) => (requests.push(req), register(req, cb));
+    const { requests } = await recordRegistrations();
 
     const nylas = await import("../../provider");
     const list = new nylas.List("blocked", { name: "blocked", type: "domain", items: ["spam.example"] });
