@@ -3,6 +3,7 @@ import { z } from "zod";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { NylasClient, NylasNotFoundError, type NylasError } from "./client";
 import { editDistance } from "./schema";
+import { setTimeout as sleep } from "node:timers/promises";
 
 /**
  * Lifecycle shared by every resource, written once: validation in `check`, exact `diff`, ghost-safe
@@ -293,7 +294,6 @@ export async function create<I extends Props, O extends Props>(def: ResourceDefi
   }
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function adoptExisting<I extends Props, O extends Props>(def: ResourceDefinition<I, O>, ctx: Context, inputs: I, adopt: string | true): Promise<Created<O>> {
   if (adopt === true) {

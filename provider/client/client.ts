@@ -13,6 +13,7 @@ import {
 import { DEFAULT_RETRY, backoffDelay, maybeCommitted, parseRetryAfter, shouldRetry, type Failure, type RetryOptions } from "./retry";
 import { canonicalJson, signRequest, type ServiceAccountCredentials } from "./signing";
 import { Throttle } from "./throttle";
+import { setTimeout as sleep } from "node:timers/promises";
 
 /**
  * The one HTTP client of the package: auth, throttling, retries, timeouts, pagination, error mapping and
@@ -308,4 +309,3 @@ function header(h: RawResponse["headers"], name: string): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

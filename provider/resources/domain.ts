@@ -4,6 +4,7 @@ import { REGION_URLS } from "../client";
 import { PartialCreateError, type Context, type Created, type ResourceDefinition } from "../lifecycle";
 import { displayName, domainName, oneOf } from "../schema";
 import { NylasResource } from "./base";
+import { setTimeout as sleep } from "node:timers/promises";
 
 /**
  * Nylas Domain: an email domain registered for Agent Accounts and sending, with the DNS records to
@@ -174,7 +175,6 @@ async function dnsRecords(ctx: Context, id: string, known: unknown): Promise<Dns
   return out;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Raised when the requested verifications did not complete in time. */
 export class DomainVerificationTimeoutError extends Error {}
