@@ -65,7 +65,7 @@ export async function startEmulatorProcess(opts: { rateLimit?: number } = {}): P
 
 /** The harness's webhook receiver (answers every challenge, any path) in its own process. */
 export async function startReceiverProcess(): Promise<Child & { url: string }> {
-  const receiver = path.join(DIST, "tests", "harness", "receiver.js");
+  const receiver = path.join(DIST, "emulator", "receiver.js");
   const script = `require(${JSON.stringify(receiver)}).WebhookReceiver.start().then((r) => console.log(r.url))`;
   const child = await start(["-e", script], 1);
   return { ...child, url: child.lines[0].trim() };

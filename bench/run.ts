@@ -9,8 +9,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
-import { Engine } from "../tests/harness/engine";
-import { EmulatorControl, type LoggedRequest } from "../tests/harness/stack";
+import { Engine } from "../provider/offline/engine";
+import { EmulatorControl, type LoggedRequest } from "../emulator/control-client";
 import { startEmulatorProcess, startReceiverProcess, type EmulatorProcess } from "./procs";
 import { RawClient, replay, type Recorded } from "./raw";
 

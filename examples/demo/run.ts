@@ -5,8 +5,8 @@ import { createServer } from "node:net";
 import * as path from "node:path";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import { parseWebhookBody, verifyWebhookSignature, type WebhookNotification } from "../../provider/webhook-signature";
-import { ProgramRunError, runProgram, type ConfigValue, type ProgramRunResult } from "../../tests/harness/program";
-import { WebhookReceiver, type Delivery } from "../../tests/harness/receiver";
+import { ProgramRunError, runProgram, type ConfigValue, type ProgramRunResult } from "../../provider/offline/program";
+import { WebhookReceiver, type Delivery } from "../../emulator/receiver";
 
 /**
  * `npm run demo`: an AI agent gets its own email, end to end, on this machine.

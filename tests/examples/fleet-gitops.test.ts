@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { ProgramRunError } from "../harness/program";
-import { WebhookReceiver } from "../harness/receiver";
+import { ProgramRunError } from "../../provider/offline/program";
+import { WebhookReceiver } from "../../emulator/receiver";
 import { example, freePort, opsOf, startExampleEnv, type ExampleEnv } from "./support";
 
 interface Customer {

@@ -42,7 +42,7 @@ describe("the packed package in a user's project", () => {
       script,
       `
 const pulumi = require("@pulumi/pulumi");
-const { ProviderHost } = require(${JSON.stringify(path.join(ROOT, "dist/tests/harness/host"))});
+const { ProviderHost } = require(${JSON.stringify(path.join(ROOT, "dist/provider/offline/host"))});
 const { startEmulator } = require(${JSON.stringify(path.join(ROOT, "dist/emulator"))});
 (async () => {
   const regs = [];

@@ -1,4 +1,4 @@
-import { WebhookReceiver } from "../harness/receiver";
+import { WebhookReceiver } from "../../emulator/receiver";
 import { example, opsOf, startExampleEnv, type ExampleEnv } from "./support";
 
 /** examples/per-workflow and examples/reputation-isolation (AgentMailbox patterns) against the emulator. */

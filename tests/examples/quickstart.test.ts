@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { WebhookReceiver } from "../harness/receiver";
+import { WebhookReceiver } from "../../emulator/receiver";
 import { ROOT, example, opsOf, startExampleEnv, type ExampleEnv } from "./support";
 
 /**

@@ -3,7 +3,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { startEmulator, type RunningEmulator } from "../../emulator";
-import { runProgram, type ConfigValue, type ProgramRunResult, type RunProgramOptions } from "../harness/program";
+import { runProgram, type ConfigValue, type ProgramRunResult, type RunProgramOptions } from "../../provider/offline/program";
 import { EmulatorControl } from "../harness/stack";
 
 /** Shared by the example tests: an emulator, a temp dir, and program runs configured against them. */

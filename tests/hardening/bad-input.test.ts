@@ -1,4 +1,4 @@
-import { CheckFailedError, secret, type Engine } from "../harness/engine";
+import { CheckFailedError, secret, type Engine } from "../../provider/offline/engine";
 import { startStack, type TestStack } from "../harness/stack";
 import { ACCEPTED, CATALOG, type BadInput } from "./bad-input.catalog";
 import { failure, ruleBody } from "./support";

@@ -1,6 +1,6 @@
-import type { Engine } from "../harness/engine";
-import { secret } from "../harness/engine";
-import { WebhookReceiver } from "../harness/receiver";
+import type { Engine } from "../../provider/offline/engine";
+import { secret } from "../../provider/offline/engine";
+import { WebhookReceiver } from "../../emulator/receiver";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

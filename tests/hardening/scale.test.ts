@@ -1,5 +1,5 @@
-import type { Engine, StepResult } from "../harness/engine";
-import { WebhookReceiver } from "../harness/receiver";
+import type { Engine, StepResult } from "../../provider/offline/engine";
+import { WebhookReceiver } from "../../emulator/receiver";
 import { startStack, type TestStack } from "../harness/stack";
 
 /**

@@ -1,6 +1,6 @@
-import type { Engine } from "../harness/engine";
-import { CheckFailedError, secret } from "../harness/engine";
-import { WebhookReceiver } from "../harness/receiver";
+import type { Engine } from "../../provider/offline/engine";
+import { CheckFailedError, secret } from "../../provider/offline/engine";
+import { WebhookReceiver } from "../../emulator/receiver";
 import { startStack, type TestStack } from "../harness/stack";
 import { extraEngine, failure } from "./support";
 import { recordRegistrations } from "../harness/mocks";

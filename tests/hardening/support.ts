@@ -1,4 +1,4 @@
-import { Engine } from "../harness/engine";
+import { Engine } from "../../provider/offline/engine";
 import type { LoggedRequest, TestStack } from "../harness/stack";
 
 /**

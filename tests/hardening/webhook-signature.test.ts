@@ -1,7 +1,7 @@
 import { createHmac } from "node:crypto";
 import { gzipSync } from "node:zlib";
-import type { Engine } from "../harness/engine";
-import { WebhookReceiver } from "../harness/receiver";
+import type { Engine } from "../../provider/offline/engine";
+import { WebhookReceiver } from "../../emulator/receiver";
 import { startStack, type TestStack } from "../harness/stack";
 import { parseWebhookBody, verifyWebhookSignature } from "../../provider/webhook-signature";
 

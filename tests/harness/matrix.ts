@@ -1,5 +1,5 @@
-import type { Engine, StepResult } from "./engine";
-import type { Props } from "./host";
+import type { Engine, StepResult } from "../../provider/offline/engine";
+import type { Props } from "../../provider/offline/host";
 
 /**
  * The closing steps of the acceptance matrix every resource is held to, written once.

@@ -1,5 +1,5 @@
 import { canonicalJson, signRequest } from "../../provider/client/signing";
-import { CheckFailedError, secret, type Engine } from "../harness/engine";
+import { CheckFailedError, secret, type Engine } from "../../provider/offline/engine";
 import { startStack, type TestStack } from "../harness/stack";
 import { expectDestroyedTwice, expectRecreatedAfterOutOfBandDelete } from "../harness/matrix";
 

@@ -1,4 +1,4 @@
-import { CheckFailedError, Engine } from "../harness/engine";
+import { CheckFailedError, Engine } from "../../provider/offline/engine";
 
 describe("the real dynamic-provider host", () => {
   let engine: Engine;

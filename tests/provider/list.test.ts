@@ -1,5 +1,5 @@
-import { CheckFailedError, type Engine } from "../harness/engine";
-import { HostError } from "../harness/host";
+import { CheckFailedError, type Engine } from "../../provider/offline/engine";
+import { HostError } from "../../provider/offline/host";
 import { startStack, type TestStack } from "../harness/stack";
 import { expectDestroyedTwice, expectRecreatedAfterOutOfBandDelete } from "../harness/matrix";
 

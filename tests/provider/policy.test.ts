@@ -1,4 +1,4 @@
-import { CheckFailedError, type Engine } from "../harness/engine";
+import { CheckFailedError, type Engine } from "../../provider/offline/engine";
 import { startStack, type TestStack } from "../harness/stack";
 import { expectDestroyedTwice, expectRecreatedAfterOutOfBandDelete } from "../harness/matrix";
 

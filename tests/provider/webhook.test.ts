@@ -1,5 +1,5 @@
-import { CheckFailedError, type Engine } from "../harness/engine";
-import { WebhookReceiver, type Delivery } from "../harness/receiver";
+import { CheckFailedError, type Engine } from "../../provider/offline/engine";
+import { WebhookReceiver, type Delivery } from "../../emulator/receiver";
 import { startStack, type TestStack } from "../harness/stack";
 import { expectDestroyedTwice, expectRecreatedAfterOutOfBandDelete } from "../harness/matrix";
 import { verifyWebhookSignature } from "../../provider/webhook-signature";

@@ -1,6 +1,6 @@
 import type { NylasClient } from "../../provider/client";
 import { defaultWorkspaceDefinition } from "../../provider/resources/workspace";
-import { CheckFailedError, type Engine } from "../harness/engine";
+import { CheckFailedError, type Engine } from "../../provider/offline/engine";
 import { startStack, type TestStack } from "../harness/stack";
 import { expectDestroyedTwice, expectRecreatedAfterOutOfBandDelete } from "../harness/matrix";
 

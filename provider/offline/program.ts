@@ -19,7 +19,7 @@ import { SECRET_SIG, SECRET_VALUE, type Props } from "./host";
  * resource dropped from the program is deleted; `destroy` deletes everything in reverse dependency order.
  *
  * Each run happens in a fresh child process (programs are modules with side effects at import):
- * {@link runProgram} forks this module's compiled form; `node dist/tests/harness/program.js --help`
+ * {@link runProgram} forks this module's compiled form; `node dist/provider/offline/program.js --help`
  * runs it from a shell.
  *
  * Limits compared with the real engine: no preview, refresh or import; only dynamic `nylas:*`
@@ -127,12 +127,12 @@ type ChildMessage =
   | { kind: "result"; result: ProgramRunResult }
   | { kind: "error"; message: string; result?: ProgramRunResult; details?: string };
 
-/** `dist/tests/harness/program.js`, whether this module runs compiled or under ts-jest. */
+/** `dist/provider/offline/program.js`, whether this module runs compiled or under ts-jest. */
 function compiledSelf(): string {
   if (__filename.endsWith(".js")) return __filename;
   let dir = __dirname;
   while (!existsSync(path.join(dir, "package.json"))) dir = path.dirname(dir);
-  const js = path.join(dir, "dist", "tests", "harness", "program.js");
+  const js = path.join(dir, "dist", "provider", "offline", "program.js");
   if (!existsSync(js)) throw new Error(`${js} is missing: run \`npm run build\` first`);
   return js;
 }
@@ -541,7 +541,7 @@ function oneLine(e: unknown): string {
 
 // ---------------------------------------------------------------------------------------------- CLI
 
-const USAGE = `usage: node dist/tests/harness/program.js <program dir|file> --state <file> [--destroy]
+const USAGE = `usage: node dist/provider/offline/program.js <program dir|file> --state <file> [--destroy]
          [--config ns:key=value]... [--secret ns:key=value]... [--stack name] [--project name]
          [--export fnName [--args '<json array>']] [--verbose]
 Runs a Pulumi program's nylas resources through the real provider (no Pulumi CLI needed).`;
