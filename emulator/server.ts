@@ -1,6 +1,7 @@
 /** HTTP front: request ids, request log, faults, auth, rate limiting, JSON parsing, routing. */
 import { randomUUID, timingSafeEqual } from "node:crypto";
 import * as http from "node:http";
+import { setTimeout as delay } from "node:timers/promises";
 import type { App } from "./app";
 import { controlRouter, RequestLogEntry } from "./control";
 import { ApiError, errorTypeForStatus, messageForStatus, unauthorized } from "./errors";
@@ -85,8 +86,6 @@ function applySelect(body: Record<string, unknown>, select: string | null): Reco
   return { ...body, data: pick(data) };
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
 export function createServer(app: App, opts: { control: boolean }): ServerParts {
   const api = apiRouter(app);
   const faults = new Faults();
@@ -101,6 +100,12 @@ export function createServer(app: App, opts: { control: boolean }): ServerParts 
   configureLimiter();
   const control = opts.control ? controlRouter({ app, faults, requests, onConfigChange: configureLimiter }) : undefined;
   const apiKey = Buffer.from(`Bearer ${app.opts.apiKey}`);
+  // Injected latency ends when the server closes: a pending wait must not outlive the emulator
+  // (it kept test processes alive for seconds after their last test).
+  const closed = new AbortController();
+  /** Waits `ms` for a latency fault; false when the server closed meanwhile (the request is abandoned). */
+  const faultDelay = (ms: number): Promise<boolean> =>
+    delay(ms, true, { signal: closed.signal }).catch(() => false);
 
   const checkApiKey = (req: http.IncomingMessage): void => {
     const h = req.headers.authorization;
@@ -177,7 +182,7 @@ export function createServer(app: App, opts: { control: boolean }): ServerParts 
     }
 
     const decision = entry && !faults.empty ? faults.decide(method, path) : undefined;
-    if (decision?.latencyMs) await sleep(decision.latencyMs);
+    if (decision?.latencyMs && !(await faultDelay(decision.latencyMs))) return;
     const fault = decision?.action;
     if (fault?.kind === "reset") {
       req.socket.destroy();
@@ -227,7 +232,7 @@ export function createServer(app: App, opts: { control: boolean }): ServerParts 
       return;
     }
     // Committed, then slow to answer: a client that times out meanwhile never learns the outcome.
-    if (fault?.kind === "commit-then-latency") await sleep(fault.latencyMs ?? 0);
+    if (fault?.kind === "commit-then-latency" && !(await faultDelay(fault.latencyMs ?? 0))) return;
     if (res.destroyed || req.socket.destroyed) return;
     if (entry) entry.status = status;
     send(res, status, body, headers);
@@ -243,6 +248,7 @@ export function createServer(app: App, opts: { control: boolean }): ServerParts 
       }
     });
   });
+  server.on("close", () => closed.abort());
   server.keepAliveTimeout = 5_000;
   return { server, faults, requests };
 }
