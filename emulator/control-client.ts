@@ -1,4 +1,8 @@
-/** Typed client of the emulator's /__emulator/ control API (faults, request log, deliveries, state, reset). */
+/**
+ * Typed client of the emulator's /__emulator/ control API (faults, request log, deliveries, state,
+ * reset): the one every test, the demo and the bench use. A refused call throws
+ * {@link EmulatorControlError} with the status, so tests of the control API itself can assert it.
+ */
 
 export interface FaultRule {
   method?: string;
@@ -17,13 +21,35 @@ export interface LoggedRequest {
   method: string;
   path: string;
   query?: string | Record<string, unknown>;
+  /** 0 while unanswered, or when the connection was cut. */
   status: number;
   ts?: number;
 }
 
-/** Client of the emulator's /__emulator/ control API. */
+export interface DeliveryAttempt {
+  /** Notification id: the same on every attempt of one notification. */
+  id: string;
+  webhook_id: string;
+  url: string;
+  trigger: string;
+  attempt: number;
+  /** 0 = network error or timeout. */
+  status: number;
+  error?: string;
+  ts: number;
+}
+
+export type VerificationType = "ownership" | "mx" | "spf" | "dkim" | "feedback";
+
+export class EmulatorControlError extends Error {
+  constructor(message: string, readonly status: number, readonly body: unknown) {
+    super(message);
+  }
+}
+
 export class EmulatorControl {
   constructor(readonly url: string) {}
+
   private async call(method: string, path: string, body?: unknown): Promise<any> {
     const res = await fetch(`${this.url}/__emulator/${path}`, {
       method,
@@ -31,17 +57,46 @@ export class EmulatorControl {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
-    if (!res.ok) throw new Error(`emulator control ${method} ${path}: ${res.status} ${text}`);
-    return text ? JSON.parse(text) : undefined;
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      /* keep the text */
+    }
+    if (!res.ok) throw new EmulatorControlError(`emulator control ${method} ${path}: ${res.status} ${text}`, res.status, parsed);
+    return parsed;
   }
-  faults(rules: FaultRule[]) { return this.call("POST", "faults", { rules }); }
-  clearFaults() { return this.call("DELETE", "faults"); }
+
+  health(): Promise<{ ok: boolean }> { return this.call("GET", "health"); }
+  /** Appends fault rules; returns every rule with its `matched`/`applied` counters. */
+  async faults(rules: FaultRule[]): Promise<Array<FaultRule & { matched: number; applied: number }>> { return (await this.call("POST", "faults", { rules })).rules; }
+  async listFaults(): Promise<Array<FaultRule & { matched: number; applied: number }>> { return (await this.call("GET", "faults")).rules; }
+  clearFaults(): Promise<unknown> { return this.call("DELETE", "faults"); }
   async requests(): Promise<LoggedRequest[]> { return (await this.call("GET", "requests")).requests; }
-  clearRequests() { return this.call("DELETE", "requests"); }
-  reset() { return this.call("POST", "reset"); }
-  config(c: Record<string, unknown>) { return this.call("POST", "config", c); }
+  clearRequests(): Promise<unknown> { return this.call("DELETE", "requests"); }
+  async deliveries(): Promise<DeliveryAttempt[]> { return (await this.call("GET", "deliveries")).deliveries; }
+  /** Waits until every webhook delivery so far has had all its attempts; returns the attempts. */
+  async settleDeliveries(): Promise<DeliveryAttempt[]> { return (await this.call("POST", "deliveries/settle")).deliveries; }
+  clearDeliveries(): Promise<unknown> { return this.call("DELETE", "deliveries"); }
+  reset(): Promise<unknown> { return this.call("POST", "reset"); }
+  async config(c: Record<string, unknown> = {}): Promise<Record<string, unknown>> { return (await this.call("POST", "config", c)).config; }
+  async getConfig(): Promise<Record<string, unknown>> { return (await this.call("GET", "config")).config; }
   state(): Promise<any> { return this.call("GET", "state"); }
-  deliveries(): Promise<any> { return this.call("GET", "deliveries"); }
-  registerDomain(domain: string) { return this.call("POST", "domains", { domain }); }
+  /** Registers (and verifies) a domain Agent Accounts can be created on. */
+  registerDomain(domain: string): Promise<{ data: any }> { return this.call("POST", "domains", { domain }); }
+  /** Makes `/verify` of `type` fail (`ok: false`, with `message`) or succeed again. */
+  setVerification(domainId: string, type: VerificationType, ok: boolean, message?: string): Promise<{ data: any }> {
+    return this.call("POST", `domains/${encodeURIComponent(domainId)}/verification`, { type, ok, ...(message === undefined ? {} : { message }) });
+  }
+  setWebhookStatus(id: string, status: "active" | "pause" | "failing" | "failed"): Promise<unknown> { return this.call("POST", `webhooks/${encodeURIComponent(id)}/status`, { status }); }
+  setGrantStatus(grant: string, status: "valid" | "invalid"): Promise<{ data: any }> { return this.call("POST", `grants/${encodeURIComponent(grant)}/status`, { grant_status: status }); }
+  /** Would an IMAP/SMTP login with `password` succeed on this grant? */
+  verifyAppPassword(grant: string, password: string): Promise<{ ok: boolean; has_app_password: boolean }> {
+    return this.call("POST", `grants/${encodeURIComponent(grant)}/app-password/verify`, { password });
+  }
+  /** Mail from an outside sender into agent accounts; returns the messages delivered. */
+  inbound(mail: { from: string | { email: string; name?: string }; to: string | Array<string | { email: string; name?: string }>; subject?: string; body?: string; message_id?: string; in_reply_to?: string; references?: string }): Promise<{ data: any[] }> {
+    return this.call("POST", "inbound", mail);
+  }
   serviceAccount(): Promise<Record<string, string>> { return this.call("GET", "service-account"); }
 }

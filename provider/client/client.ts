@@ -13,7 +13,7 @@ import {
 import { DEFAULT_RETRY, backoffDelay, maybeCommitted, parseRetryAfter, shouldRetry, type Failure, type RetryOptions } from "./retry";
 import { canonicalJson, signRequest, type ServiceAccountCredentials } from "./signing";
 import { Throttle } from "./throttle";
-import { setTimeout as sleep } from "node:timers/promises";
+import { systemClock, type Clock } from "./clock";
 
 /**
  * The one HTTP client of the package: auth, throttling, retries, timeouts, pagination, error mapping and
@@ -41,6 +41,13 @@ export interface ClientOptions {
   /** Open connections at most (and so requests in flight). Default 16. */
   concurrency?: number;
   userAgent?: string;
+  /**
+   * Where requests go. Default: a connection pool to the API's origin, owned (and closed) by the
+   * client. Unit tests pass an undici `MockAgent`; a dispatcher passed in is closed by its owner.
+   */
+  dispatcher?: Dispatcher;
+  /** The time source for deadlines, backoff waits, Retry-After dates and the throttle. */
+  clock?: Clock;
 }
 
 export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -71,17 +78,25 @@ interface RawResponse {
   body: unknown;
 }
 
-let packageVersion = "0.0.0";
-try {
-  // dist/provider/client/client.js → package.json three levels up, in the repo and when installed.
-  packageVersion = require("../../../package.json").version;
-} catch {
-  /* keep the fallback */
-}
+/** This package's version, for the User-Agent: from dist/provider/client/ (installed) or provider/client/ (source). */
+const packageVersion = ((): string => {
+  for (const rel of ["../../../package.json", "../../package.json"]) {
+    try {
+      const pkg = require(rel);
+      if (pkg.name === "pulumi-nylas-agents") return pkg.version;
+    } catch {
+      /* try the next */
+    }
+  }
+  return "0.0.0";
+})();
 
 export class NylasClient {
   readonly baseUrl: string;
-  private readonly pool: Pool;
+  private readonly origin: string;
+  private readonly dispatcher: Dispatcher;
+  private readonly ownsDispatcher: boolean;
+  private readonly clock: Clock;
   private readonly throttle: Throttle;
   private readonly retry: RetryOptions;
   private readonly timeoutMs: number;
@@ -100,17 +115,22 @@ export class NylasClient {
     this.retry = { ...DEFAULT_RETRY, ...retry };
     this.timeoutMs = opts.timeoutMs ?? 30_000;
     this.userAgent = opts.userAgent ?? `pulumi-nylas-agents/${packageVersion}`;
+    this.clock = opts.clock ?? systemClock;
     const rps = opts.requestsPerSecond ?? 10;
-    this.throttle = new Throttle(rps, opts.burst ?? Math.max(1, rps * 2));
-    this.pool = new Pool(new URL(this.baseUrl).origin, {
-      connections: opts.concurrency ?? 16,
-      keepAliveTimeout: 30_000,
-      pipelining: 1,
-    });
+    this.throttle = new Throttle(rps, opts.burst ?? Math.max(1, rps * 2), this.clock);
+    this.origin = new URL(this.baseUrl).origin;
+    this.ownsDispatcher = !opts.dispatcher;
+    this.dispatcher =
+      opts.dispatcher ??
+      new Pool(this.origin, {
+        connections: opts.concurrency ?? 16,
+        keepAliveTimeout: 30_000,
+        pipelining: 1,
+      });
   }
 
   async close(): Promise<void> {
-    await this.pool.close();
+    if (this.ownsDispatcher) await this.dispatcher.close();
   }
 
   /** One API call: returns the envelope's `data` parsed by `opts.data`. */
@@ -137,15 +157,17 @@ export class NylasClient {
     const out: T[] = [];
     const seen = new Set<string>();
     let cursor: string | undefined;
-    const page = cached(cursorPages, opts.item, (item) =>
-      z.looseObject({
-        data: z.union([z.array(item), z.looseObject({ items: z.array(item) })]),
-        next_cursor: z.string().nullish(),
-      }),
-    );
+    // One schema per envelope, chosen by the answer's shape: a union would report a bad item only as
+    // "data: Invalid input" instead of naming it.
+    const pages = cached(cursorPages, opts.item, (item) => ({
+      array: z.looseObject({ data: z.array(item), next_cursor: z.string().nullish() }),
+      items: z.looseObject({ data: z.looseObject({ items: z.array(item) }), next_cursor: z.string().nullish() }),
+    }));
     for (;;) {
       const raw = await this.send({ ...opts, method: "GET", query: { ...opts.query, limit: opts.pageSize ?? 200, page_token: cursor } });
-      const parsed = this.parseWith(opts, page, raw.body);
+      const body = raw.body as { data?: unknown } | undefined;
+      const isItems = !!body?.data && typeof body.data === "object" && !Array.isArray(body.data);
+      const parsed = isItems ? this.parseWith(opts, pages.items, raw.body) : this.parseWith(opts, pages.array, raw.body);
       out.push(...(Array.isArray(parsed.data) ? parsed.data : parsed.data.items));
       cursor = parsed.next_cursor || undefined;
       if (!cursor) return out;
@@ -177,7 +199,7 @@ export class NylasClient {
     for (let attempt = 1; ; attempt++) {
       await this.throttle.acquire();
       // The deadline counts from the first attempt: waiting in our own throttle queue is not a failure.
-      started ??= Date.now();
+      started ??= this.clock.now();
       let failure: Failure;
       let error: NylasError;
       let retryAfterMs: number | undefined;
@@ -186,13 +208,13 @@ export class NylasClient {
         if (res.status >= 200 && res.status < 300) return res;
         failure = { kind: "status", status: res.status };
         error = apiErrorFrom(res.status, res.body, opts.method, path, header(res.headers, "x-request-id"), !idempotent && maybeCommitted(failure));
-        retryAfterMs = parseRetryAfter(res.headers["retry-after"]);
+        retryAfterMs = parseRetryAfter(res.headers["retry-after"], this.clock.now());
         if (res.status === 429 && retryAfterMs !== undefined) this.throttle.pause(retryAfterMs);
       } catch (e) {
         ({ failure, error } = this.classify(e, opts.method, path));
       }
       if (!shouldRetry(failure, idempotent)) throw error;
-      const elapsed = Date.now() - started;
+      const elapsed = this.clock.now() - started;
       if (attempt >= this.retry.maxAttempts) {
         throw new NylasRetriesExhaustedError(opts.method, path, attempt, elapsed, error, "attempts");
       }
@@ -200,7 +222,7 @@ export class NylasClient {
       if (elapsed + wait > this.retry.deadlineMs) {
         throw new NylasRetriesExhaustedError(opts.method, path, attempt, elapsed, error, "deadline");
       }
-      await sleep(wait);
+      await this.clock.sleep(wait);
     }
   }
 
@@ -217,7 +239,7 @@ export class NylasClient {
           "Nylas domains need a service account: set nylas:serviceAccount (the credentials JSON, as a secret) or NYLAS_SERVICE_ACCOUNT",
         );
       }
-      Object.assign(headers, signRequest(this.opts.serviceAccount, opts.method, path, body));
+      Object.assign(headers, signRequest(this.opts.serviceAccount, opts.method, path, body, this.clock.now()));
     } else {
       if (!this.opts.apiKey) {
         throw new NylasConfigError(
@@ -228,7 +250,8 @@ export class NylasClient {
     }
     const fullPath = new URL(this.baseUrl).pathname.replace(/\/$/, "") + path + queryString(opts.query);
     this.attempts++;
-    const res = await this.pool.request({
+    const res = await this.dispatcher.request({
+      origin: this.origin,
       method: opts.method as Dispatcher.HttpMethod,
       path: fullPath,
       headers,
@@ -278,10 +301,10 @@ export class NylasClient {
  * building them per call was a measurable share of the provider's CPU (see bench/RESULTS.md).
  */
 const envelopes = new WeakMap<z.ZodType, z.ZodType>();
-const cursorPages = new WeakMap<z.ZodType, z.ZodType>();
+const cursorPages = new WeakMap<z.ZodType, { array: z.ZodType; items: z.ZodType }>();
 const offsetPages = new WeakMap<z.ZodType, z.ZodType>();
 
-function cached<S extends z.ZodType, R extends z.ZodType>(cache: WeakMap<z.ZodType, z.ZodType>, key: S, build: (key: S) => R): R {
+function cached<S extends z.ZodType, R extends V, V>(cache: WeakMap<z.ZodType, V>, key: S, build: (key: S) => R): R {
   let schema = cache.get(key) as R | undefined;
   if (!schema) cache.set(key, (schema = build(key)));
   return schema;

@@ -1,3 +1,5 @@
+import { systemClock, type Clock } from "./clock";
+
 /**
  * Client-side token bucket. Keeps a large stack under Nylas's per-application limit (50 req/s) so
  * 429s stay rare; a 429's Retry-After pauses every caller, not just the one that saw it.
@@ -7,17 +9,17 @@ export class Throttle {
   private last: number;
   private pausedUntil = 0;
   private queue: Array<() => void> = [];
-  private timer: NodeJS.Timeout | undefined;
+  private waking = false;
 
   /** `perSecond <= 0` disables throttling. */
-  constructor(private readonly perSecond: number, private readonly burst: number) {
+  constructor(private readonly perSecond: number, private readonly burst: number, private readonly clock: Clock = systemClock) {
     this.tokens = burst;
-    this.last = Date.now();
+    this.last = clock.now();
   }
 
   /** Resolves when the caller may send one request. FIFO. */
   acquire(): Promise<void> {
-    if (this.perSecond <= 0 && Date.now() >= this.pausedUntil) return Promise.resolve();
+    if (this.perSecond <= 0 && this.clock.now() >= this.pausedUntil) return Promise.resolve();
     return new Promise((resolve) => {
       this.queue.push(resolve);
       this.drain();
@@ -32,7 +34,7 @@ export class Throttle {
    * 1000 mailboxes at 50 req/s in the bench, see bench/RESULTS.md.)
    */
   pause(ms: number): void {
-    this.pausedUntil = Math.max(this.pausedUntil, Date.now() + ms);
+    this.pausedUntil = Math.max(this.pausedUntil, this.clock.now() + ms);
     this.tokens = 0;
     this.last = this.pausedUntil;
   }
@@ -44,8 +46,8 @@ export class Throttle {
   }
 
   private drain(): void {
-    if (this.timer) return;
-    const now = Date.now();
+    if (this.waking) return;
+    const now = this.clock.now();
     this.refill(now);
     if (now < this.pausedUntil) {
       this.schedule(this.pausedUntil - now);
@@ -59,10 +61,10 @@ export class Throttle {
   }
 
   private schedule(ms: number): void {
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
+    this.waking = true;
+    void this.clock.sleep(Math.max(1, ms)).then(() => {
+      this.waking = false;
       this.drain();
-    }, Math.max(1, ms));
-    this.timer.unref?.();
+    });
   }
 }

@@ -8,6 +8,15 @@ import { startStack, type TestStack } from "../harness/stack";
  * time), against an emulator that allows 50 requests/s for the application (429 above it), with the
  * client throttle configured at 50/s. Everything must converge with zero failures, and the throttle
  * must keep 429s rare.
+ *
+ * What this test does not depend on (it failed on a loaded machine when it did):
+ * - Webhook fan-out. The webhooks used to subscribe to grant.created, so each of the 200 account
+ *   creates was delivered to every webhook made so far (~20,000 signed deliveries into a receiver in
+ *   this process, beside the emulator): that starved the emulator, and webhook creates (each a
+ *   challenge round trip) took over 5 s. No message is sent here, so message.created fires nothing.
+ * - A short per-request timeout. The provider's defaults (30 s per request, 120 s per call) apply, not
+ *   the 5 s the harness once set: a timeout here would test the ghost lookup after a late commit,
+ *   which the fault suite does on purpose (faults.test.ts, "answer later than the request timeout").
  */
 const N = 200;
 const PARALLEL = 10;
@@ -48,7 +57,7 @@ describe("12. many resources at once under a 50 req/s limit", () => {
 
   it(`converges ${N} agent accounts and ${N} webhooks with ${PARALLEL} in parallel, no failures, 429s under 5%`, async () => {
     const account = (i: number) => ({ email: `fleet-${i}@agents.example.com`, name: `Fleet ${i}` });
-    const hook = (i: number) => ({ webhookUrl: `${receiver.url}/fleet/${i}`, triggerTypes: ["message.created", "grant.created"] });
+    const hook = (i: number) => ({ webhookUrl: `${receiver.url}/fleet/${i}`, triggerTypes: ["message.created"] });
     const jobs: Array<() => Promise<StepResult>> = [];
     for (let i = 0; i < N; i++) {
       jobs.push(() => engine.up("AgentAccount", `fleet-${i}`, account(i)));

@@ -1,56 +1,159 @@
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator";
 import { EmulatorControl } from "../../emulator/control-client";
+import { WebhookReceiver } from "../../emulator/receiver";
 import { Engine, type EngineOptions } from "../../provider/offline/engine";
+import type { ConfigValue } from "../../provider/offline/program";
 
 export { EmulatorControl, type FaultRule, type LoggedRequest } from "../../emulator/control-client";
 
 /**
- * A test "stack": the local Nylas emulator (in-process, random port) plus the engine harness driving
- * the real provider host configured against it. Retries are fast and the client throttle is off so
- * tests run quickly; tests about throttling or backoff override `config`.
+ * The one test set-up: the local Nylas emulator (in-process, random port), the engine harness driving
+ * the real provider host configured against it, and (when asked) a webhook receiver. Every test that
+ * talks to the emulator through the provider starts it here, so a second test pass can run all of them
+ * against a differently started emulator by changing {@link startTestEmulator} alone.
  */
+
+/** The emulator of provider-facing tests (the emulator's own tests start theirs directly). */
+export function startTestEmulator(opts: EmulatorOptions = {}): Promise<RunningEmulator> {
+  return startEmulator({ quiet: true, ...opts });
+}
+
+/**
+ * Stack config pointing a provider at `emulator`: API key and service account as secrets, fast retries,
+ * the client throttle off. Timeouts stay at the provider's defaults (30 s per request): a test about
+ * timeouts sets its own, and no other test may depend on a short one holding on a loaded machine.
+ */
+export function providerConfig(emulator: RunningEmulator, extra: Record<string, ConfigValue> = {}): Record<string, ConfigValue> {
+  const sa = emulator.serviceAccount;
+  return {
+    "nylas:apiKey": { secret: emulator.apiKey },
+    "nylas:apiUri": emulator.url,
+    "nylas:serviceAccount": { secret: JSON.stringify({ private_key_id: sa.privateKeyId, private_key: sa.privateKeyPem }) },
+    "nylas:requestsPerSecond": "0",
+    "nylas:retryBaseDelayMs": "20",
+    ...extra,
+  };
+}
+
+export interface ApiResponse<T = any> {
+  status: number;
+  /** JSON when the answer was JSON, else the text (undefined when empty). */
+  body: T;
+  headers: Headers;
+}
+
+/** Plain HTTP to the emulator's /v3 API with its key: what a colleague does in the dashboard. */
+export type Api = <T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<ApiResponse<T>>;
+
+export function apiOf(emulator: { url: string; apiKey: string }): Api {
+  return async (method, path, body, headers = {}) => {
+    const res = await fetch(`${emulator.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${emulator.apiKey}`, ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, body: await bodyOf(res), headers: res.headers };
+  };
+}
+
+export async function bodyOf(res: Response): Promise<any> {
+  const text = await res.text();
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+export interface StackOptions {
+  emulator?: EmulatorOptions;
+  /** Stack config on top of {@link providerConfig}. */
+  config?: Record<string, ConfigValue>;
+  env?: NodeJS.ProcessEnv;
+  /** Also start a webhook receiver (`stack.receiver`). */
+  receiver?: boolean;
+}
 
 export interface TestStack {
   emulator: RunningEmulator;
   engine: Engine;
   control: EmulatorControl;
-  /** Plain API access for out-of-band changes (what a colleague does in the dashboard). */
-  api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
+  api: Api;
+  /** Present when started with `receiver: true`. */
+  receiver: WebhookReceiver;
+  /** A further engine (its own provider host) against the same emulator with other settings; stopped with the stack. */
+  engineWith(config: Record<string, ConfigValue>): Promise<Engine>;
   stop(): Promise<void>;
 }
 
-export async function startStack(opts: { emulator?: EmulatorOptions; config?: EngineOptions["config"]; env?: NodeJS.ProcessEnv } = {}): Promise<TestStack> {
-  const emulator = await startEmulator({ quiet: true, ...opts.emulator });
-  const sa = emulator.serviceAccount;
-  const engine = await Engine.start({
-    env: opts.env,
-    config: {
-      "nylas:apiKey": { secret: emulator.apiKey },
-      "nylas:apiUri": emulator.url,
-      "nylas:serviceAccount": { secret: JSON.stringify({ private_key_id: sa.privateKeyId, private_key: sa.privateKeyPem }) },
-      "nylas:requestsPerSecond": "0",
-      "nylas:retryBaseDelayMs": "20",
-      "nylas:requestTimeoutMs": "5000",
-      ...opts.config,
-    },
+export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
+  const emulator = await startTestEmulator(opts.emulator);
+  const engines: Engine[] = [];
+  let receiver: WebhookReceiver | undefined;
+  const startEngine = async (config: Record<string, ConfigValue>) => {
+    const e = await Engine.start({ env: opts.env, config: providerConfig(emulator, config) as EngineOptions["config"] });
+    engines.push(e);
+    return e;
+  };
+  const stop = async () => {
+    await Promise.all(engines.map((e) => e.stop()));
+    await receiver?.close();
+    await emulator.close();
+  };
+  try {
+    const [engine, r] = await Promise.all([startEngine(opts.config ?? {}), opts.receiver ? WebhookReceiver.start() : undefined]);
+    receiver = r;
+    return {
+      emulator,
+      engine,
+      control: new EmulatorControl(emulator.url),
+      api: apiOf(emulator),
+      get receiver(): WebhookReceiver {
+        if (!receiver) throw new Error("this stack was started without a receiver: startStack({ receiver: true })");
+        return receiver;
+      },
+      engineWith: (config) => startEngine({ ...opts.config, ...config }),
+      stop,
+    };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+/**
+ * A stack for the enclosing `describe` (or file): started in `beforeAll`, stopped in `afterAll`. The
+ * object returned reads through to it, so tests write `stack.engine` as with {@link startStack}.
+ */
+export function useStack(opts: StackOptions = {}): TestStack {
+  let s: TestStack | undefined;
+  beforeAll(async () => {
+    s = await startStack(opts);
   });
-  const api = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${emulator.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${emulator.apiKey}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  afterAll(async () => {
+    await s?.stop();
+    s = undefined;
+  });
+  const get = (): TestStack => {
+    if (!s) throw new Error("the stack is started in beforeAll: use it inside tests and hooks");
+    return s;
   };
   return {
-    emulator,
-    engine,
-    control: new EmulatorControl(emulator.url),
-    api,
-    async stop() {
-      await engine.stop();
-      await emulator.close();
+    get emulator() {
+      return get().emulator;
     },
+    get engine() {
+      return get().engine;
+    },
+    get control() {
+      return get().control;
+    },
+    get receiver() {
+      return get().receiver;
+    },
+    api: (...args) => get().api(...args),
+    engineWith: (config) => get().engineWith(config),
+    stop: () => get().stop(),
   };
 }
