@@ -7,7 +7,7 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 beforeEach(async () => {
-  await h.ctl("POST", "/reset");
+  await h.control.reset();
 });
 
 const rule = (extra: Record<string, unknown> = {}) => ({
@@ -119,7 +119,7 @@ describe("rules", () => {
     let list = await h.api("GET", "/v3/rules");
     expect(Array.isArray(list.body.data)).toBe(true);
     expect(list.body.data[0].id).toBe(id);
-    await h.ctl("POST", "/config", { rulesListEnvelope: "items" });
+    await h.control.config({ rulesListEnvelope: "items" });
     list = await h.api("GET", "/v3/rules");
     expect(list.body.data.items[0].id).toBe(id);
   });
@@ -220,8 +220,8 @@ describe("lists", () => {
     expect((await h.api("GET", `/v3/lists/${id}`)).body.data.items_count).toBe(1);
     expect((await h.api("DELETE", `/v3/lists/${id}`)).status).toBe(200);
     expect((await h.api("GET", `/v3/lists/${id}/items`)).status).toBe(404);
-    const state = await h.ctl("GET", "/state");
-    expect(state.body.lists).toEqual([]);
+    const state = await h.control.state();
+    expect(state.lists).toEqual([]);
   });
 
   test("validation: type, items per type, 1000/500 limits, immutable type", async () => {
@@ -312,7 +312,7 @@ describe("workspaces", () => {
     r = await patch(ws, { auto_group: false });
     expect(r.body.data.auto_group).toBe(false);
 
-    const def = (await h.ctl("GET", "/state")).body.default_workspace_id;
+    const def = (await h.control.state()).default_workspace_id;
     expect((await patch(def, { name: "Renamed" })).status).toBe(400);
     expect((await patch(def, { auto_group: true })).status).toBe(400);
     expect((await patch(def, { domain: "x.example.com" })).status).toBe(400);
@@ -328,7 +328,7 @@ describe("workspaces", () => {
     const g = await createAccount(h, "mover@agents.example.com");
     expect(g.workspace_id).toBe(ws);
     expect((await h.api("DELETE", `/v3/workspaces/${ws}`)).status).toBe(200);
-    const def = (await h.ctl("GET", "/state")).body.default_workspace_id;
+    const def = (await h.control.state()).default_workspace_id;
     expect((await h.api("GET", `/v3/grants/${g.id}`)).body.data.workspace_id).toBe(def);
     expect((await h.api("GET", `/v3/workspaces/${ws}`)).status).toBe(404);
   });
