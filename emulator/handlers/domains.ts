@@ -1,4 +1,4 @@
-/** `/v3/admin/domains…` (reference §7). Every route here is service-account signed. */
+/** `/v3/admin/domains…` (Nylas API v3, Domains). Every route here is service-account signed. */
 import { createHash, randomUUID } from "node:crypto";
 import { App, publicFields } from "../app";
 import { badRequest, notFound } from "../errors";

@@ -8,7 +8,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 
 /**
  * Nylas Domain: an email domain registered for Agent Accounts and sending, with the DNS records to
- * publish for each verification (reference §7). API: /v3/admin/domains (POST create, PUT name, DELETE,
+ * publish for each verification (Nylas API v3, Domains). API: /v3/admin/domains (POST create, PUT name, DELETE,
  * POST …/info and …/verify per verification type). Every call is signed with the Nylas Service
  * Account (`nylas:serviceAccount` / `NYLAS_SERVICE_ACCOUNT`), never the API key.
  */
@@ -176,9 +176,6 @@ async function dnsRecords(ctx: Context, id: string, known: unknown): Promise<Dns
 }
 
 
-/** Raised when the requested verifications did not complete in time. */
-export class DomainVerificationTimeoutError extends Error {}
-
 /**
  * Triggers `verify` for every requested type not yet verified and polls the domain until all are
  * verified or the timeout passes. A failed check is retried each round: DNS may still be propagating.
@@ -216,7 +213,7 @@ async function waitForVerification(ctx: Context, d: DomainWire, wait: WaitForVer
         const publish = rec ? `publish ${rec.recordType} ${rec.host} → ${rec.value}` : "";
         return `${t} (${[last.get(t), publish].filter(Boolean).join("; ") || "not verified"})`;
       });
-      throw new DomainVerificationTimeoutError(
+      throw new Error(
         `domain ${d.domain_address} was not verified within ${timeoutS} s: ${detail.join(", ")}. ` +
           "Publish the records from dnsRecords and run `pulumi up` again, or raise waitForVerification.timeoutSeconds",
       );

@@ -124,7 +124,7 @@ describe("rules", () => {
     expect(list.body.data.items[0].id).toBe(id);
   });
 
-  test("validation per §4", async () => {
+  test("rule validation: fields, operators, actions", async () => {
     const list = (await h.api("POST", "/v3/lists", { name: "l", type: "domain" })).body.data;
     const addrList = (await h.api("POST", "/v3/lists", { name: "a", type: "address" })).body.data;
     const cond = (c: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
