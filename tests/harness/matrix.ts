@@ -204,3 +204,45 @@ export function noOpStep<S extends MatrixState>(name = "the same inputs again: n
     },
   };
 }
+
+/** Refresh with nothing changed anywhere: no drift. */
+export function refreshStep<S extends MatrixState>(name = "refresh after the update: no drift", needs?: string[]): MatrixStep<S> {
+  return {
+    name,
+    ...(needs ? { needs } : {}),
+    async run(t) {
+      expect((await t.refresh()).op).toBe("same");
+    },
+  };
+}
+
+export interface DriftOptions<S extends MatrixState> {
+  name: string;
+  /** The change made outside Pulumi (what a colleague does in the dashboard). */
+  edit(t: StepContext<S>, id: string): Promise<unknown>;
+  /** The outputs refresh must report as changed (all others stay as they were)… */
+  drifted?: Props | ((s: S) => Props);
+  /** …or a check of the refreshed outputs, when the change shows in more places. */
+  check?(outputs: Props, before: Props): void;
+  /** Nylas has the declared values again after the `up`. */
+  restored(t: StepContext<S>, id: string, before: Props): Promise<void>;
+}
+
+/** Drift made outside Pulumi: refresh shows exactly that, preview and up see an update, and up puts it back. */
+export function driftStep<S extends MatrixState>(o: DriftOptions<S>): MatrixStep<S> {
+  return {
+    name: o.name,
+    needs: ["create"],
+    async run(t) {
+      const { id, outputs: before } = t.current();
+      await o.edit(t, id);
+      const drift = await t.refresh();
+      expect(drift.op).toBe("update");
+      if (o.drifted) expect(drift.outputs).toEqual({ ...before, ...(typeof o.drifted === "function" ? o.drifted(t.state) : o.drifted) });
+      o.check?.(drift.outputs!, before);
+      expect((await t.preview(t.state.declared)).op).toBe("update");
+      expect((await t.up(t.state.declared)).op).toBe("update");
+      await o.restored(t, id, before);
+    },
+  };
+}

@@ -1,6 +1,6 @@
 import type { RunningEmulator } from "../../../emulator";
 import { canonicalJson, signRequest } from "../../../provider/client/signing";
-import { closingSteps, matrix, noOpStep, type MatrixState, type StepContext } from "../../harness/matrix";
+import { closingSteps, driftStep, matrix, noOpStep, type MatrixState, type StepContext } from "../../harness/matrix";
 import { bodyOf } from "../../harness/stack";
 
 /** What a colleague does with the service account outside Pulumi: a signed call to /v3/admin/domains. */
@@ -80,20 +80,12 @@ export const domainMatrix = matrix<State>({
         expect((await t.control.requests()).map((q) => `${q.method} ${q.path}`)).toEqual([`GET /v3/admin/domains/${id}`]);
       },
     },
-    {
+    driftStep<State>({
       name: "renamed outside Pulumi: refresh shows exactly that, up puts it back",
-      needs: ["create"],
-      async run(t) {
-        const id = t.current().id;
-        const before = t.current().outputs;
-        await signed(t)("PUT", `/v3/admin/domains/${id}`, { name: "Hand-edited" });
-        const drift = await t.refresh();
-        expect(drift.op).toBe("update");
-        expect(drift.outputs).toEqual({ ...before, name: "Hand-edited" });
-        expect((await t.up(t.state.declared)).op).toBe("update");
-        expect((await wire(t, id)).name).toBe(before.name);
-      },
-    },
+      edit: (t, id) => signed(t)("PUT", `/v3/admin/domains/${id}`, { name: "Hand-edited" }),
+      drifted: { name: "Hand-edited" },
+      restored: async (t, id, before) => expect((await wire(t, id)).name).toBe(before.name),
+    }),
     ...closingSteps<State>({
       deleteOutOfBand: (t, id) => signed(t)("DELETE", `/v3/admin/domains/${id}`),
       exists: async (t, id) => ((await signed(t)("GET", "/v3/admin/domains?limit=200")).body.data as any[]).some((d) => d.id === id),

@@ -1,5 +1,5 @@
 import type { StepResult } from "../../../provider/offline/engine";
-import { closingSteps, matrix, noOpStep, type MatrixState } from "../../harness/matrix";
+import { closingSteps, driftStep, matrix, noOpStep, refreshStep, type MatrixState } from "../../harness/matrix";
 import type { Api } from "../../harness/stack";
 
 /** Every item of a list as the emulator has it: {id, value}. */
@@ -58,28 +58,13 @@ export const listMatrix = matrix<State>({
         expect(await itemValues(t.api, id)).toEqual(["junk.example", "spam.example"]);
       },
     },
-    {
-      name: "refresh after the update: no drift",
-      async run(t) {
-        expect((await t.refresh()).op).toBe("same");
-      },
-    },
-    {
+    refreshStep(),
+    driftStep<State>({
       name: "renamed in the dashboard: refresh shows exactly that drift, up reverts it",
-      needs: ["create"],
-      async run(t) {
-        const id = t.current().id;
-        const declared = t.state.declared;
-        const before = t.current().outputs;
-        await t.api("PUT", `/v3/lists/${id}`, { name: "renamed by hand" });
-        const drift = await t.refresh();
-        expect(drift.op).toBe("update");
-        expect(drift.outputs).toEqual({ ...before, name: "renamed by hand" });
-        expect((await t.preview(declared)).op).toBe("update");
-        expect((await t.up(declared)).op).toBe("update");
-        expect((await wireList(t.api, id)).name).toBe(before.name);
-      },
-    },
+      edit: (t, id) => t.api("PUT", `/v3/lists/${id}`, { name: "renamed by hand" }),
+      drifted: { name: "renamed by hand" },
+      restored: async (t, id, before) => expect((await wireList(t.api, id)).name).toBe(before.name),
+    }),
     {
       name: "removing the description clears it",
       needs: ["create"],

@@ -1,5 +1,5 @@
 import type { StepResult } from "../../../provider/offline/engine";
-import { closingSteps, matrix, noOpStep, type MatrixState } from "../../harness/matrix";
+import { closingSteps, driftStep, matrix, noOpStep, refreshStep, type MatrixState } from "../../harness/matrix";
 
 interface State extends MatrixState {
   made?: StepResult;
@@ -45,26 +45,15 @@ export const policyMatrix = matrix<State>({
         expect((await t.api("GET", `/v3/policies/${r.id}`)).body.data.limits.limit_count_daily_email_sent).toBe(50);
       },
     },
-    {
-      name: "refresh after the update: no drift",
-      async run(t) {
-        expect((await t.refresh()).op).toBe("same");
-      },
-    },
-    {
+    refreshStep(),
+    driftStep<State>({
       name: "a limit changed in the dashboard: refresh shows exactly that drift, up reverts it",
-      needs: ["create"],
-      async run(t) {
-        const id = t.current().id;
-        await t.api("PUT", `/v3/policies/${id}`, { limits: { limit_count_daily_email_sent: 9 } });
-        const drift = await t.refresh();
-        expect(drift.op).toBe("update");
-        expect(drift.outputs!.limits).toEqual({ limitCountDailyEmailSent: 9 });
-        expect((await t.preview(updated)).op).toBe("update");
-        expect((await t.up(updated)).op).toBe("update");
-        expect((await t.api("GET", `/v3/policies/${id}`)).body.data.limits.limit_count_daily_email_sent).toBe(50);
-      },
-    },
+      edit: (t, id) => t.api("PUT", `/v3/policies/${id}`, { limits: { limit_count_daily_email_sent: 9 } }),
+      // The effective limits change with it: only the managed block is compared.
+      check: (outputs) => expect(outputs.limits).toEqual({ limitCountDailyEmailSent: 9 }),
+      restored: async (t, id, before) =>
+        expect((await t.api("GET", `/v3/policies/${id}`)).body.data.limits.limit_count_daily_email_sent).toBe((before.limits as any).limitCountDailyEmailSent),
+    }),
     ...closingSteps<State>({
       deleteOutOfBand: (t, id) => t.api("DELETE", `/v3/policies/${id}`),
       exists: async (t, id) => (await policies(t)).some((p) => p.id === id),

@@ -1,4 +1,4 @@
-import { closingSteps, matrix, noOpStep, type MatrixState } from "../../harness/matrix";
+import { closingSteps, driftStep, matrix, noOpStep, refreshStep, type MatrixState } from "../../harness/matrix";
 
 interface State extends MatrixState {
   listA?: string;
@@ -89,41 +89,19 @@ export const ruleMatrix = matrix<State>({
         expect(await wireRule(t, id)).toMatchObject({ ...nextAsStored(listA, listB), description: "" });
       },
     },
-    {
-      name: "refresh after the update: no drift",
-      async run(t) {
-        expect((await t.refresh()).op).toBe("same");
-      },
-    },
-    {
+    refreshStep(),
+    driftStep<State>({
       name: "priority changed in the dashboard: refresh shows exactly that drift, up reverts it",
-      needs: ["create"],
-      async run(t) {
-        const id = t.current().id;
-        const declared = t.state.declared;
-        const before = t.current().outputs;
-        await t.api("PUT", `/v3/rules/${id}`, { priority: 900 });
-        const drift = await t.refresh();
-        expect(drift.op).toBe("update");
-        expect(drift.outputs).toEqual({ ...before, priority: 900 });
-        expect((await t.preview(declared)).op).toBe("update");
-        expect((await t.up(declared)).op).toBe("update");
-        expect((await wireRule(t, id)).priority).toBe(before.priority);
-      },
-    },
-    {
-      name: "an action added in the dashboard is seen and put back",
-      needs: ["create"],
-      async run(t) {
-        const id = t.current().id;
-        const declared = t.state.declared;
-        const actions = t.current().outputs.actions as unknown[];
-        await t.api("PUT", `/v3/rules/${id}`, { actions: [...actions, { type: "trash" }] });
-        expect((await t.refresh()).outputs!.actions).toHaveLength(actions.length + 1);
-        expect((await t.up(declared)).op).toBe("update");
-        expect((await wireRule(t, id)).actions).toEqual(actions);
-      },
-    },
+      edit: (t, id) => t.api("PUT", `/v3/rules/${id}`, { priority: 900 }),
+      drifted: { priority: 900 },
+      restored: async (t, id, before) => expect((await wireRule(t, id)).priority).toBe(before.priority),
+    }),
+    driftStep<State>({
+      name: "an action added in the dashboard (a nested change) is seen and put back",
+      edit: async (t, id) => t.api("PUT", `/v3/rules/${id}`, { actions: [...(t.current().outputs.actions as unknown[]), { type: "trash" }] }),
+      check: (outputs, before) => expect(outputs.actions).toEqual([...(before.actions as unknown[]), { type: "trash" }]),
+      restored: async (t, id, before) => expect((await wireRule(t, id)).actions).toEqual(before.actions),
+    }),
     ...closingSteps<State>({
       deleteOutOfBand: (t, id) => t.api("DELETE", `/v3/rules/${id}`),
       exists: async (t, id) => (await rules(t)).some((r) => r.id === id),

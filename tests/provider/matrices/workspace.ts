@@ -1,5 +1,5 @@
 import type { Api } from "../../harness/stack";
-import { closingSteps, matrix, noOpStep, type MatrixState } from "../../harness/matrix";
+import { closingSteps, driftStep, matrix, noOpStep, refreshStep, type MatrixState } from "../../harness/matrix";
 
 interface State extends MatrixState {
   policy?: string;
@@ -59,41 +59,19 @@ export const workspaceMatrix = matrix<State>({
         expect(await wire(t.api, id)).toMatchObject({ name: "Renamed", auto_group: false, policy_id: t.state.policy });
       },
     },
-    {
-      name: "refresh after the update: no drift",
-      async run(t) {
-        expect((await t.refresh()).op).toBe("same");
-      },
-    },
-    {
+    refreshStep(),
+    driftStep<State>({
       name: "renamed and a rule detached in the dashboard: refresh shows exactly that, up puts it back",
-      needs: ["create"],
-      async run(t) {
-        const [r1, r2] = t.state.rules!;
-        const id = t.current().id;
-        const before = t.current().outputs;
-        await t.api("PATCH", `/v3/workspaces/${id}`, { name: "Hand-edited", rule_ids: [r1] });
-        const drift = await t.refresh();
-        expect(drift.op).toBe("update");
-        expect(drift.outputs).toEqual({ ...before, name: "Hand-edited", ruleIds: [r1] });
-        expect((await t.preview(t.state.declared)).op).toBe("update");
-        expect((await t.up(t.state.declared)).op).toBe("update");
-        expect(await wire(t.api, id)).toMatchObject({ name: before.name, rule_ids: expect.arrayContaining([r1, r2]) });
-      },
-    },
-    {
+      edit: (t, id) => t.api("PATCH", `/v3/workspaces/${id}`, { name: "Hand-edited", rule_ids: [t.state.rules![0]] }),
+      drifted: (s) => ({ name: "Hand-edited", ruleIds: [s.rules![0]] }),
+      restored: async (t, id, before) => expect(await wire(t.api, id)).toMatchObject({ name: before.name, rule_ids: expect.arrayContaining(t.state.rules!) }),
+    }),
+    driftStep<State>({
       name: "the policy detached in the dashboard: refresh sees it, up re-attaches it",
-      needs: ["create"],
-      async run(t) {
-        const id = t.current().id;
-        await t.api("PATCH", `/v3/workspaces/${id}`, { policy_id: null });
-        const detached = await t.refresh();
-        expect(detached.op).toBe("update");
-        expect(detached.outputs!.policyId).toBeUndefined();
-        expect((await t.up(t.state.declared)).op).toBe("update");
-        expect((await wire(t.api, id)).policy_id).toBe(t.state.policy);
-      },
-    },
+      edit: (t, id) => t.api("PATCH", `/v3/workspaces/${id}`, { policy_id: null }),
+      check: (outputs) => expect(outputs.policyId).toBeUndefined(),
+      restored: async (t, id) => expect((await wire(t.api, id)).policy_id).toBe(t.state.policy),
+    }),
     ...closingSteps<State>({
       deleteOutOfBand: (t, id) => t.api("DELETE", `/v3/workspaces/${id}`),
       exists: async (t, id) => ((await t.api("GET", "/v3/workspaces")).body.data as any[]).some((w) => w.workspace_id === id),
