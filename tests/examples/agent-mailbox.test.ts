@@ -112,7 +112,7 @@ describe("AgentMailbox", () => {
       expect(children(name).map((r) => `${r.type.split(":").pop()} ${r.name}`)).toEqual([`AgentAccount ${name}-account`]);
       expect(child(name, "AgentAccount")!.deps.some((d) => d.endsWith("::fleet-hook"))).toBe(true);
     }
-    expect(registered.filter((r) => r.type.endsWith(":Webhook") && r.name.startsWith("fleet"))).toHaveLength(1);
+    expect(registered().filter((r) => r.type.endsWith(":Webhook") && r.name.startsWith("fleet"))).toHaveLength(1);
     expect(await value(a.webhookSecret)).toBe("secret-of-fleet-hook");
     expect(await pulumi.isSecret(b.webhookSecret)).toBe(true);
     expect(() => new AgentMailbox("both", { email: "x@agents.example.com", sharedWebhook: hook, webhook: { url: "https://x.example.com/h" } })).toThrow(
