@@ -230,8 +230,8 @@ describe("Domain through the provider host (service-account signed)", () => {
     expect(await failures({ name: "bad", domainAddress: "bad.example", region: "ap" })).toEqual([
       { property: "region", reason: 'region = "ap": must be one of "us", "eu"' },
     ]);
-    expect(await failures({ name: "bad", domainAddress: "bad.example", waitForVerification: { types: ["dmarc"] } })).toEqual([
-      { property: "waitForVerification.types[0]", reason: 'waitForVerification.types[0] = "dmarc": must be one of "ownership", "mx", "spf", "dkim", "feedback"' },
+    expect(await failures({ name: "bad", domainAddress: "bad.example", waitForVerification: { types: ["dnssec"] } })).toEqual([
+      { property: "waitForVerification.types[0]", reason: 'waitForVerification.types[0] = "dnssec": must be one of "ownership", "mx", "spf", "dkim", "feedback", "dmarc", "arc"' },
     ]);
     expect(await failures({ name: "bad", domainAddress: "bad.example", waitForVerification: { timeoutSeconds: 7200 } })).toEqual([
       { property: "waitForVerification.timeoutSeconds", reason: "waitForVerification.timeoutSeconds = 7200: must be from 1 to 3600 seconds" },
@@ -250,7 +250,8 @@ describe("Domain without a service account", () => {
 
   it("fails with one clear error naming the setting, and never falls back to the API key", async () => {
     const err = await stack.engine.up("Domain", "unsigned", { name: "x", domainAddress: "unsigned.example" }).catch((e) => e);
-    expect(err.message).toContain("creating Nylas Domain (domainAddress unsigned.example): Nylas domains need a service account");
+    expect(err.message).toContain("creating Nylas Domain (domainAddress unsigned.example): Nylas domains need their own credential");
+    expect(err.message).toContain("nylas:domainsApiKey");
     expect(err.message).toContain("nylas:serviceAccount");
     expect(err.message).toContain("NYLAS_SERVICE_ACCOUNT");
     expect(await stack.control.requests()).toEqual([]); // nothing was sent, not even with the API key
