@@ -39,10 +39,12 @@ describe("Domain through the provider host (IAM API key on /v3/domains, the defa
     expect(records.map((r) => r.type)).toEqual(["ownership", "mx", "spf", "dkim", "feedback"]);
     for (const r of records) {
       expect(r.host).not.toBe(""); // relative to the domain (e.g. "@")
-      expect(r.recordType).toMatch(/^(TXT|MX|CNAME)$/);
+      // The flat answer form (§10 L7, harsh) does not say the record type: then it is left out.
+      if (stack.profile === "harsh") expect(r.recordType).toBeUndefined();
+      else expect(r.recordType).toMatch(/^(TXT|MX|CNAME)$/);
       expect(r.value).not.toBe("");
     }
-    expect(records.find((r) => r.type === "mx")).toMatchObject({ recordType: "MX" }); // no MX priority is documented
+    if (stack.profile !== "harsh") expect(records.find((r) => r.type === "mx")).toMatchObject({ recordType: "MX" }); // no MX priority is documented
     // One create, then one info call per verification type; every call went through the key check.
     const log = await stack.control.requests();
     expect(log.every((q) => q.status === 200)).toBe(true);
@@ -134,7 +136,7 @@ describe("Domain through the provider host (IAM API key on /v3/domains, the defa
     const err = await engine.up("Domain", "stuck", { name: "stuck", domainAddress: "stuck.example", waitForVerification: wait }).catch((e) => e);
     const dkim = (made.outputs.dnsRecords as any[]).find((r) => r.type === "dkim");
     expect(err.message).toContain("domain stuck.example was not verified within 2 s: dkim (failed: no CNAME found; ");
-    expect(err.message).toContain(`publish ${dkim.recordType} ${dkim.host} → ${dkim.value}`);
+    expect(err.message).toContain(`publish ${[dkim.recordType, dkim.host].filter(Boolean).join(" ")} → ${dkim.value}`);
     expect(err.message).toContain("raise waitForVerification.timeoutSeconds");
     expect((await wire(made.id)).verified_spf).toBe(true); // the other type did verify
     await engine.destroy("Domain", "stuck");
