@@ -81,6 +81,9 @@ export class EmulatorControl {
   reset(): Promise<unknown> { return this.call("POST", "reset"); }
   async config(c: Record<string, unknown> = {}): Promise<Record<string, unknown>> { return (await this.call("POST", "config", c)).config; }
   async getConfig(): Promise<Record<string, unknown>> { return (await this.call("GET", "config")).config; }
+  /** Variance (where sources disagree): a profile ("default" | "harsh") and/or per-switch overrides (see emulator/variance.ts). */
+  variance(v: { profile?: "default" | "harsh"; switches?: Record<string, unknown> } = {}): Promise<any> { return this.call("POST", "variance", v); }
+  currentVariance(): Promise<any> { return this.call("GET", "variance"); }
   state(): Promise<any> { return this.call("GET", "state"); }
   /** Registers (and verifies) a domain Agent Accounts can be created on. */
   registerDomain(domain: string): Promise<{ data: any }> { return this.call("POST", "domains", { domain }); }

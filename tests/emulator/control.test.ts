@@ -23,7 +23,7 @@ describe("faults", () => {
       const r = await h.api("GET", "/v3/policies");
       expect(r.status).toBe(429);
       expect(r.headers.get("retry-after")).toBe("2");
-      expect(r.body).toEqual({ request_id: expect.any(String), error: { type: "nylas_rate_limit_exceeded", message: expect.any(String) } });
+      expect(r.body).toEqual({ request_id: expect.any(String), error: { type: "rate_limit_error", message: expect.any(String) } });
     }
     expect((await h.api("GET", "/v3/policies")).status).toBe(200);
     // method filter: POST is unaffected by a GET rule
@@ -117,7 +117,7 @@ describe("request log", () => {
 });
 
 describe("rate limit", () => {
-  test("over the limit → 429 nylas_rate_limit_exceeded with Retry-After: 1 (configurable)", async () => {
+  test("over the limit → 429 rate_limit_error with Retry-After: 1 (configurable)", async () => {
     await h.control.config({ rateLimitPerSecond: 2 });
     await h.control.clearRequests();
     const statuses = await Promise.all(Array.from({ length: 12 }, () => h.api("GET", "/v3/webhooks")));
@@ -131,7 +131,7 @@ describe("rate limit", () => {
     expect(passed).toBeLessThanOrEqual(2 + Math.ceil(2 * spreadS) + 1);
     expect(limited.length).toBeGreaterThanOrEqual(1);
     expect(limited[0].headers.get("retry-after")).toBe("1");
-    expect(limited[0].body.error.type).toBe("nylas_rate_limit_exceeded");
+    expect(limited[0].body.error).toEqual({ type: "rate_limit_error", message: "Too many requests, please try again shortly." });
     await h.control.config({ retryAfterOnRateLimit: false });
     let noHeader;
     for (let i = 0; i < 20 && !noHeader; i++) {
@@ -160,7 +160,7 @@ describe("reset, state and config", () => {
     expect(after.application_id).toBe(before.application_id);
     expect(after.workspaces).toHaveLength(1);
     expect(after.domains.map((d: any) => d.domain_address)).toEqual(["agents.example.com"]);
-    expect((await h.control.getConfig()).rulesListEnvelope).toBe("array");
+    expect((await h.control.currentVariance()).switches.rulesEnvelope).toBe("nested");
     expect((await h.control.serviceAccount()).private_key_id).toBe(h.emu.serviceAccount.privateKeyId);
   });
 

@@ -13,6 +13,8 @@ export interface Harness {
   /** Raw request: `body` is sent exactly as given, with only the headers given. */
   raw<T = any>(method: string, path: string, body?: string, headers?: Record<string, string>): Promise<Res<T>>;
   control: EmulatorControl;
+  /** A call with the Organization-bound IAM admin key (the /v3/domains credential). */
+  iam: Api;
   signed<T = any>(method: string, path: string, body?: unknown, tweak?: SignTweak): Promise<Res<T>>;
   close(): Promise<void>;
 }
@@ -28,7 +30,8 @@ export async function startHarness(opts: EmulatorOptions = {}): Promise<Harness>
     const { headers, serialized } = signRequest(emu.serviceAccount, method, path.split("?")[0], body, tweak);
     return raw(method, path, tweak.sendBody ?? serialized, { "Content-Type": "application/json", ...headers });
   };
-  return { emu, api: apiOf(emu), raw, control: new EmulatorControl(emu.url), signed, close: () => emu.close() };
+  // The emulator's own view: answered under the profile it was started with.
+  return { emu, api: apiOf(emu, emu.apiKey, {}), iam: apiOf(emu, emu.iamAdminKey, {}), raw, control: new EmulatorControl(emu.url), signed, close: () => emu.close() };
 }
 
 // ---------------------------------------------------------------- signing (independent of the emulator's code)

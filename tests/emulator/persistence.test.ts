@@ -5,6 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as ts from "typescript";
 import { createAccount, Harness, PASSWORD, startHarness } from "./helpers";
+import { EmulatorControl } from "../../emulator/control-client";
 import { WebhookReceiver } from "../../emulator/receiver";
 
 const dirs: string[] = [];
@@ -109,8 +110,8 @@ test("with 5,000+ objects a request appends one small journal line and never rew
     expect(perRequestBytes).toBeLessThan(1000);
     expect(fs.statSync(path.join(dir, "state.json")).mtimeMs).toBe(snapMtime);
     expect((await h.api("GET", `/v3/lists/${list.id}`)).body.data.items_count).toBe(6000);
-    const byEmail = await h.api("GET", "/v3/grants/bulk7@agents.example.com");
-    expect(byEmail.status).toBe(200);
+    const byEmail = await h.api("GET", "/v3/grants?email=bulk7@agents.example.com");
+    expect(byEmail.body.data.map((g: any) => g.email)).toEqual(["bulk7@agents.example.com"]);
   } finally {
     await h.close();
   }
@@ -144,12 +145,11 @@ function transpileEmulator(): string {
   return out;
 }
 
-test("CLI prints the URL and API key, serves requests, and stops cleanly on SIGTERM", async () => {
+test("CLI prints the URL, API key and IAM admin key, serves requests (harsh when asked), and stops cleanly on SIGTERM", async () => {
   const bin = path.join(transpileEmulator(), "cli.js");
   const dir = tmp();
-  const child = spawn(process.execPath, [bin, "--port", "0", "--data", dir, "--api-key", "k_test", "--domain", "cli.example.com", "--control", "--quiet"], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const args = [bin, "--port", "0", "--data", dir, "--api-key", "k_test", "--iam-admin-key", "k_iam", "--domain", "cli.example.com", "--variance", "harsh", "--control", "--quiet"];
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   // Whatever happens below, the child does not outlive the test.
   const stop = () => (child.exitCode === null && child.signalCode === null ? child.kill("SIGKILL") : undefined);
@@ -158,7 +158,7 @@ test("CLI prints the URL and API key, serves requests, and stops cleanly on SIGT
     const lines = await new Promise<string[]>((resolve, reject) => {
       child.stdout.on("data", (c: Buffer) => {
         out += c.toString();
-        if (out.split("\n").length > 2) resolve(out.split("\n"));
+        if (out.split("\n").length > 3) resolve(out.split("\n"));
       });
       void exited.then((code) => reject(new Error(`cli exited early (${code}): ${out}`)));
       // A bound for a CLI that never starts, not for a slow one.
@@ -166,11 +166,14 @@ test("CLI prints the URL and API key, serves requests, and stops cleanly on SIGT
     });
     expect(lines[0]).toMatch(/^Nylas emulator listening on http:\/\/127\.0\.0\.1:\d+$/);
     expect(lines[1]).toBe("API key: k_test");
+    expect(lines[2]).toBe("IAM admin key: k_iam");
     const url = lines[0].replace("Nylas emulator listening on ", "");
     const r = await fetch(`${url}/v3/workspaces`, { headers: { Authorization: "Bearer k_test" } });
     expect(r.status).toBe(200);
-    const st = (await (await fetch(`${url}/__emulator/state`)).json()) as any;
-    expect(st.domains.map((d: any) => d.domain_address)).toEqual(["cli.example.com"]);
+    expect((await fetch(`${url}/v3/domains`, { headers: { Authorization: "Bearer k_iam" } })).status).toBe(200);
+    const control = new EmulatorControl(url);
+    expect((await control.currentVariance()).profile).toBe("harsh");
+    expect((await control.state()).domains.map((d: any) => d.domain_address)).toEqual(["cli.example.com"]);
     child.kill("SIGTERM");
     expect(await exited).toBe(0);
     expect(fs.existsSync(path.join(dir, "state.json"))).toBe(true);

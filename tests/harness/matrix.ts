@@ -3,7 +3,7 @@ import type { EmulatorControl } from "../../emulator/control-client";
 import type { WebhookReceiver } from "../../emulator/receiver";
 import type { Op, ResourceState, StepResult } from "../../provider/offline/engine";
 import type { Props } from "../../provider/offline/host";
-import type { Api } from "./stack";
+import type { Api, VarianceProfile } from "./stack";
 
 /**
  * The acceptance matrix every resource is held to, as a table of named steps. Each step runs as its
@@ -30,7 +30,11 @@ export interface MatrixWorld {
   engine: LifecycleEngine;
   emulator: RunningEmulator;
   control: EmulatorControl;
+  /** Which variance profile the emulator answers the provider with. */
+  profile: VarianceProfile;
   api: Api;
+  /** Manage Domains on /v3/domains, with the IAM admin key. */
+  domainsApi: Api;
   /** For resources that need a reachable URL (webhooks). */
   receiver: WebhookReceiver;
 }
@@ -119,7 +123,9 @@ function contextFor<S extends MatrixState>(m: Matrix<S>, w: MatrixWorld, state: 
     engine,
     emulator: w.emulator,
     control: w.control,
+    profile: w.profile,
     api: w.api,
+    domainsApi: w.domainsApi,
     get receiver() {
       return w.receiver;
     },

@@ -9,13 +9,24 @@ export { EmulatorControl, type FaultRule, type LoggedRequest } from "../../emula
 /**
  * The one test set-up: the local Nylas emulator (in-process, random port), the engine harness driving
  * the real provider host configured against it, and (when asked) a webhook receiver. Every test that
- * talks to the emulator through the provider starts it here, so a second test pass can run all of them
+ * talks to the emulator through the provider starts it here, so a second test pass runs all of them
  * against a differently started emulator by changing {@link startTestEmulator} alone.
+ *
+ * That pass is the "harsh" jest project (package.json): it sets the global `__NYLAS_EMULATOR_VARIANCE__`
+ * to "harsh", and every emulator started here then answers the provider with each behaviour its sources
+ * disagree on at its harshest (emulator/variance.ts, emulator/README.md). The stack's own out-of-band
+ * calls (`api`, `domainsApi`) are answered under the default profile, so what a test checks at "Nylas"
+ * reads the same under both profiles.
  */
+export type VarianceProfile = "default" | "harsh";
+export const PROFILE: VarianceProfile =
+  (globalThis as { __NYLAS_EMULATOR_VARIANCE__?: unknown }).__NYLAS_EMULATOR_VARIANCE__ === "harsh" ? "harsh" : "default";
+/** Asks the emulator to answer one request under the default profile (the out-of-band view). */
+const PLAIN = { "x-emulator-variance": "default" };
 
-/** The emulator of provider-facing tests (the emulator's own tests start theirs directly). */
+/** The emulator of provider-facing tests, under this pass's profile (the emulator's own tests start theirs directly). */
 export function startTestEmulator(opts: EmulatorOptions = {}): Promise<RunningEmulator> {
-  return startEmulator({ quiet: true, ...opts });
+  return startEmulator({ quiet: true, variance: PROFILE, ...opts });
 }
 
 /**
@@ -29,6 +40,7 @@ export function providerConfig(emulator: RunningEmulator, extra: Record<string, 
     "nylas:apiKey": { secret: emulator.apiKey },
     "nylas:apiUri": emulator.url,
     "nylas:serviceAccount": { secret: JSON.stringify({ private_key_id: sa.privateKeyId, private_key: sa.privateKeyPem }) },
+    "nylas:domainsApiKey": { secret: emulator.iamAdminKey },
     "nylas:requestsPerSecond": "0",
     "nylas:retryBaseDelayMs": "20",
     ...extra,
@@ -42,14 +54,19 @@ export interface ApiResponse<T = any> {
   headers: Headers;
 }
 
-/** Plain HTTP to the emulator's /v3 API with its key: what a colleague does in the dashboard. */
+/** Plain HTTP to the emulator's /v3 API with a key: what a colleague does in the dashboard. */
 export type Api = <T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<ApiResponse<T>>;
 
-export function apiOf(emulator: { url: string; apiKey: string }): Api {
+/**
+ * The API as a colleague sees it, with the application key (or `key`), answered under the default
+ * profile whatever the pass: the view tests check what exists at "Nylas" through. The emulator's own
+ * tests pass `view = {}` to see the profile they started.
+ */
+export function apiOf(emulator: { url: string; apiKey: string }, key = emulator.apiKey, view: Record<string, string> = PLAIN): Api {
   return async (method, path, body, headers = {}) => {
     const res = await fetch(`${emulator.url}${path}`, {
       method,
-      headers: { authorization: `Bearer ${emulator.apiKey}`, ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
+      headers: { authorization: `Bearer ${key}`, ...view, ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     return { status: res.status, body: await bodyOf(res), headers: res.headers };
@@ -79,7 +96,11 @@ export interface TestStack {
   emulator: RunningEmulator;
   engine: Engine;
   control: EmulatorControl;
+  /** The variance profile the provider meets. */
+  profile: VarianceProfile;
   api: Api;
+  /** The same for Manage Domains on /v3/domains, with the Organization-bound IAM admin key. */
+  domainsApi: Api;
   /** Present when started with `receiver: true`. */
   receiver: WebhookReceiver;
   /** A further engine (its own provider host) against the same emulator with other settings; stopped with the stack. */
@@ -108,7 +129,9 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
       emulator,
       engine,
       control: new EmulatorControl(emulator.url),
+      profile: opts.emulator?.variance ?? PROFILE,
       api: apiOf(emulator),
+      domainsApi: apiOf(emulator, emulator.iamAdminKey),
       get receiver(): WebhookReceiver {
         if (!receiver) throw new Error("this stack was started without a receiver: startStack({ receiver: true })");
         return receiver;
@@ -149,10 +172,14 @@ export function useStack(opts: StackOptions = {}): TestStack {
     get control() {
       return get().control;
     },
+    get profile() {
+      return get().profile;
+    },
     get receiver() {
       return get().receiver;
     },
     api: (...args) => get().api(...args),
+    domainsApi: (...args) => get().domainsApi(...args),
     engineWith: (config) => get().engineWith(config),
     stop: () => get().stop(),
   };

@@ -1,16 +1,16 @@
 import { CheckFailedError, secret } from "../../provider/offline/engine";
 import { runMatrix } from "../harness/matrix";
 import { useStack } from "../harness/stack";
-import { domainMatrix, signedApi } from "./matrices/domain";
+import { domainMatrix } from "./matrices/domain";
 
-describe("Domain through the provider host (service-account signed)", () => {
+describe("Domain through the provider host (IAM API key on /v3/domains, the default route)", () => {
   const stack = useStack();
   runMatrix(domainMatrix, () => stack);
 
-  /** What a colleague does with the service account outside Pulumi: a signed call. */
-  const signed = (method: string, path: string, body?: unknown) => signedApi(stack.emulator)(method, path, body);
-  const domains = async () => (await signed("GET", "/v3/admin/domains?limit=200")).body.data as any[];
-  const wire = async (id: string) => (await signed("GET", `/v3/admin/domains/${id}`)).body.data;
+  /** What a colleague does with the IAM admin key outside Pulumi. */
+  const outOfBand = (method: string, path: string, body?: unknown) => stack.domainsApi(method, path, body);
+  const domains = async () => (await outOfBand("GET", "/v3/domains?limit=200")).body.data as any[];
+  const wire = async (id: string) => (await outOfBand("GET", `/v3/domains/${id}`)).body.data;
   const writes = async () => (await stack.control.requests()).filter((q) => q.method !== "GET").map((q) => `${q.method} ${q.path}`);
   const hostOutput = () => stack.engine.host.output.join("");
 
@@ -24,7 +24,7 @@ describe("Domain through the provider host (service-account signed)", () => {
     await stack.control.clearRequests();
     const r = await stack.engine.up("Domain", "moving", { name: "moving", domainAddress: "new.moving.example" });
     expect(r).toMatchObject({ op: "replace", replaces: ["domainAddress"] });
-    expect((await writes()).slice(0, 2)).toEqual([`DELETE /v3/admin/domains/${made.id}`, "POST /v3/admin/domains"]);
+    expect((await writes()).slice(0, 2)).toEqual([`DELETE /v3/domains/${made.id}`, "POST /v3/domains"]);
     const all = await domains();
     expect(all.find((d) => d.id === made.id)).toBeUndefined();
     expect(all.filter((d) => d.domain_address === "new.moving.example").map((d) => d.id)).toEqual([r.id]);
@@ -64,7 +64,7 @@ describe("Domain through the provider host (service-account signed)", () => {
     const err = await stack.engine.up("Domain", "stuck", { name: "stuck", domainAddress: "stuck.example", waitForVerification: wait }).catch((e) => e);
     const dkim = (made.outputs.dnsRecords as any[]).find((r) => r.type === "dkim");
     expect(err.message).toContain("domain stuck.example was not verified within 2 s: dkim (failed: no CNAME found; ");
-    expect(err.message).toContain(`publish CNAME ${dkim.host} → ${dkim.value}`);
+    expect(err.message).toContain(`publish ${[dkim.recordType, dkim.host].filter(Boolean).join(" ")} → ${dkim.value}`);
     expect(err.message).toContain("raise waitForVerification.timeoutSeconds");
     expect((await wire(made.id)).verified_spf).toBe(true); // the other type did verify
     await stack.engine.destroy("Domain", "stuck");
@@ -72,7 +72,7 @@ describe("Domain through the provider host (service-account signed)", () => {
 
   it("records a domain whose create failed after it was made, and finishes it on the next up", async () => {
     const inputs = { name: "partial", domainAddress: "partial.example", waitForVerification: { types: ["ownership"] } };
-    await stack.control.faults([{ method: "POST", path: "^/v3/admin/domains/[^/]+/verify$", kind: "status", status: 400, times: 1 }]);
+    await stack.control.faults([{ method: "POST", path: "^/v3/domains/[^/]+/verify$", kind: "status", status: 400, times: 1 }]);
     const err = await stack.engine.up("Domain", "partial", inputs).catch((e) => e);
     await stack.control.clearFaults();
     const made = (await domains()).filter((d) => d.domain_address === "partial.example");
@@ -108,11 +108,11 @@ describe("Domain through the provider host (service-account signed)", () => {
     await stack.engine.destroy("Domain", "adopt-true");
   });
 
-  it("never puts the service-account key in state or in the serialized provider", async () => {
+  it("never puts the domains API key or the service-account key in state or in the serialized provider", async () => {
     await stack.engine.up("Domain", "secrets", { name: secret("secrets"), domainAddress: "secrets.example" });
     const pem = stack.emulator.serviceAccount.privateKeyPem;
     const keyBody = pem.split("\n").filter((l) => l && !l.startsWith("-----"));
-    const probes = [pem, ...keyBody.slice(1, 4)]; // whole key and distinctive lines of it
+    const probes = [stack.emulator.iamAdminKey, pem, ...keyBody.slice(1, 4)]; // the IAM key, the whole PEM and distinctive lines of it
     const provider = await stack.engine.providerText("Domain");
     for (const p of probes) {
       expect(stack.engine.stateJson()).not.toContain(p);
@@ -132,8 +132,8 @@ describe("Domain through the provider host (service-account signed)", () => {
     expect(await failures({ name: "bad", domainAddress: "bad.example", region: "ap" })).toEqual([
       { property: "region", reason: 'region = "ap": must be one of "us", "eu"' },
     ]);
-    expect(await failures({ name: "bad", domainAddress: "bad.example", waitForVerification: { types: ["dmarc"] } })).toEqual([
-      { property: "waitForVerification.types[0]", reason: 'waitForVerification.types[0] = "dmarc": must be one of "ownership", "mx", "spf", "dkim", "feedback"' },
+    expect(await failures({ name: "bad", domainAddress: "bad.example", waitForVerification: { types: ["dnssec"] } })).toEqual([
+      { property: "waitForVerification.types[0]", reason: 'waitForVerification.types[0] = "dnssec": must be one of "ownership", "mx", "spf", "dkim", "feedback", "dmarc", "arc"' },
     ]);
     expect(await failures({ name: "bad", domainAddress: "bad.example", waitForVerification: { timeoutSeconds: 7200 } })).toEqual([
       { property: "waitForVerification.timeoutSeconds", reason: "waitForVerification.timeoutSeconds = 7200: must be from 1 to 3600 seconds" },
@@ -143,12 +143,16 @@ describe("Domain through the provider host (service-account signed)", () => {
   });
 });
 
-describe("Domain without a service account", () => {
-  const stack = useStack({ config: { "nylas:serviceAccount": "" }, env: { NYLAS_SERVICE_ACCOUNT: "", NYLAS_SERVICE_ACCOUNT_FILE: "" } });
+describe("Domain without a domains credential", () => {
+  const stack = useStack({
+    config: { "nylas:serviceAccount": "", "nylas:domainsApiKey": "" },
+    env: { NYLAS_SERVICE_ACCOUNT: "", NYLAS_SERVICE_ACCOUNT_FILE: "", NYLAS_DOMAINS_API_KEY: "" },
+  });
 
   it("fails with one clear error naming the setting, and never falls back to the API key", async () => {
     const err = await stack.engine.up("Domain", "unsigned", { name: "x", domainAddress: "unsigned.example" }).catch((e) => e);
-    expect(err.message).toContain("creating Nylas Domain (domainAddress unsigned.example): Nylas domains need a service account");
+    expect(err.message).toContain("creating Nylas Domain (domainAddress unsigned.example): Nylas domains need their own credential");
+    expect(err.message).toContain("nylas:domainsApiKey");
     expect(err.message).toContain("nylas:serviceAccount");
     expect(err.message).toContain("NYLAS_SERVICE_ACCOUNT");
     expect(await stack.control.requests()).toEqual([]); // nothing was sent, not even with the API key

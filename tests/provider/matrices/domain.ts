@@ -1,27 +1,11 @@
-import type { RunningEmulator } from "../../../emulator";
-import { canonicalJson, signRequest } from "../../../provider/client/signing";
 import { closingSteps, driftStep, matrix, noOpStep, type MatrixState, type StepContext } from "../../harness/matrix";
-import { bodyOf } from "../../harness/stack";
-
-/** What a colleague does with the service account outside Pulumi: a signed call to /v3/admin/domains. */
-export const signedApi =
-  (emulator: RunningEmulator) =>
-  async (method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> => {
-    const text = body === undefined ? undefined : canonicalJson(body);
-    const res = await fetch(`${emulator.url}${path}`, {
-      method,
-      headers: { ...signRequest(emulator.serviceAccount, method, path.split("?")[0], text), ...(text === undefined ? {} : { "content-type": "application/json" }) },
-      body: text,
-    });
-    return { status: res.status, body: await bodyOf(res) };
-  };
 
 type State = MatrixState;
 
-const signed = (t: StepContext<State>) => signedApi(t.emulator);
-const wire = async (t: StepContext<State>, id: string) => (await signed(t)("GET", `/v3/admin/domains/${id}`)).body.data;
+const wire = async (t: StepContext<State>, id: string) => (await t.domainsApi("GET", `/v3/domains/${id}`)).body.data;
 const writes = async (t: StepContext<State>) => (await t.control.requests()).filter((q) => q.method !== "GET").map((q) => `${q.method} ${q.path}`);
 
+/** Domains on the default route: /v3/domains with the IAM API key (what a colleague uses, too). */
 export const domainMatrix = matrix<State>({
   type: "Domain",
   name: "matrix",
@@ -48,14 +32,16 @@ export const domainMatrix = matrix<State>({
         const records = made.outputs.dnsRecords as any[];
         expect(records.map((r) => r.type)).toEqual(["ownership", "mx", "spf", "dkim", "feedback"]);
         for (const r of records) {
-          expect(r.host).toContain("mail.matrix.example");
-          expect(r.recordType).toMatch(/^(TXT|MX|CNAME)$/);
+          expect(r.host).not.toBe(""); // relative to the domain (e.g. "@")
+          // The flat answer form (harsh profile, §10 L7 in emulator/README.md) does not say the record type: then it is left out.
+          if (t.profile === "harsh") expect(r.recordType).toBeUndefined();
+          else expect(r.recordType).toMatch(/^(TXT|MX|CNAME)$/);
           expect(r.value).not.toBe("");
         }
-        expect(records.find((r) => r.type === "mx")).toMatchObject({ recordType: "MX", priority: 10 });
-        // Every call went through the emulator's signature check.
+        if (t.profile !== "harsh") expect(records.find((r) => r.type === "mx")).toMatchObject({ recordType: "MX" }); // no MX priority is documented
+        // One create, then one info call per verification type; every call went through the key check.
         expect((await t.control.requests()).every((q) => q.status === 200)).toBe(true);
-        expect(await writes(t)).toEqual(["POST /v3/admin/domains", ...Array(5).fill(`POST /v3/admin/domains/${made.id}/info`)]);
+        expect(await writes(t)).toEqual(["POST /v3/domains", ...Array(5).fill(`POST /v3/domains/${made.id}/info`)]);
       },
     },
     noOpStep(),
@@ -77,18 +63,18 @@ export const domainMatrix = matrix<State>({
         const id = t.current().id;
         await t.control.clearRequests();
         expect((await t.refresh()).op).toBe("same");
-        expect((await t.control.requests()).map((q) => `${q.method} ${q.path}`)).toEqual([`GET /v3/admin/domains/${id}`]);
+        expect((await t.control.requests()).map((q) => `${q.method} ${q.path}`)).toEqual([`GET /v3/domains/${id}`]);
       },
     },
     driftStep<State>({
       name: "renamed outside Pulumi: refresh shows exactly that, up puts it back",
-      edit: (t, id) => signed(t)("PUT", `/v3/admin/domains/${id}`, { name: "Hand-edited" }),
+      edit: (t, id) => t.domainsApi("PUT", `/v3/domains/${id}`, { name: "Hand-edited" }),
       drifted: { name: "Hand-edited" },
       restored: async (t, id, before) => expect((await wire(t, id)).name).toBe(before.name),
     }),
     ...closingSteps<State>({
-      deleteOutOfBand: (t, id) => signed(t)("DELETE", `/v3/admin/domains/${id}`),
-      exists: async (t, id) => ((await signed(t)("GET", "/v3/admin/domains?limit=200")).body.data as any[]).some((d) => d.id === id),
+      deleteOutOfBand: (t, id) => t.domainsApi("DELETE", `/v3/domains/${id}`),
+      exists: async (t, id) => ((await t.domainsApi("GET", "/v3/domains?limit=200")).body.data as any[]).some((d) => d.id === id),
       recreated: async (_t, again) => expect(again.outputs.dnsRecords).toHaveLength(5),
     }),
   ],

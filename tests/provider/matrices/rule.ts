@@ -5,7 +5,11 @@ interface State extends MatrixState {
   listB?: string;
 }
 
-const rules = async (t: { api: (m: string, p: string) => Promise<{ body: any }> }) => (await t.api("GET", "/v3/rules?limit=200")).body.data as any[];
+// GET /v3/rules answers {data: {items}} (items null when there are none); the older config can make it flat.
+const rules = async (t: { api: (m: string, p: string) => Promise<{ body: any }> }) => {
+  const data = (await t.api("GET", "/v3/rules?limit=200")).body.data;
+  return (Array.isArray(data) ? data : (data.items ?? [])) as any[];
+};
 const wireRule = async (t: { api: (m: string, p: string) => Promise<{ body: any }> }, id: string) => (await t.api("GET", `/v3/rules/${id}`)).body.data;
 
 const created = (listA: string) => ({

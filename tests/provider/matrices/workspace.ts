@@ -42,7 +42,7 @@ export const workspaceMatrix = matrix<State>({
         const p1 = t.state.policy!;
         const made = await t.up({ name: "  Matrix  ", domain: " Matrix.Example.COM. ", policyId: p1, ruleIds: [r2, r1, r2] });
         expect(made.op).toBe("create");
-        expect(made.outputs).toMatchObject({ name: "Matrix", domain: "matrix.example.com", autoGroup: true, policyId: p1, ruleIds: [r1, r2].sort() });
+        expect(made.outputs).toMatchObject({ name: "Matrix", domain: "matrix.example.com", autoGroup: false, policyId: p1, ruleIds: [r1, r2].sort() });
         expect(await wire(t.api, made.id)).toMatchObject({ workspace_id: made.id, domain: "matrix.example.com", policy_id: p1 });
       },
     },
@@ -53,10 +53,10 @@ export const workspaceMatrix = matrix<State>({
       needs: ["create"],
       async run(t) {
         const id = t.current().id;
-        const updated = await t.up({ ...t.state.declared, name: "Renamed", autoGroup: false });
+        const updated = await t.up({ ...t.state.declared, name: "Renamed", autoGroup: true });
         expect(updated.op).toBe("update");
         expect(updated.id).toBe(id);
-        expect(await wire(t.api, id)).toMatchObject({ name: "Renamed", auto_group: false, policy_id: t.state.policy });
+        expect(await wire(t.api, id)).toMatchObject({ name: "Renamed", auto_group: true, policy_id: t.state.policy });
       },
     },
     refreshStep(),
