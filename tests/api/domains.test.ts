@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from "node:crypto";
 import { NylasConfigError } from "../../provider/client";
-import { fakeNylas, notFound, ok, type FakeNylas } from "./support";
+import { fakeNylas, notFound, ok, type FakeNylas } from "../harness/fake-nylas";
 
 /**
  * The Manage Domains API (reference §7, §10 L5–L7, L12, N7, W1): `/v3/domains` with an IAM API key as

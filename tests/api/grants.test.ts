@@ -1,4 +1,4 @@
-import { fakeNylas, notFound, ok, type FakeNylas, type SeenRequest } from "./support";
+import { fakeNylas, notFound, ok, type FakeNylas, type SeenRequest } from "../harness/fake-nylas";
 
 /**
  * Grants and connectors (reference §1, §6, §10 N4, N5, E7, E8, A4, A5): "is this email taken?" asked of

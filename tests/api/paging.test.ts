@@ -1,5 +1,5 @@
 import { NylasResponseShapeError } from "../../provider/client";
-import { cursorPages, fakeNylas, ok, type FakeNylas } from "./support";
+import { cursorPages, fakeNylas, ok, type FakeNylas } from "../harness/fake-nylas";
 
 /**
  * Lists over every page, read as tolerantly as the sources disagree (reference §0, §10 E1–E4): the

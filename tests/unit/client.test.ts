@@ -1,5 +1,5 @@
 import { createVerify, generateKeyPairSync } from "node:crypto";
-import { MockAgent, errors as undiciErrors, type Dispatcher } from "undici";
+import { errors as undiciErrors } from "undici";
 import { z } from "zod";
 import {
   NylasApiError,
@@ -16,8 +16,8 @@ import {
   NylasValidationError,
   canonicalJson,
   type ClientOptions,
-  type Clock,
 } from "../../provider/client";
+import { ORIGIN, VirtualClock, fakeNylas, type FakeNylas, type Reply } from "../harness/fake-nylas";
 
 /**
  * The HTTP client on its own: every request it sends and every answer it reads, against undici's
@@ -26,74 +26,31 @@ import {
  * the emulator's signature check) stays in tests/client/client.test.ts.
  */
 
-const ORIGIN = "https://api.us.nylas.com";
 const VERSION: string = require("../../package.json").version;
 const policy = z.looseObject({ id: z.string(), name: z.string() });
 
-/** Time that passes only when the client waits: every wait is recorded, none is slept. */
-class VirtualClock implements Clock {
-  t = Date.parse("2026-12-01T12:00:00Z");
-  readonly waits: number[] = [];
-  now(): number {
-    return this.t;
-  }
-  async sleep(ms: number): Promise<void> {
-    this.waits.push(ms);
-    this.t += ms;
-  }
-}
-
-/** What the client sent, as the MockAgent saw it. */
-interface Sent {
-  method: string;
-  path: string;
-  headers: Record<string, string>;
-  body?: string;
-}
-
-type Answer = { status: number; body?: unknown; headers?: Record<string, string> } | Error;
-
-let agent: MockAgent;
 let clock: VirtualClock;
-let sent: Sent[];
-
+let fake: FakeNylas;
 beforeEach(() => {
-  agent = new MockAgent();
-  agent.disableNetConnect();
   clock = new VirtualClock();
-  sent = [];
+  fake = fakeNylas({}, { clock });
 });
 afterEach(async () => {
-  agent.assertNoPendingInterceptors();
-  await agent.close();
+  expect(fake.unused()).toEqual({}); // every scripted answer was asked for
+  await fake.close();
 });
 
+/** A client of the scripted Nylas; options as a test needs them. */
 const client = (o: Partial<ClientOptions> = {}) =>
-  new NylasClient({ apiKey: "nyk_test", requestsPerSecond: 0, retry: { baseDelayMs: 100 }, dispatcher: recording(), clock, ...o });
+  new NylasClient({ apiKey: "nyk_test", apiUri: ORIGIN, requestsPerSecond: 0, retry: { baseDelayMs: 100 }, dispatcher: fake.dispatcher, clock, ...o });
 
-/**
- * Answers the next requests to `method path` in order, one answer each. A path without `?` matches
- * whatever the query; `sent` shows the query.
- */
-function answer(method: string, path: string | RegExp, ...answers: Answer[]): void {
-  const pool = agent.get(ORIGIN);
-  const matches = (p: string) => (typeof path !== "string" ? path.test(p) : path.includes("?") ? p === path : p.split("?")[0] === path);
-  for (const a of answers) {
-    const i = pool.intercept({ method, path: matches });
-    if (a instanceof Error) i.replyWithError(a);
-    else i.reply(a.status, a.body === undefined ? "" : typeof a.body === "string" ? a.body : JSON.stringify(a.body), { headers: a.headers ?? {} });
-  }
-}
+/** Answers the next requests to `method path` (any query) in order, one reply each. */
+const answer = (method: string, path: string, ...replies: Reply[]) => fake.script(`${method} ${path}`, ...replies);
+/** What the client sent, in order. */
+const sent = () => fake.seen;
 
-/** The agent, with every request the client dispatches recorded in `sent` on the way in. */
-const recording = (): Dispatcher =>
-  agent.compose((dispatch) => (opts, handler) => {
-    sent.push({ method: opts.method, path: opts.path, headers: { ...(opts.headers as Record<string, string>) }, body: opts.body == null ? undefined : String(opts.body) });
-    return dispatch(opts, handler);
-  });
-
-const ok = (data: unknown, extra: Record<string, unknown> = {}): Answer => ({ status: 200, body: { request_id: "req-1", data, ...extra } });
-const nylasError = (status: number, type: string, message: string, headers?: Record<string, string>): Answer => ({
+const ok = (data: unknown, extra: Record<string, unknown> = {}): Reply => ({ status: 200, body: { request_id: "req-1", data, ...extra } });
+const nylasError = (status: number, type: string, message: string, headers?: Record<string, string>): Reply => ({
   status,
   body: { request_id: "req-err", error: { type, message } },
   headers,
@@ -102,14 +59,14 @@ const networkError = (code: string): Error => Object.assign(new Error(`socket: $
 
 describe("request shape", () => {
   it("GET: method, path with encoded params, query without unset keys, auth and identifying headers, no body", async () => {
-    answer("GET", /^\/v3\/grants\//, ok({ id: "a/b c", name: "n" }));
+    answer("GET", "/v3/grants/a%2Fb%20c", ok({ id: "a/b c", name: "n" }));
     await client().call({ method: "GET", path: "/v3/grants/{id}", params: { id: "a/b c" }, query: { select: "id,name", limit: 5, skip: undefined }, data: policy });
-    expect(sent).toEqual([
+    expect(sent().map(({ method, url, headers, text }) => ({ method, url, headers, text }))).toEqual([
       {
         method: "GET",
-        path: "/v3/grants/a%2Fb%20c?select=id%2Cname&limit=5",
+        url: "/v3/grants/a%2Fb%20c?select=id%2Cname&limit=5",
         headers: { accept: "application/json", "user-agent": `pulumi-nylas-agents/${VERSION}`, authorization: "Bearer nyk_test" },
-        body: undefined,
+        text: undefined,
       },
     ]);
   });
@@ -124,7 +81,7 @@ describe("request shape", () => {
     await c.call({ method: "PUT", path: "/v3/policies/{id}", params: { id: "p1" }, body: { name: "y" }, data: policy });
     await c.call({ method: "PATCH", path: "/v3/grants/{id}", params: { id: "g1" }, body: { name: "z" }, data: policy });
     await c.call({ method: "DELETE", path: "/v3/policies/{id}", params: { id: "p1" } });
-    expect(sent.map((s) => [s.method, s.path, s.headers["content-type"], s.body])).toEqual([
+    expect(sent().map((s) => [s.method, s.url, s.headers["content-type"], s.text])).toEqual([
       ["POST", "/v3/policies", "application/json", '{"name":"x","limits":{"limit_count_daily_email_sent":5}}'],
       ["PUT", "/v3/policies/p1", "application/json", '{"name":"y"}'],
       ["PATCH", "/v3/grants/g1", "application/json", '{"name":"z"}'],
@@ -133,9 +90,9 @@ describe("request shape", () => {
   });
 
   it("keeps the path of an apiUri behind a proxy", async () => {
-    agent.get("https://proxy.example").intercept({ method: "GET", path: "/nylas/v3/policies/p1" }).reply(200, JSON.stringify({ data: { id: "p1", name: "n" } }));
-    await client({ apiUri: "https://proxy.example/nylas/" }).call({ method: "GET", path: "/v3/policies/{id}", params: { id: "p1" }, data: policy });
-    expect(sent.map((s) => s.path)).toEqual(["/nylas/v3/policies/p1"]);
+    answer("GET", "/nylas/v3/policies/p1", ok({ id: "p1", name: "n" }));
+    await client({ apiUri: `${ORIGIN}/nylas/` }).call({ method: "GET", path: "/v3/policies/{id}", params: { id: "p1" }, data: policy });
+    expect(sent().map((s) => s.url)).toEqual(["/nylas/v3/policies/p1"]);
   });
 
   it("signs a service-account call (canonical body, X-Nylas-* headers verifiable with the public key) and sends no API key", async () => {
@@ -143,16 +100,16 @@ describe("request shape", () => {
     const serviceAccount = { privateKeyId: "kid-1", privateKeyPem: privateKey.export({ type: "pkcs8", format: "pem" }).toString() };
     answer("POST", "/v3/admin/domains", ok({ id: "d1", name: "n" }));
     await client({ serviceAccount }).call({ method: "POST", path: "/v3/admin/domains", body: { name: "n", domain_address: "a.example" }, data: policy, auth: "serviceAccount" });
-    const [req] = sent;
+    const [req] = sent();
     expect(req.headers.authorization).toBeUndefined();
-    expect(req.body).toBe('{"domain_address":"a.example","name":"n"}'); // keys sorted: the exact bytes signed
-    expect(req.headers).toMatchObject({ "X-Nylas-Kid": "kid-1", "X-Nylas-Timestamp": String(Math.floor(clock.now() / 1000)), "content-type": "application/json" });
-    expect(req.headers["X-Nylas-Nonce"]).toMatch(/^[A-Za-z0-9]{20}$/);
+    expect(req.text).toBe('{"domain_address":"a.example","name":"n"}'); // keys sorted: the exact bytes signed
+    expect(req.headers).toMatchObject({ "x-nylas-kid": "kid-1", "x-nylas-timestamp": String(Math.floor(clock.now() / 1000)), "content-type": "application/json" });
+    expect(req.headers["x-nylas-nonce"]).toMatch(/^[A-Za-z0-9]{20}$/);
     // The envelope as Nylas documents it, built here independently of the client's signing code.
-    const envelope = { method: "post", nonce: req.headers["X-Nylas-Nonce"], path: "/v3/admin/domains", payload: req.body, timestamp: Math.floor(clock.now() / 1000) };
-    const text = `{"method":"post","nonce":${JSON.stringify(envelope.nonce)},"path":"/v3/admin/domains","payload":${JSON.stringify(req.body)},"timestamp":${envelope.timestamp}}`;
+    const envelope = { method: "post", nonce: req.headers["x-nylas-nonce"], path: "/v3/admin/domains", payload: req.text, timestamp: Math.floor(clock.now() / 1000) };
+    const text = `{"method":"post","nonce":${JSON.stringify(envelope.nonce)},"path":"/v3/admin/domains","payload":${JSON.stringify(req.text)},"timestamp":${envelope.timestamp}}`;
     expect(canonicalJson(envelope)).toBe(text);
-    expect(createVerify("RSA-SHA256").update(text).verify(publicKey, req.headers["X-Nylas-Signature"], "base64")).toBe(true);
+    expect(createVerify("RSA-SHA256").update(text).verify(publicKey, req.headers["x-nylas-signature"], "base64")).toBe(true);
   });
 
   it("refuses to send without credentials, naming the setting (nothing reaches the network)", async () => {
@@ -160,7 +117,7 @@ describe("request shape", () => {
       new NylasConfigError("no Nylas API key: set it with `pulumi config set --secret nylas:apiKey <key>` or the NYLAS_API_KEY environment variable"),
     );
     await expect(client().call({ method: "GET", path: "/v3/admin/domains", auth: "serviceAccount" })).rejects.toThrow(/set nylas:serviceAccount .* or NYLAS_SERVICE_ACCOUNT/);
-    expect(sent).toEqual([]);
+    expect(sent()).toEqual([]);
   });
 
   it("refuses an apiUri that is not http(s), and a path placeholder without a value", async () => {
@@ -229,7 +186,7 @@ describe("retries", () => {
   it("waits exactly the Retry-After seconds after a 429, then succeeds", async () => {
     answer("GET", "/v3/policies/p1", nylasError(429, "nylas_rate_limit_exceeded", "slow down", { "retry-after": "2" }), nylasError(429, "nylas_rate_limit_exceeded", "again", { "retry-after": "1.5" }), ok({ id: "p1", name: "n" }));
     await client().call({ method: "GET", path: "/v3/policies/{id}", params: { id: "p1" }, data: policy });
-    expect(sent).toHaveLength(3);
+    expect(sent()).toHaveLength(3);
     expect(clock.waits).toEqual([2000, 1500]);
   });
 
@@ -253,7 +210,7 @@ describe("retries", () => {
   it("backs off exponentially with jitter when no Retry-After is given, and retries idempotent 5xx and resets", async () => {
     answer("GET", "/v3/policies", { status: 503, body: "" }, { status: 500, body: "" }, networkError("ECONNRESET"), { status: 502, body: "" }, ok([]));
     await client().listCursor({ path: "/v3/policies", item: policy });
-    expect(sent).toHaveLength(5);
+    expect(sent()).toHaveLength(5);
     expect(clock.waits).toHaveLength(4);
     // Full jitter: each wait is below its doubling ceiling (base 100 ms).
     clock.waits.forEach((w, i) => {
@@ -273,26 +230,26 @@ describe("retries", () => {
     expect(timeout).toBeInstanceOf(NylasTimeoutError);
     expect(timeout.message).toBe("POST /v3/policies timed out after 1234 ms");
     for (const e of [e503, reset, timeout]) expect(e.maybeCommitted).toBe(true);
-    expect(sent).toHaveLength(3); // one attempt each
+    expect(sent()).toHaveLength(3); // one attempt each
     expect(clock.waits).toEqual([]);
   });
 
   it("retries a create refused with 429 or a refused connection: nothing was done", async () => {
     answer("POST", "/v3/policies", nylasError(429, "rate", "x"), networkError("ECONNREFUSED"), ok({ id: "p1", name: "after" }));
     expect((await client().call({ method: "POST", path: "/v3/policies", body: { name: "after" }, data: policy })).id).toBe("p1");
-    expect(sent).toHaveLength(3);
+    expect(sent()).toHaveLength(3);
   });
 
   it("retries a create marked idempotent like any other call", async () => {
     answer("POST", "/v3/lists/l1/items", { status: 503, body: "" }, ok({ id: "l1", name: "l" }));
     await client().call({ method: "POST", path: "/v3/lists/{id}/items", params: { id: "l1" }, body: { items: ["a"] }, data: policy, idempotent: true });
-    expect(sent).toHaveLength(2);
+    expect(sent()).toHaveLength(2);
   });
 
   it("never retries other client errors", async () => {
     answer("PUT", "/v3/policies/p1", nylasError(400, "invalid_request_error", "bad"));
     await expect(client().call({ method: "PUT", path: "/v3/policies/{id}", params: { id: "p1" }, body: {} })).rejects.toBeInstanceOf(NylasValidationError);
-    expect(sent).toHaveLength(1);
+    expect(sent()).toHaveLength(1);
   });
 
   it("gives up after maxAttempts, keeping the last failure as lastError", async () => {
@@ -322,22 +279,20 @@ describe("retries", () => {
     answer("GET", "/v3/b", { status: 503, body: "" }, ok({ id: "b", name: "b" }));
     await c.call({ method: "GET", path: "/v3/a", data: policy });
     await c.call({ method: "GET", path: "/v3/b", data: policy }); // queued ~1 s in the throttle, then retried once
-    expect(sent.map((s) => s.path)).toEqual(["/v3/a", "/v3/b", "/v3/b"]);
+    expect(sent().map((s) => s.url)).toEqual(["/v3/a", "/v3/b", "/v3/b"]);
   });
 });
 
 describe("pagination", () => {
   it("follows cursors (limit and page_token), accepting both list envelopes", async () => {
-    answer("GET", "/v3/rules?limit=2", ok({ items: [{ id: "a", name: "A" }, { id: "b", name: "B" }] }, { next_cursor: "c1" }));
-    answer("GET", "/v3/rules?limit=2&page_token=c1", ok([{ id: "c", name: "C" }], { next_cursor: "" }));
+    answer("GET", "/v3/rules", ok({ items: [{ id: "a", name: "A" }, { id: "b", name: "B" }] }, { next_cursor: "c1" }), ok([{ id: "c", name: "C" }], { next_cursor: "" }));
     const all = await client().listCursor({ path: "/v3/rules", item: policy, pageSize: 2 });
     expect(all.map((r) => r.id)).toEqual(["a", "b", "c"]);
-    expect(sent.map((s) => s.path)).toEqual(["/v3/rules?limit=2", "/v3/rules?limit=2&page_token=c1"]);
+    expect(sent().map((s) => s.url)).toEqual(["/v3/rules?limit=2", "/v3/rules?limit=2&page_token=c1"]);
   });
 
   it("stops on a cursor that repeats instead of looping forever", async () => {
-    answer("GET", "/v3/lists?limit=200", ok([{ id: "a", name: "A" }], { next_cursor: "same" }));
-    answer("GET", "/v3/lists?limit=200&page_token=same", ok([{ id: "b", name: "B" }], { next_cursor: "same" }));
+    answer("GET", "/v3/lists", ok([{ id: "a", name: "A" }], { next_cursor: "same" }), ok([{ id: "b", name: "B" }], { next_cursor: "same" }));
     const err = await client().listCursor({ path: "/v3/lists", item: policy }).catch((e) => e);
     expect(err).toBeInstanceOf(NylasResponseShapeError);
     expect(err.message).toBe('unexpected response from GET /v3/lists: next_cursor "same" repeated; stopping to avoid an endless loop');
@@ -345,15 +300,14 @@ describe("pagination", () => {
 
   it("pages offsets until a short page", async () => {
     const grants = (from: number, n: number) => Array.from({ length: n }, (_, i) => ({ id: `g${from + i}`, name: "g" }));
-    answer("GET", "/v3/grants?limit=3&offset=0", ok(grants(0, 3)));
-    answer("GET", "/v3/grants?limit=3&offset=3", ok(grants(3, 3)));
-    answer("GET", "/v3/grants?limit=3&offset=6", ok(grants(6, 1)));
+    answer("GET", "/v3/grants", ok(grants(0, 3)), ok(grants(3, 3)), ok(grants(6, 1)));
     const all = await client().listOffset({ path: "/v3/grants", item: policy, pageSize: 3 });
     expect(all.map((g) => g.id)).toEqual(["g0", "g1", "g2", "g3", "g4", "g5", "g6"]);
+    expect(fake.calls()).toEqual(["GET /v3/grants?limit=3&offset=0", "GET /v3/grants?limit=3&offset=3", "GET /v3/grants?limit=3&offset=6"]);
   });
 
   it("names the page and the field when an item is malformed", async () => {
-    answer("GET", "/v3/webhooks?limit=200", ok([{ id: "w1", name: "ok" }, { id: "w2" }]));
+    answer("GET", "/v3/webhooks", ok([{ id: "w1", name: "ok" }, { id: "w2" }]));
     const err = await client().listCursor({ path: "/v3/webhooks", item: policy }).catch((e) => e);
     expect(err).toBeInstanceOf(NylasResponseShapeError);
     expect(err.message).toMatch(/^unexpected response from GET \/v3\/webhooks: data\.1\.name: /);
