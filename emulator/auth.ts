@@ -1,6 +1,6 @@
 /**
- * Who is calling, and may they call this route — decided here and nowhere else (reference §0
- * "Authentication", §7, §9b).
+ * Who is calling, and may they call this route — decided here and nowhere else (Nylas API v3 conventions
+ * "Authentication", Domains, and Nylas IAM).
  *
  * Bearer tokens are told apart by the token itself: the application API key, or an IAM API key (an IAM
  * credential of a principal with one resource binding and a set of permissions). The emulator starts

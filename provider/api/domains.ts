@@ -3,7 +3,7 @@ import { NylasConfigError, type DomainsRoute, type NylasClient } from "../client
 import { Collection, type CallSpec } from "./base";
 
 /**
- * The Manage Domains API (reference §7), on one of two routes: `/v3/domains` with an IAM API key as
+ * The Manage Domains API (Nylas API v3 Domains), on one of two routes: `/v3/domains` with an IAM API key as
  * bearer (current, the default) or `/v3/admin/domains` signed with a service account (older). Same
  * bodies on both. A domain is addressed by id or by its address; a PUT answers only what changed.
  */

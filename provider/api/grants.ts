@@ -4,7 +4,7 @@ import { Collection } from "./base";
 import type { Workspaces } from "./workspaces";
 
 /**
- * Grants and connectors (reference §1). An Agent Account is a grant with provider `nylas`, created with
+ * Grants and connectors (Nylas API v3 Agent Accounts). An Agent Account is a grant with provider `nylas`, created with
  * `POST /v3/connect/custom` — which, for an email that already has a grant, re-authenticates that grant
  * and answers with it. So whether an email is taken is asked of the documented grants list
  * (`GET /v3/grants?email=`, offset pages, matched here case-insensitively), never of the undocumented

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { NylasClient } from "../client";
 import { Collection } from "./base";
 
-/** `/v3/policies` (reference §3): cursor pages; PUT replaces nested objects; a write may answer sparsely. */
+/** `/v3/policies` (Nylas API v3 Policies): cursor pages; PUT replaces nested objects; a write may answer sparsely. */
 
 export const policyWire = z.looseObject({
   id: z.string(),

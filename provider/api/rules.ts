@@ -3,7 +3,7 @@ import { NylasValidationError, type NylasClient } from "../client";
 import { Collection } from "./base";
 
 /**
- * `/v3/rules` (reference §4). The list answers a nested envelope, `data: {items, next_cursor}`, with
+ * `/v3/rules` (Nylas API v3 Rules). The list answers a nested envelope, `data: {items, next_cursor}`, with
  * `items: null` when there are no rules; the client's cursor reader takes it and the flat forms. A PUT
  * may answer only some fields and no id.
  */

@@ -3,7 +3,7 @@ import type { NylasClient } from "../client";
 import { Collection } from "./base";
 
 /**
- * `/v3/workspaces` (reference §6): one unpaged list; PATCH; the id field is `workspace_id`. A
+ * `/v3/workspaces` (Nylas API v3 Workspaces): one unpaged list; PATCH; the id field is `workspace_id`. A
  * domain-less workspace reads `domain` as null, "" or absent — all "no domain".
  */
 

@@ -10,7 +10,7 @@ import { isTld } from "./list";
  * Nylas Rule: conditions on sender/recipients and the actions to take (block, spam, folder, …). An
  * inbound rule runs only for accounts of a workspace that lists it (`Workspace.ruleIds`); an outbound
  * rule runs for every send of every Agent Account of the application once it is enabled — workspaces
- * do not scope it (reference §4). `in_list` conditions reference `List` ids.
+ * do not scope it (Nylas API v3 Rules). `in_list` conditions reference `List` ids.
  * API: `ctx.api.rules` (/v3/rules: POST create, PUT update with `match` and `actions` replaced
  * wholesale, DELETE).
  */
