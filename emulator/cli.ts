@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * node dist/emulator/cli.js --port 4780 --data .nylas-emulator [--host H] [--api-key K] [--domain d ...]
- *   [--control] [--rate-limit 50] [--no-webhook-challenge] [--no-fsync] [--quiet]
+ *   [--control] [--rate-limit 50] [--plan free|full] [--no-webhook-challenge] [--no-fsync] [--quiet]
  */
 import { startEmulator, EmulatorOptions } from "./index";
 
@@ -13,6 +13,7 @@ const USAGE = `Usage: nylas-emulator [options]
   --domain D               pre-register (and verify) domain D; repeatable (default agents.example.com)
   --control                enable the /__emulator/ control API (off by default on the CLI)
   --rate-limit N           app-wide limit in requests per second (429 above it)
+  --plan free|full         enforce the Free or Full Platform Agent Account limits (default: none)
   --no-webhook-challenge   do not GET ?challenge=… when creating/reactivating webhooks
   --no-fsync               skip fdatasync after each journal append (faster, less durable)
   --quiet                  no warnings on stderr
@@ -63,6 +64,12 @@ function parse(argv: string[]): EmulatorOptions {
         opts.rateLimitPerSecond = n;
         break;
       }
+      case "--plan": {
+        const p = value();
+        if (p !== "free" && p !== "full") throw new Error("--plan must be free or full");
+        opts.plan = p;
+        break;
+      }
       case "--no-webhook-challenge":
         opts.webhookChallenge = false;
         break;
@@ -97,6 +104,7 @@ async function main(): Promise<void> {
   process.stdout.write(`Nylas emulator listening on ${emu.url}\n`);
   process.stdout.write(`API key: ${emu.apiKey}\n`);
   if (opts.dataDir) process.stdout.write(`Data directory: ${opts.dataDir}\n`);
+  if (opts.plan) process.stdout.write(`Plan: ${opts.plan === "free" ? "Free" : "Full Platform"}\n`);
   if (opts.control) process.stdout.write(`Control API: ${emu.url}/__emulator/\n`);
   let stopping = false;
   const stop = (sig: string): void => {

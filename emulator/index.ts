@@ -3,7 +3,8 @@
  * See emulator/README.md for endpoints, the control API, persistence and assumptions.
  */
 import type { AddressInfo } from "node:net";
-import { App } from "./app";
+import { App, MODEL_CONFIG_DEFAULTS } from "./app";
+import { PLAN_NAMES, type PlanName } from "./plan";
 import { createServer } from "./server";
 import { loadServiceAccount, SignatureVerifier } from "./service-account";
 
@@ -16,6 +17,7 @@ export interface EmulatorOptions {
   domains?: string[]; // domains pre-registered (and verified) so agent accounts can be created on them; default ["agents.example.com"]
   webhookChallenge?: boolean; // default true: creating/reactivating a webhook GETs url?challenge=… and requires the echo
   rateLimitPerSecond?: number; // optional app-wide limit (token bucket, 1s window); over → 429
+  plan?: PlanName; // enforce the Free or Full Platform Agent Account limits (default: none)
   quiet?: boolean;
 }
 
@@ -32,6 +34,7 @@ export const DEFAULT_DOMAINS = ["agents.example.com"];
 
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<RunningEmulator> {
   const apiKey = opts.apiKey ?? DEFAULT_API_KEY;
+  if (opts.plan !== undefined && !PLAN_NAMES.includes(opts.plan)) throw new Error(`plan must be one of: ${PLAN_NAMES.join(", ")}`);
   const app = new App({
     dataDir: opts.dataDir,
     apiKey,
@@ -46,6 +49,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       requireVerifiedDomain: false,
       uniqueWebhookUrls: true,
       notifySentMessages: true,
+      ...MODEL_CONFIG_DEFAULTS,
+      plan: opts.plan,
     },
   });
   app.open();
@@ -68,6 +73,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   const close = (): Promise<void> =>
     (closing ??= (async () => {
       for (const c of app.pendingChallenges) c.abort();
+      app.cancelScheduled();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await app.deliverer.close();

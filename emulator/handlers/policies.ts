@@ -5,6 +5,7 @@ import { badRequest, notFound } from "../errors";
 import { cursorPage } from "../paging";
 import type { Router } from "../router";
 import type { PolicyRec } from "../types";
+import { validatePolicyOptions } from "./policy-options";
 import { bodyObject, Body, has, isObject, now, optBool, optStringArray, reqString, checkString } from "../validate";
 
 /** The emulated billing plan's maxima; omitted limits come back filled with these. */
@@ -155,6 +156,7 @@ export function registerPolicies(r: Router, app: App): void {
     const name = reqString(b, "name", { min: 1, max: 256 });
     const p: Partial<PolicyRec> = { _limits: {} };
     readOptional(b, p);
+    if (p.options) p.options = validatePolicyOptions(app, p.options);
     const t = now();
     const rec = app.store.put<PolicyRec>("policies", {
       ...(p as PolicyRec),
@@ -176,6 +178,7 @@ export function registerPolicies(r: Router, app: App): void {
     const next: PolicyRec = { ...cur };
     if (has(b, "name") && b.name !== null) next.name = checkString(b.name, "name", { min: 1, max: 256 });
     readOptional(b, next); // nested objects are replaced wholesale
+    if (next.options && next.options !== cur.options) next.options = validatePolicyOptions(app, next.options);
     next.updated_at = now();
     app.store.put("policies", next);
     return { body: { data: publicPolicy(next) } };

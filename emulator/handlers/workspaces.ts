@@ -6,12 +6,18 @@ import type { Router } from "../router";
 import type { GrantRec, PolicyRec, RuleRec, WorkspaceRec } from "../types";
 import { Body, bodyObject, checkString, domainOf, has, isDomain, now, optBool, optInt, optString } from "../validate";
 
-export function publicWorkspace(w: WorkspaceRec): Record<string, unknown> {
+/** `domain` of a workspace without one: `null` (changelog 2026-09-24) or `""` (SDK comments, variant). */
+export function workspaceDomain(app: App, w: WorkspaceRec): string | null {
+  if (w.domain) return w.domain;
+  return app.config.domainlessWorkspaceDomain === "empty" ? "" : null;
+}
+
+export function publicWorkspace(w: WorkspaceRec, app: App): Record<string, unknown> {
   const out: Record<string, unknown> = {
     workspace_id: w.id,
     application_id: w.application_id,
     name: w.name,
-    domain: w.domain,
+    domain: workspaceDomain(app, w),
     auto_group: w.auto_group,
     rule_ids: w.rule_ids,
     default: w.default,
@@ -48,7 +54,7 @@ export function registerWorkspaces(r: Router, app: App): void {
     return ids;
   };
 
-  r.get("/v3/workspaces", () => ({ body: { data: col.all().map(publicWorkspace) } }));
+  r.get("/v3/workspaces", () => ({ body: { data: col.all().map((w) => publicWorkspace(w, app)) } }));
 
   r.post("/v3/workspaces/auto-group", (ctx) => {
     const b = bodyObject(ctx.body);
@@ -79,13 +85,14 @@ export function registerWorkspaces(r: Router, app: App): void {
     const b = bodyObject(ctx.body);
     const name = optString(b, "name", { min: 1, max: 256 });
     if (!name) throw badRequest("name is required");
+    // Since 2026-09-24 a workspace need not have a domain; one without never auto-collects grants.
     const rawDomain = optString(b, "domain");
-    if (!rawDomain) throw badRequest("domain is required");
-    const domain = rawDomain.trim().toLowerCase();
-    if (!isDomain(domain)) throw badRequest(`domain is not a valid domain name: ${rawDomain}`);
-    if (app.idx.workspaceByDomain.has(domain))
+    const domain = (rawDomain ?? "").trim().toLowerCase();
+    if (domain && !isDomain(domain)) throw badRequest(`domain is not a valid domain name: ${rawDomain}`);
+    if (domain && app.idx.workspaceByDomain.has(domain))
       throw badRequest(`a workspace for domain ${domain} already exists in this application`);
-    const auto = optBool(b, "auto_group") ?? true;
+    const auto = optBool(b, "auto_group") ?? (domain ? true : false);
+    if (auto && !domain) throw badRequest("auto_group can only be true for a workspace with a domain");
     const policy = readPolicy(b);
     const rules = readRules(b) ?? [];
     const t = now();
@@ -101,16 +108,21 @@ export function registerWorkspaces(r: Router, app: App): void {
       created_at: t,
       updated_at: t,
     });
-    return { body: { data: publicWorkspace(w) } };
+    return { body: { data: publicWorkspace(w, app) } };
   });
 
-  r.get("/v3/workspaces/:id", (ctx) => ({ body: { data: publicWorkspace(app.requireWorkspace(ctx.params.id)) } }));
+  r.get("/v3/workspaces/:id", (ctx) => ({ body: { data: publicWorkspace(app.requireWorkspace(ctx.params.id), app) } }));
 
   r.patch("/v3/workspaces/:id", (ctx) => {
     const cur = app.requireWorkspace(ctx.params.id);
     const b = bodyObject(ctx.body);
-    if (has(b, "domain") && (typeof b.domain !== "string" || b.domain.trim().toLowerCase() !== cur.domain))
-      throw badRequest("domain cannot be changed; create a new workspace instead");
+    const sentDomain = has(b, "domain") && b.domain !== null ? b.domain : undefined;
+    if (sentDomain !== undefined && (typeof sentDomain !== "string" || sentDomain.trim().toLowerCase() !== cur.domain))
+      throw badRequest(
+        cur.domain
+          ? "domain cannot be changed; create a new workspace instead"
+          : "a domain cannot be added to a workspace created without one; create a new workspace with a domain",
+      );
     const next: WorkspaceRec = { ...cur };
     if (has(b, "name") && b.name !== null) {
       const name = checkString(b.name, "name", { min: 1, max: 256 });
@@ -124,6 +136,7 @@ export function registerWorkspaces(r: Router, app: App): void {
         throw badRequest("only policy_id and rule_ids can be changed on the default workspace");
       next.auto_group = auto;
     }
+    if (next.auto_group && !next.domain) throw badRequest("auto_group can only be true for a workspace with a domain");
     const policy = readPolicy(b);
     if (policy === null) delete next.policy_id;
     else if (policy !== undefined) next.policy_id = policy;
@@ -131,7 +144,7 @@ export function registerWorkspaces(r: Router, app: App): void {
     if (rules !== undefined) next.rule_ids = rules;
     next.updated_at = now();
     app.store.put("workspaces", next);
-    return { body: { data: publicWorkspace(next) } };
+    return { body: { data: publicWorkspace(next, app) } };
   });
 
   r.delete("/v3/workspaces/:id", (ctx) => {
@@ -193,7 +206,7 @@ export function registerWorkspaces(r: Router, app: App): void {
         data: {
           application_id: app.meta.application_id,
           workspace_id: w.id,
-          domain: w.domain,
+          domain: workspaceDomain(app, w),
           grants_assigned: [...new Set(assigned)],
           grants_removed: [...new Set(removed)],
         },

@@ -210,7 +210,7 @@ describe("grants", () => {
     expect(r.status).toBe(400);
     r = await h.api("PATCH", `/v3/grants/${g.id}`, { workspace_id: "elsewhere" });
     expect(r.status).toBe(400);
-    expect(r.body.error.message).toMatch(/manual-assign/);
+    expect(r.body.error.message).toMatch(/workspace not found: elsewhere/);
     r = await h.api("PATCH", `/v3/grants/${g.id}`, { workspace_id: g.workspace_id, name: "Same WS ok" });
     expect(r.status).toBe(200);
     expect((await h.api("PATCH", "/v3/grants/nope", { name: "x" })).status).toBe(404);
