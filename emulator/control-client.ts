@@ -83,6 +83,8 @@ export class EmulatorControl {
   /** Make publishes to a Pub/Sub or SNS topic fail (SNS create verification fails too), or succeed again. */
   setTopicReachable(topic: string, reachable: boolean, message?: string) { return this.call("POST", "channels/topics", { topic, reachable, message }); }
   channelStatus(id: string, status: "active" | "pause" | "failing" | "failed") { return this.call("POST", `channels/${encodeURIComponent(id)}/status`, { status }); }
+  /** Set the send counters the daily (per account) and monthly (organization) quotas check. */
+  setSendUsage(grantId: string, usage: { sent_today?: number; sent_this_month?: number }) { return this.call("POST", `grants/${encodeURIComponent(grantId)}/usage`, usage); }
   /** Override the application's environment (`sandbox` sends 1/s, others 5/s); null follows the plan. */
   setEnvironment(environment: string | null) { return this.call("POST", "application", { environment }); }
   /** Publishes to Pub/Sub and SNS channels (entries with `channel_id`). */

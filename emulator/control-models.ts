@@ -3,7 +3,7 @@ import type { App } from "./app";
 import { badRequest, notFound } from "./errors";
 import { setApplicationEnvironment } from "./handlers/applications";
 import { ChannelRec, publicChannel, setTopicReachable } from "./handlers/channels";
-import { PLAN_NAMES, PlanName } from "./plan";
+import { PLAN_NAMES, PlanName, setSendUsage } from "./plan";
 import type { Router } from "./router";
 import { Body, bodyObject, now, optBool, optString } from "./validate";
 
@@ -61,6 +61,24 @@ export function registerModelControls(r: Router, app: App): void {
       const t = now();
       const next = app.store.put<ChannelRec>("channels", { ...c, status, status_updated_at: t, updated_at: t });
       return { body: { data: publicChannel(next) } };
+    },
+    none,
+  );
+
+  /** `{sent_today?, sent_this_month?}`: set the send counters the daily and monthly quotas check. */
+  r.post(
+    "/__emulator/grants/:grant/usage",
+    (ctx) => {
+      const g = app.findGrant(ctx.params.grant);
+      if (!g) throw notFound(`grant not found: ${ctx.params.grant}`);
+      const b = bodyObject(ctx.body);
+      const count = (k: string): number | undefined => {
+        if (b[k] === undefined) return undefined;
+        if (typeof b[k] !== "number" || !Number.isInteger(b[k]) || (b[k] as number) < 0) throw badRequest(`${k} must be a non-negative integer`);
+        return b[k] as number;
+      };
+      const u = setSendUsage(app, g.id, { today: count("sent_today"), month: count("sent_this_month") });
+      return { body: { sent_today: u.today, sent_this_month: u.month } };
     },
     none,
   );

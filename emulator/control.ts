@@ -9,6 +9,7 @@ import { grantFolders, publicFolder } from "./handlers/folders";
 import { ChannelRec, publicChannel } from "./handlers/channels";
 import { publicSignature, SignatureRec } from "./handlers/signatures";
 import { publicApplication } from "./handlers/applications";
+import { publicRuleEvaluation, RuleEvaluationRec } from "./handlers/rule-evaluations";
 import { publicConnector, publicGrant, verifyPassword } from "./handlers/grants";
 import { publicList } from "./handlers/lists";
 import { publicPolicy } from "./handlers/policies";
@@ -278,6 +279,7 @@ export function controlRouter(deps: ControlDeps): Router {
           threads: s.col<ThreadRec>("threads").all().map((t) => publicThread(app, t)),
           folders: s.col<GrantRec>("grants").all().flatMap((g) => grantFolders(app, g.id).map((f) => publicFolder(app, f, undefined))),
           signatures: s.col<SignatureRec>("signatures").all().map(publicSignature),
+          rule_evaluations: s.col<RuleEvaluationRec>("rule_evaluations").all().map((e) => publicRuleEvaluation(app, e)),
           channels: s.col<ChannelRec>("channels").all().map((c) => ({ ...publicChannel(c), type: c._kind })),
           application: publicApplication(app),
           plan: app.config.plan ?? null,

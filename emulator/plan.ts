@@ -127,6 +127,14 @@ export function checkSendQuota(app: App, g: GrantRec): void {
     throw forbidden(`monthly send limit reached: the ${planLabel(app)} plan allows ${plan.monthlySends} messages per month per organization`);
 }
 
+/** Control API: set today's send count of a grant and/or this month's organization count. */
+export function setSendUsage(app: App, grantId: string, u: { today?: number; month?: number }): { today: number; month: number } {
+  const t = Date.now();
+  if (u.today !== undefined) app.store.put<UsageRec>("usage", { id: dayKey(grantId, t), count: u.today });
+  if (u.month !== undefined) app.store.put<UsageRec>("usage", { id: monthKey(t), count: u.month });
+  return { today: usage(app, dayKey(grantId, t)), month: usage(app, monthKey(t)) };
+}
+
 export function countSend(app: App, g: GrantRec): void {
   const t = Date.now();
   for (const id of [dayKey(g.id, t), monthKey(t)]) app.store.put<UsageRec>("usage", { id, count: usage(app, id) + 1 });
