@@ -19,17 +19,6 @@ export function applyModelConfig(app: App, b: Body): void {
     if (typeof v !== "number" || !(v >= 0)) throw badRequest("sendQueueSeconds must be a number >= 0");
     app.config.sendQueueSeconds = v;
   }
-  if ("channelNotFoundStatus" in b) {
-    if (b.channelNotFoundStatus !== 400 && b.channelNotFoundStatus !== 404) throw badRequest("channelNotFoundStatus must be 400 or 404");
-    app.config.channelNotFoundStatus = b.channelNotFoundStatus;
-  }
-  if ("domainlessWorkspaceDomain" in b) {
-    const v = b.domainlessWorkspaceDomain;
-    if (v !== "null" && v !== "empty") throw badRequest('domainlessWorkspaceDomain must be "null" or "empty"');
-    app.config.domainlessWorkspaceDomain = v;
-  }
-  const nullId = optBool(b, "ruleEvaluationNullMessageId");
-  if (nullId !== undefined) app.config.ruleEvaluationNullMessageId = nullId;
 }
 
 export function registerModelControls(r: Router, app: App): void {

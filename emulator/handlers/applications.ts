@@ -125,8 +125,9 @@ export function registerApplications(r: Router, app: App): void {
     }
     next.updated_at = now();
     app.store.put("application", next);
-    // The spec's answer schema for this endpoint: {success: true, data: Application}.
-    return { body: { success: true, data: publicApplication(app) } };
+    // §10 W7: the spec's answer schema is {success: true, data: Application}; the SDKs read {request_id, data}.
+    const data = publicApplication(app);
+    return { body: ctx.variance.applicationPatchAnswer === "success" ? { success: true, data } : { data } };
   });
 }
 

@@ -10,6 +10,7 @@ import { ApiError, notFound } from "../errors";
 import type { Router } from "../router";
 import { buildNotification, isTriggerType } from "../webhook-delivery";
 import { Body, bodyObject, has, isEmail, isObject, now } from "../validate";
+import type { Variance } from "../variance";
 
 export type ChannelKind = "pubsub" | "sns";
 export const CHANNEL_KINDS: readonly ChannelKind[] = ["pubsub", "sns"];
@@ -164,23 +165,33 @@ export function registerChannels(r: Router, app: App): void {
       if ((c.status === "active" || c.status === "failing") && c.trigger_types.includes(trigger)) publish(app, c, trigger, object);
   });
 
-  /** SNS proves the role and topic on create by publishing `connector.verification` [docs]. */
-  const verify = (c: ChannelRec): void => {
-    if (c._kind !== "sns") return;
+  /**
+   * SNS proves the role and topic on create by publishing `connector.verification` [docs]. A failure
+   * refuses the create (400), or (§10 L8 variant) leaves the channel `failing`.
+   */
+  const verify = (c: ChannelRec, v: Variance): ChannelRec => {
+    if (c._kind !== "sns") return c;
     const res = publish(app, c, "connector.verification", { channel_id: c.id, topic: c.topic, role_arn: c.role_arn });
-    if (!res.ok) throw new ApiError(400, "70005", `unable.verify.sns_topic : publishing the connector.verification event to ${c.topic} failed: ${res.error}`);
+    if (res.ok) return c;
+    if (v.snsVerificationFailure === "created-failing") return { ...c, status: "failing", status_updated_at: now() };
+    throw new ApiError(400, "70005", `unable.verify.sns_topic : publishing the connector.verification event to ${c.topic} failed: ${res.error}`);
   };
 
   for (const kind of CHANNEL_KINDS) {
     const base = `/v3/channels/${kind}`;
-    const requireChannel = (id: string, type: "70000" | "70001"): ChannelRec => {
+    const requireChannel = (id: string, type: "70000" | "70001", v: Variance): ChannelRec => {
       const c = col.get(id);
       if (c && c._kind === kind) return c;
-      if (app.config.channelNotFoundStatus === 404) throw notFound(`${LABEL[kind]} channel not found: ${id}`);
+      if (v.channelGone === "404") throw notFound(`${LABEL[kind]} channel not found: ${id}`); // §10 N3
       throw new ApiError(400, type, "destination.id.not.found : record not found");
     };
 
-    r.get(base, () => ({ body: { data: col.all().filter((c) => c._kind === kind).map(publicChannel) } }));
+    r.get(base, (ctx) => {
+      const data = col.all().filter((c) => c._kind === kind).map(publicChannel);
+      // §10 L9: the Pub/Sub list schema spells a paused channel "paused".
+      if (kind === "pubsub" && ctx.variance.pubsubListStatus === "paused") for (const c of data) if (c.status === "pause") c.status = "paused";
+      return { body: { data } };
+    });
 
     r.post(base, (ctx) => {
       if (ctx.body !== undefined && !isObject(ctx.body)) throw invalid("request body must be a JSON object");
@@ -211,15 +222,14 @@ export function registerChannels(r: Router, app: App): void {
         updated_at: t,
         _kind: kind,
       };
-      verify(c);
-      app.store.put("channels", c);
-      return { body: { data: publicChannel(c) } };
+      const made = app.store.put("channels", verify(c, ctx.variance));
+      return { body: { data: publicChannel(made) } };
     });
 
-    r.get(`${base}/:id`, (ctx) => ({ body: { data: publicChannel(requireChannel(ctx.params.id, "70001")) } }));
+    r.get(`${base}/:id`, (ctx) => ({ body: { data: publicChannel(requireChannel(ctx.params.id, "70001", ctx.variance)) } }));
 
     r.put(`${base}/:id`, (ctx) => {
-      const cur = requireChannel(ctx.params.id, "70000");
+      const cur = requireChannel(ctx.params.id, "70000", ctx.variance);
       const b = bodyObject(ctx.body);
       // As for webhooks, empty fields ("", [], null) do not overwrite stored ones.
       const next: ChannelRec = { ...cur };
@@ -247,16 +257,15 @@ export function registerChannels(r: Router, app: App): void {
         next.status = status;
       }
       // A new topic or role is proven again, as on create (inferred).
-      if (next.topic !== cur.topic || next.role_arn !== cur.role_arn) verify(next);
       const t = now();
       if (next.status !== cur.status) next.status_updated_at = t;
-      next.updated_at = t;
-      app.store.put("channels", next);
-      return { body: { data: publicChannel(next) } };
+      const proven = next.topic !== cur.topic || next.role_arn !== cur.role_arn ? verify(next, ctx.variance) : next;
+      const saved = app.store.put<ChannelRec>("channels", { ...proven, updated_at: t });
+      return { body: { data: publicChannel(saved) } };
     });
 
     r.delete(`${base}/:id`, (ctx) => {
-      const c = requireChannel(ctx.params.id, "70000");
+      const c = requireChannel(ctx.params.id, "70000", ctx.variance);
       app.store.del("channels", c.id);
       return { body: { data: { status: "success" } } };
     });

@@ -11,6 +11,7 @@ import type { Router } from "../router";
 import { OrderedIds } from "../store";
 import type { GrantRec, MessageRec, PolicyRec, WorkspaceRec } from "../types";
 import { bodyObject, Body, checkString, has } from "../validate";
+import { cursorPaging } from "../variance";
 
 export interface FolderRec {
   id: string;
@@ -232,6 +233,7 @@ export function registerFolders(r: Router, app: App): void {
         return f ? publicFolder(app, f, counts) : undefined;
       },
       filter: (f) => !parent || f.parent_id === parent,
+      ...cursorPaging(ctx.variance, "folders"),
     });
     return { body: { data: page.data, next_cursor: page.next_cursor } };
   });

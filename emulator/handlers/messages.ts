@@ -25,6 +25,7 @@ import { applicationEnvironment } from "./applications";
 import { resolveFolderName, resolveFolderRef } from "./folders";
 import { AppliedActions, evaluationInput, recordEvaluation } from "./rule-evaluations";
 import { signatureFor } from "./signatures";
+import type { Variance } from "../variance";
 
 const IDEMPOTENCY_TTL_S = 3600;
 const MAX_RECIPIENTS = 50;
@@ -207,13 +208,30 @@ export interface RuleOutcome {
   matched: string[];
 }
 
-/** Evaluate the enabled rules of the grant's workspace for one trigger, lowest priority first. */
-export function evaluateRules(app: App, g: GrantRec, trigger: "inbound" | "outbound", input: EvalInput): RuleOutcome {
-  const w = g.workspace_id ? app.store.get<WorkspaceRec>("workspaces", g.workspace_id) : undefined;
+/**
+ * Evaluate the enabled rules for one trigger, lowest priority first: inbound rules of the grant's
+ * workspace; outbound rules of the whole application, or (§10 R1 "workspace") of the sender's workspace.
+ */
+/** The non-sandbox per-second send limit above which sends are queued [skills][changelog 2026-10-09]. */
+const SENDS_PER_SECOND = 5;
+
+export function evaluateRules(
+  app: App,
+  g: GrantRec,
+  trigger: "inbound" | "outbound",
+  input: EvalInput,
+  outboundScope: "application" | "workspace" = "application",
+): RuleOutcome {
   const out: RuleOutcome = { actions: [], matched: [] };
-  if (!w || w.rule_ids.length === 0) return out;
   const col = app.store.col<RuleRec>("rules");
-  const rules = w.rule_ids
+  let ids: string[];
+  if (trigger === "outbound" && outboundScope === "application") ids = col.order.ids;
+  else {
+    const w = g.workspace_id ? app.store.get<WorkspaceRec>("workspaces", g.workspace_id) : undefined;
+    ids = w?.rule_ids ?? [];
+  }
+  if (ids.length === 0) return out;
+  const rules = ids
     .map((id) => col.get(id))
     .filter((r): r is RuleRec => !!r && r.enabled && r.trigger === trigger)
     .sort((a, b) => a.priority - b.priority || (col.seqOf.get(a.id)! - col.seqOf.get(b.id)!));
@@ -378,7 +396,7 @@ export function registerMessages(r: Router, app: App): void {
     const g = app.requireGrant(ctx.params.grant);
     const rawKey = ctx.headers["idempotency-key"];
     const key = Array.isArray(rawKey) ? rawKey[0] : rawKey;
-    if (key === undefined) return send(g, ctx.body);
+    if (key === undefined) return send(g, ctx.body, ctx.variance);
     if (key.length === 0 || key.length > 256)
       throw new ApiError(400, "api.invalid_idempotency_key", "Idempotency-Key must be 1 to 256 characters");
     purgeIdempotency();
@@ -398,7 +416,7 @@ export function registerMessages(r: Router, app: App): void {
     }
     inflight.add(recId);
     try {
-      const res = send(g, ctx.body);
+      const res = send(g, ctx.body, ctx.variance);
       app.store.put<IdempotencyRec>("idempotency", {
         id: recId,
         hash,
@@ -412,7 +430,7 @@ export function registerMessages(r: Router, app: App): void {
     }
   });
 
-  const send = (g: GrantRec, rawBody: unknown) => {
+  const send = (g: GrantRec, rawBody: unknown, variance: Variance) => {
     const b = bodyObject(rawBody);
     if (g.grant_status !== "valid" || g.blocked) throw badRequest(`grant ${g.id} cannot send: it is not valid`);
     const to = readParticipants(b, "to");
@@ -478,7 +496,7 @@ export function registerMessages(r: Router, app: App): void {
 
     const outboundType = refs.length > 0 ? "reply" : "compose";
     checkSendQuota(app, g);
-    const outbound = evaluateRules(app, g, "outbound", { from: g.email, recipients, outboundType });
+    const outbound = evaluateRules(app, g, "outbound", { from: g.email, recipients, outboundType }, variance.outboundRuleScope);
     const input = evaluationInput(g.email, { recipients, type: outboundType });
     if (outbound.blocked) {
       recordEvaluation(app, g, { stage: "outbound_send", messageId: null, input, applied: { blocked: true }, matched: outbound.matched });
@@ -534,12 +552,18 @@ export function registerMessages(r: Router, app: App): void {
       app.emit("message.send_success", pub);
       if (g.provider === "nylas") app.emit("message.delivered", pub); // agent-account deliverability event
     };
-    if (queuedMs > 0) {
-      app.schedule(queuedMs, dispatch);
-      const { headers: _omitted, ...queued } = pub;
-      return { status: 202, body: { data: queued } as Record<string, unknown> };
+    if (queuedMs > 0) app.schedule(queuedMs, dispatch);
+    else dispatch();
+    // §10 W8/L3: a queued send answers 202 with the message minus its headers array — really queued
+    // under a plan's sends/second, or (without a plan) as the variance switch says.
+    const queued =
+      queuedMs > 0 ||
+      (!currentPlan(app) &&
+        (variance.sendAnswer === "202" || (variance.sendAnswer === "202-under-burst" && app.varianceState.sendBurst(SENDS_PER_SECOND))));
+    if (queued) {
+      const { headers: _headers, ...withoutHeaders } = pub;
+      return { status: 202, body: { data: withoutHeaders } as Record<string, unknown> };
     }
-    dispatch();
     return { status: 200, body: { data: pub } as Record<string, unknown> };
   };
 

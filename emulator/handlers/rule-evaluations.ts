@@ -8,6 +8,7 @@ import { cursorPage } from "../paging";
 import type { Router } from "../router";
 import type { GrantRec } from "../types";
 import { domainOf, now } from "../validate";
+import { cursorPaging, DEFAULT_VARIANCE, type Variance } from "../variance";
 
 export type EvaluationStage = "smtp_rcpt" | "inbox_processing" | "outbound_send";
 
@@ -87,13 +88,9 @@ export function recordEvaluation(
   });
 }
 
-export function publicRuleEvaluation(app: App, e: RuleEvaluationRec): Record<string, unknown> {
+export function publicRuleEvaluation(e: RuleEvaluationRec, v: Variance = DEFAULT_VARIANCE): Record<string, unknown> {
   const out = publicFields(e);
-  // N8: `null` (spec) by default; the variant omits it (Node 8.2.0 models it as optional).
-  if (e.message_id === null) {
-    if (app.config.ruleEvaluationNullMessageId) out.message_id = null;
-    else delete out.message_id;
-  }
+  if (e.message_id === null && v.ruleEvaluationNoMessage === "absent") delete out.message_id; // §10 N8
   return out;
 }
 
@@ -101,7 +98,11 @@ export function registerRuleEvaluations(r: Router, app: App): void {
   const col = app.store.col<RuleEvaluationRec>("rule_evaluations");
   r.get("/v3/grants/:grant/rule-evaluations", (ctx) => {
     const g = app.requireGrant(ctx.params.grant);
-    const page = cursorPage(app.idx.grantIds("rule_evaluations", g.id), ctx.query, { get: (id) => col.get(id), reverse: true });
-    return { body: { data: page.data.map((e) => publicRuleEvaluation(app, e)), next_cursor: page.next_cursor } };
+    const page = cursorPage(app.idx.grantIds("rule_evaluations", g.id), ctx.query, {
+      get: (id) => col.get(id),
+      reverse: true,
+      ...cursorPaging(ctx.variance, "rule_evaluations"),
+    });
+    return { body: { data: page.data.map((e) => publicRuleEvaluation(e, ctx.variance)), next_cursor: page.next_cursor } };
   });
 }

@@ -9,6 +9,7 @@ import { cursorPage } from "../paging";
 import type { Router } from "../router";
 import type { GrantRec } from "../types";
 import { Body, bodyObject, checkString, has, now } from "../validate";
+import { cursorPaging } from "../variance";
 
 export interface SignatureRec {
   id: string;
@@ -75,7 +76,10 @@ export function registerSignatures(r: Router, app: App): void {
 
   r.get("/v3/grants/:grant/signatures", (ctx) => {
     const g = app.requireGrant(ctx.params.grant);
-    const page = cursorPage(app.idx.grantIds("signatures", g.id), ctx.query, { get: (id) => col.get(id) });
+    const page = cursorPage(app.idx.grantIds("signatures", g.id), ctx.query, {
+      get: (id) => col.get(id),
+      ...cursorPaging(ctx.variance, "signatures"),
+    });
     return { body: { data: page.data.map(publicSignature), next_cursor: page.next_cursor } };
   });
 

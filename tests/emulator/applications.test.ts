@@ -58,6 +58,13 @@ describe("application", () => {
       expect((await h.api("PATCH", "/v3/applications", bad)).status).toBe(400);
   });
 
+  test("variance W7: the PATCH answer without success", async () => {
+    await h.ctl("POST", "/variance", { switches: { applicationPatchAnswer: "plain" } });
+    const r = await h.api("PATCH", "/v3/applications", { branding: { name: "Plain" } });
+    expect(Object.keys(r.body).sort()).toEqual(["data", "request_id"]);
+    expect(r.body.data.branding).toEqual({ name: "Plain" });
+  });
+
   test("environment follows the plan (free = sandbox) unless the control API overrides it", async () => {
     await h.ctl("POST", "/config", { plan: "free" });
     expect((await h.api("GET", "/v3/applications")).body.data.environment).toBe("sandbox");
@@ -84,7 +91,7 @@ describe("domain-less workspaces", () => {
     expect(add.status).toBe(400);
     expect(add.body.error.message).toMatch(/cannot be added/);
     expect((await h.api("PATCH", `/v3/workspaces/${id}`, { name: "Renamed" })).body.data).toMatchObject({ name: "Renamed", domain: null });
-    await h.ctl("POST", "/config", { domainlessWorkspaceDomain: "empty" });
+    await h.ctl("POST", "/variance", { switches: { domainlessWorkspaceDomain: "empty" } });
     expect((await h.api("GET", `/v3/workspaces/${id}`)).body.data.domain).toBe("");
   });
 

@@ -51,7 +51,7 @@ test("Pub/Sub: create 200 active; get; list; PUT; delete {status: success}; unkn
   // a Pub/Sub id on the SNS path is unknown there
   const other = (await pubsub({ topic: TOPIC, trigger_types: ["message.created"] })).body.data;
   expect((await h.api("GET", `/v3/channels/sns/${other.id}`)).status).toBe(400);
-  await h.ctl("POST", "/config", { channelNotFoundStatus: 404 });
+  await h.ctl("POST", "/variance", { switches: { channelGone: "404" } });
   expect((await h.api("GET", `/v3/channels/pubsub/${c.id}`)).status).toBe(404);
 });
 
@@ -150,4 +150,16 @@ test("matching events are published to active channels; paused ones get nothing"
   log = await channelLog();
   expect(log.map((d) => [d.channel_id, d.trigger, d.channel_type])).toEqual([[sn.id, "message.created", "sns"]]);
   expect((await h.api("GET", `/v3/channels/pubsub/${zipped.id}`)).body.data.status).toBe("failed");
+});
+
+test("variance: SNS verification failure leaves the channel failing (L8); the Pub/Sub list spells pause 'paused' (L9)", async () => {
+  await h.ctl("POST", "/variance", { switches: { snsVerificationFailure: "created-failing", pubsubListStatus: "paused" } });
+  await h.ctl("POST", "/channels/topics", { topic: SNS, reachable: false });
+  const r = await sns({ topic: SNS, role_arn: ROLE, trigger_types: ["message.created"] });
+  expect(r.status).toBe(200);
+  expect(r.body.data.status).toBe("failing");
+  const ps = (await pubsub({ topic: TOPIC, trigger_types: ["message.created"] })).body.data;
+  await h.api("PUT", `/v3/channels/pubsub/${ps.id}`, { status: "pause" });
+  expect((await h.api("GET", "/v3/channels/pubsub")).body.data[0].status).toBe("paused");
+  expect((await h.api("GET", `/v3/channels/pubsub/${ps.id}`)).body.data.status).toBe("pause");
 });

@@ -112,7 +112,7 @@ test("paged newest first with limit/page_token; message_id omitted instead of nu
 
   const block = await rule("inbound", "from.domain", "spam.example", [{ type: "block" }]);
   await attach([block]);
-  await h.ctl("POST", "/config", { ruleEvaluationNullMessageId: false });
+  await h.ctl("POST", "/variance", { switches: { ruleEvaluationNoMessage: "absent" } });
   await inbound("x@spam.example");
   const newest = (await evaluations("?limit=1")).body.data[0];
   expect(newest.evaluation_stage).toBe("smtp_rcpt");
