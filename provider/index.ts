@@ -8,6 +8,10 @@ export { Workspace, type WorkspaceArgs, DefaultWorkspace, type DefaultWorkspaceA
 export { Domain, type DomainArgs, type DomainWaitForVerificationArgs, type DnsRecord } from "./resources/domain";
 export { AgentAccount, type AgentAccountArgs } from "./resources/agent-account";
 export { Webhook, type WebhookArgs, WEBHOOK_TRIGGER_TYPES } from "./resources/webhook";
+export { PubSubChannel, type PubSubChannelArgs, SnsChannel, type SnsChannelArgs, type ChannelArgs } from "./resources/channel";
+export { IamPrincipal, type IamPrincipalArgs, type IamPrincipalBindingArgs, SYSTEM_ROLES, KNOWN_PERMISSIONS } from "./resources/iam-principal";
+export { IamCredential, type IamCredentialArgs } from "./resources/iam-credential";
+export { AgentKey, type AgentKeyArgs, type AgentKeyOptionsArgs, AGENT_LOOP_PERMISSIONS } from "./components/agent-key";
 export { AgentMailbox, type AgentMailboxArgs, type AgentMailboxWorkspaceArgs, type AgentMailboxPolicyArgs, type AgentMailboxRuleArgs, type AgentMailboxWebhookArgs, PER_MAILBOX_WEBHOOKS_WARN_AT } from "./components/agent-mailbox";
 export { verifyWebhookSignature, parseWebhookBody, type WebhookNotification } from "./webhook-signature";
 export { createWebhookRouter, grantIdOf, type WebhookRouterOptions, type RouteResult, type RoutedDelivery, type MailboxHandler } from "./webhook-router";

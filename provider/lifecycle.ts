@@ -54,8 +54,19 @@ export interface ResourceDefinition<I extends Props, O extends Props> {
   /** Natural key, for messages: "email sales@x.com". */
   describe(inputs: I): string;
   create(ctx: Context, inputs: I): Promise<Created<O>>;
-  /** Finds an existing object by natural key: used by `adopt: true` and after an ambiguous create. */
-  find?(ctx: Context, inputs: I): Promise<Created<O> | undefined>;
+  /** Finds an existing object by natural key (leaving out `exclude`): used by `adopt: true` and after an ambiguous create. */
+  find?(ctx: Context, inputs: I, exclude?: ReadonlySet<string>): Promise<Created<O> | undefined>;
+  /**
+   * Ids of objects that already have this natural key, listed once before a create, so the lookup after
+   * a lost answer cannot take one of them for what the create made (keys Nylas does not keep unique,
+   * e.g. IAM names). Given to `find` as `exclude`.
+   */
+  existing?(ctx: Context, inputs: I): Promise<ReadonlySet<string>>;
+  /**
+   * What to do with the object a create whose answer was lost made: adopt it (default), or delete it
+   * and create again — when that answer held something no read returns (an IAM key's secret).
+   */
+  lostCreate?: "adopt" | "delete";
   /** The object an `adopt` string names, when it may be more than an id (a Domain's address); default: `read`. */
   resolve?(ctx: Context, ref: string, inputs: I): Promise<Created<O> | undefined>;
   /** Current state, shaped like outputs; `undefined` when gone. `olds` says which inputs were declared. */
@@ -271,7 +282,7 @@ const GHOST_SETTLE_MAX_MS = 5_000;
  * call may take (the client's `deadlineMs`): found → adopted; not found after an ambiguous failure →
  * created again; refused after an answer was lost ("already exists": our first create landing) → looked
  * for again rather than reported. So a create Nylas commits late ends as one adopted object, not as a
- * failure with an orphan.
+ * failure with an orphan. (With `lostCreate: "delete"` the object found is deleted and created again.)
  */
 export async function create<I extends Props, O extends Props>(def: ResourceDefinition<I, O>, ctx: Context, props: Props): Promise<Created<O>> {
   const { [PROVIDER_KEY]: provider, adopt, ...rest } = props;
@@ -283,6 +294,11 @@ export async function create<I extends Props, O extends Props>(def: ResourceDefi
     return { id: found.id, outs: keep(outs) };
   }
   const what = `creating Nylas ${def.type} (${def.describe(inputs)})`;
+  const before = def.existing
+    ? await def.existing(ctx, inputs).catch((e) => {
+        throw decorate(e, what);
+      })
+    : undefined;
   const deadline = Date.now() + ctx.api.deadlineMs;
   let answerLost = false;
   let wait = GHOST_SETTLE_MS;
@@ -305,7 +321,15 @@ export async function create<I extends Props, O extends Props>(def: ResourceDefi
         if (Date.now() + wait > deadline) throw decorate(e, what);
         await sleep(wait);
         wait = Math.min(wait * 2, GHOST_SETTLE_MAX_MS);
-        const ghost = await def.find(ctx, inputs);
+        const ghost = await def.find(ctx, inputs, before);
+        if (ghost && def.lostCreate === "delete") {
+          ctx.warn(
+            `Nylas ${def.type} ${def.describe(inputs)}: the create's answer was lost but the object was made (${ghost.id}); ` +
+              "what only that answer held cannot be read back, so it is deleted and created again",
+          );
+          await def.delete(ctx, ghost.id, ghost.outs);
+          break;
+        }
         if (ghost) {
           ctx.warn(`Nylas ${def.type} ${def.describe(inputs)}: the create's answer was lost but the object was made (${ghost.id}); adopting it`);
           const outs = await def.update(ctx, ghost.id, ghost.outs, inputs);

@@ -64,6 +64,13 @@ export const domainName = () =>
 export const stringSet = <T extends z.ZodType<string>>(item: T, what = "strings") =>
   z.array(item, { error: `must be a list of ${what}` }).transform((xs) => [...new Set(xs)].sort());
 
+/** A version to bump (`secretVersion`): a string or number, compared as a trimmed string; `change` says what bumping does. */
+export const rotationVersion = (change: string) =>
+  z
+    .union([z.string(), z.number()], { error: `must be a string or a number (change it to ${change})` })
+    .transform((v) => String(v).trim())
+    .optional();
+
 export const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, { error: `must be one of ${values.map((v) => `"${v}"`).join(", ")}` });
 

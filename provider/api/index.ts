@@ -1,13 +1,17 @@
 import type { NylasClient } from "../client";
+import { Channels } from "./channels";
 import { Domains } from "./domains";
 import { Connectors, Grants } from "./grants";
 import { Lists } from "./lists";
 import { Policies } from "./policies";
+import { IamCredentials, IamPrincipals } from "./iam";
 import { Rules } from "./rules";
 import { Webhooks } from "./webhooks";
 import { Workspaces } from "./workspaces";
 
 export { isGone, makePath, type PathParams } from "./base";
+export type { ChannelKind, ChannelWire } from "./channels";
+export type { BindingWire, CredentialWire, PrincipalWire } from "./iam";
 export type { DnsRecordWire, DomainWire, VerificationOptions } from "./domains";
 export type { CreatedGrant, GrantWire } from "./grants";
 export type { ListWire } from "./lists";
@@ -30,6 +34,10 @@ export class NylasApi {
   readonly lists: Lists;
   readonly workspaces: Workspaces;
   readonly domains: Domains;
+  readonly pubsubChannels: Channels;
+  readonly snsChannels: Channels;
+  readonly iamPrincipals: IamPrincipals;
+  private readonly credentialsByPrincipal = new Map<string, IamCredentials>();
 
   constructor(readonly client: NylasClient) {
     this.connectors = new Connectors(client);
@@ -40,6 +48,16 @@ export class NylasApi {
     this.rules = new Rules(client);
     this.lists = new Lists(client);
     this.domains = new Domains(client);
+    this.pubsubChannels = new Channels(client, "pubsub");
+    this.snsChannels = new Channels(client, "sns");
+    this.iamPrincipals = new IamPrincipals(client);
+  }
+
+  /** The credentials of one IAM principal (a collection under its path). */
+  iamCredentials(principalId: string): IamCredentials {
+    let c = this.credentialsByPrincipal.get(principalId);
+    if (!c) this.credentialsByPrincipal.set(principalId, (c = new IamCredentials(this.client, principalId)));
+    return c;
   }
 
   /** How long one call may take with its retries (ms): also how long a create whose answer was lost is looked for. */

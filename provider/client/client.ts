@@ -32,6 +32,8 @@ export interface ClientOptions {
   apiUri?: string;
   /** IAM API key (Organization-bound, `domains.*`): the bearer token of the Manage Domains API at `/v3/domains`. */
   domainsApiKey?: string;
+  /** IAM API key (Organization-bound, `iam.*`): the bearer token of the IAM API at `/v3/iam/*`. */
+  iamApiKey?: string;
   /** Signs the older `/v3/admin/domains` route; domains never use the application API key. */
   serviceAccount?: ServiceAccountCredentials;
   /** Which Manage Domains route to call; unset: `/v3/domains` when `domainsApiKey` is set, else the signed route. */
@@ -54,7 +56,17 @@ export type DomainsRoute = "iam" | "service-account";
 export const DOMAINS_ROUTES: readonly DomainsRoute[] = ["iam", "service-account"];
 
 /** The credential a call authenticates with. */
-export type Credential = "apiKey" | "domainsApiKey" | "serviceAccount";
+export type Credential = "apiKey" | "domainsApiKey" | "iamApiKey" | "serviceAccount";
+
+/** How to name each bearer credential when it is missing: one clear error per credential. */
+const MISSING_BEARER: Record<Exclude<Credential, "serviceAccount">, string> = {
+  apiKey: "no Nylas API key: set it with `pulumi config set --secret nylas:apiKey <key>` or the NYLAS_API_KEY environment variable",
+  domainsApiKey: "no Nylas domains API key: set it with `pulumi config set --secret nylas:domainsApiKey <IAM API key>` or NYLAS_DOMAINS_API_KEY",
+  iamApiKey:
+    "no Nylas IAM API key: IAM principals and credentials (IamPrincipal, IamCredential, AgentKey, AgentMailbox agentKey) are managed with an " +
+    "Organization-bound IAM API key holding the iam.* permissions (the IAM Admin role; the application API key cannot manage IAM): " +
+    "set it with `pulumi config set --secret nylas:iamApiKey <key>` or NYLAS_IAM_API_KEY",
+};
 
 export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
@@ -275,18 +287,11 @@ export class NylasClient {
         );
       }
       Object.assign(headers, signRequest(this.opts.serviceAccount, opts.method, path, body));
-    } else if (opts.auth === "domainsApiKey") {
-      if (!this.opts.domainsApiKey) {
-        throw new NylasConfigError("no Nylas domains API key: set it with `pulumi config set --secret nylas:domainsApiKey <IAM API key>` or NYLAS_DOMAINS_API_KEY");
-      }
-      headers.authorization = `Bearer ${this.opts.domainsApiKey}`;
     } else {
-      if (!this.opts.apiKey) {
-        throw new NylasConfigError(
-          "no Nylas API key: set it with `pulumi config set --secret nylas:apiKey <key>` or the NYLAS_API_KEY environment variable",
-        );
-      }
-      headers.authorization = `Bearer ${this.opts.apiKey}`;
+      const credential = (opts.auth ?? "apiKey") as keyof typeof MISSING_BEARER;
+      const key = this.opts[credential];
+      if (!key) throw new NylasConfigError(MISSING_BEARER[credential]);
+      headers.authorization = `Bearer ${key}`;
     }
     const fullPath = new URL(this.baseUrl).pathname.replace(/\/$/, "") + path + queryString(opts.query);
     this.attempts++;
