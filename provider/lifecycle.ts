@@ -242,9 +242,17 @@ export function show(v: unknown): string {
 
 // ----------------------------------------------------------------------------------------------- diff
 
-export async function diff<I extends Props, O extends Props>(def: ResourceDefinition<I, O>, olds: O, news: Props): Promise<dynamic.DiffResult> {
+export async function diff<I extends Props, O extends Props>(def: ResourceDefinition<I, O>, olds: O, news: Props, id?: string): Promise<dynamic.DiffResult> {
   const changed = await changedKeys(def, olds, news);
   const replaces = changed.filter((k) => def.replaceOnChange?.includes(k));
+  // The replacement is created with the same inputs: an `adopt` still set would take over the very
+  // object being replaced (by its id, or found again by its natural key) and then delete it.
+  if (replaces.length && (news.adopt === true || (id !== undefined && news.adopt === id))) {
+    throw new Error(
+      `Nylas ${def.type} ${id ?? ""}: ${replaces.join(", ")} changed, so it is replaced by a new one — but adopt is set, and the ` +
+        `replacement would take over this same object again; remove adopt (it did its job when the object came into the stack) and run again`,
+    );
+  }
   return {
     changes: changed.length > 0,
     replaces,
@@ -416,8 +424,8 @@ export function providerFor<I extends Props, O extends Props>(def: ResourceDefin
       if (r.failures.length === 0) for (const w of def.warnings?.(r.inputs as I) ?? []) context().warn(`Nylas ${def.type}: ${w}`);
       return r;
     },
-    async diff(_id, olds, news) {
-      return diff(def, olds as O, news);
+    async diff(id, olds, news) {
+      return diff(def, olds as O, news, id);
     },
     // Outputs cross the same Struct boundary as checked inputs, so `undefined` is dropped here once.
     async create(inputs) {

@@ -58,7 +58,7 @@ const expiresAt = () =>
     });
 
 const inputSchema = z.strictObject({
-  principalId: objectId("IAM principal"),
+  principalId: objectId("Nylas IAM principal"),
   name: displayName(128),
   expiresAt: expiresAt().optional(),
   status: oneOf(["active", "disabled"] as const).default("active"),
