@@ -359,7 +359,7 @@ test("principals, credentials and the admin principal survive a restart; the sec
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nylas-iam-"));
   try {
     let h1 = await startHarness({ dataDir: dir });
-    const g = (await h1.api("POST", "/v3/connectors", { provider: "nylas" }), await h1.api("POST", "/v3/connect/custom", { provider: "nylas", settings: { email: "p@agents.example.com" } })).body.data;
+    const g = await createAccount(h1, "p@agents.example.com");
     const p = (await h1.iam("POST", "/v3/iam/principals", { name: "agent", resource_binding: { type: "grant", id: g.id }, roles: ["role_system_messages_reader"] })).body.data;
     const secret = (await h1.iam("POST", `/v3/iam/principals/${p.id}/credentials`, { name: "k", expires_at: inAYear() })).body.data.secret;
     const before = (await h1.iam("GET", "/v3/iam/principals")).body.data;
