@@ -137,7 +137,7 @@ describe("IamCredential through the provider host", () => {
     expect((await engine.refresh("IamCredential", "expiring")).op).toBe("same");
     expect(engine.host.output.slice(mark).join("")).not.toContain("expire");
     const soon = nowS() + 3 * DAY;
-    await fetch(`${stack.emulator.url}/__emulator/iam/credentials/${made.id}/expiry`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ expires_at: soon }) });
+    await stack.control.setCredentialExpiry(made.id, soon);
     mark = engine.host.output.length;
     const r = await engine.refresh("IamCredential", "expiring");
     expect(r.outputs!.expiresAt).toBe(soon);
@@ -145,7 +145,7 @@ describe("IamCredential through the provider host", () => {
       `warning: Nylas IamCredential ${made.id} (name "expiring") expires at ${iso(soon).replace(".000Z", "Z")}, in 3 day(s) — set a later expiresAt to replace it with a new key (made before the old one is deleted)`,
     );
     const past = nowS() - 60;
-    await fetch(`${stack.emulator.url}/__emulator/iam/credentials/${made.id}/expiry`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ expires_at: past }) });
+    await stack.control.setCredentialExpiry(made.id, past);
     mark = engine.host.output.length;
     await engine.refresh("IamCredential", "expiring");
     expect(engine.host.output.slice(mark).join("")).toContain(`expired at ${iso(past).replace(".000Z", "Z")}: it no longer authenticates`);
