@@ -198,7 +198,8 @@ export class AgentMailbox extends pulumi.ComponentResource {
     }
     const shared = args.sharedNotifications ?? args.sharedWebhook;
     if (args.webhook !== undefined && shared !== undefined) {
-      throw new Error(`AgentMailbox ${name}: give either ${args.sharedWebhook ? "sharedWebhook" : "sharedNotifications"} (one destination for many mailboxes) or webhook (one of its own), not both`);
+      const option = args.sharedWebhook ? "sharedWebhook (one webhook for many mailboxes)" : "sharedNotifications (one destination for many mailboxes)";
+      throw new Error(`AgentMailbox ${name}: give either ${option} or webhook (one of its own), not both`);
     }
     if (args.policy !== undefined && args.policyId !== undefined) {
       throw new Error(`AgentMailbox ${name}: give either policy (a new policy) or policyId (an existing one), not both`);
