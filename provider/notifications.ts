@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { z } from "zod";
-import { editDistance, emailAddress, oneOf } from "./schema";
+import type * as pulumi from "@pulumi/pulumi";
+import { emailAddress, nearestKnown, oneOf } from "./schema";
 
 /**
  * What every notification destination shares — a `Webhook`, a `PubSubChannel`, an `SnsChannel`
@@ -60,17 +61,7 @@ export const triggerTypes = () =>
     })
     .transform((xs) => [...new Set(xs)].sort());
 
-/** The known trigger `t` most likely means: the same name in another case or with `_`/`-` for `.`, or ≤ 2 edits away. */
-function nearestTrigger(t: string): string | undefined {
-  const n = t.toLowerCase().replace(/[_-]/g, ".");
-  if (KNOWN_TRIGGERS.has(n)) return n;
-  let best: { name: string; d: number } | undefined;
-  for (const k of TRIGGER_TYPES) {
-    const d = editDistance(n, k);
-    if (d <= 2 && (!best || d < best.d)) best = { name: k, d };
-  }
-  return best?.name;
-}
+const nearestTrigger = (t: string) => nearestKnown(t, TRIGGER_TYPES, KNOWN_TRIGGERS);
 
 /** The warning for trigger names outside the reference, if any. */
 export function unknownTriggersWarning(triggers: readonly string[] | undefined): string | undefined {
@@ -133,6 +124,24 @@ export interface DestinationWire {
   compressed_delivery?: boolean | null;
   status?: string | null;
   created_at?: number | null;
+}
+
+/** The arguments every destination class takes (each adds its destination and may document more). */
+export interface DestinationArgs {
+  /**
+   * Triggers to subscribe to, e.g. `["message.created", "grant.created"]`; at least one. Order and
+   * duplicates do not matter. A near miss of a known trigger (`message.create`, `MESSAGE.CREATED`,
+   * `message_created`) is refused with the name meant; another name outside the Nylas reference is a
+   * warning (Nylas may have added it since this release, or may refuse it). Updates in place.
+   */
+  triggerTypes: pulumi.Input<pulumi.Input<string>[]>;
+  /** Free-text description. Updates in place; Nylas cannot clear it, so removing it leaves it as it is. */
+  description?: pulumi.Input<string>;
+  /**
+   * Addresses Nylas alerts when delivery is failing; at least one when set. Updates in place; Nylas
+   * cannot clear the list, so removing it leaves the addresses as they are.
+   */
+  notificationEmailAddresses?: pulumi.Input<pulumi.Input<string>[]>;
 }
 
 // ------------------------------------------------------------------------------------- mapping

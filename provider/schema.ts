@@ -74,6 +74,22 @@ export const rotationVersion = (change: string) =>
 export const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, { error: `must be one of ${values.map((v) => `"${v}"`).join(", ")}` });
 
+/**
+ * The name in `known` that `value` most likely means: the same name in another case or with `_`/`-`
+ * for `.`, or one at most 2 edits away (for "did you mean" messages of names such as trigger types and
+ * permission ids).
+ */
+export function nearestKnown(value: string, known: readonly string[], knownSet: ReadonlySet<string> = new Set(known)): string | undefined {
+  const n = value.toLowerCase().replace(/[_-]/g, ".");
+  if (knownSet.has(n)) return n;
+  let best: { name: string; d: number } | undefined;
+  for (const k of known) {
+    const d = editDistance(n, k);
+    if (d <= 2 && (!best || d < best.d)) best = { name: k, d };
+  }
+  return best?.name;
+}
+
 /** Levenshtein distance (small strings only). */
 export function editDistance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);

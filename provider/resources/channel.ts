@@ -11,6 +11,7 @@ import {
   destinationOutputs,
   destinationWire,
   unknownTriggersWarning,
+  type DestinationArgs,
   type DestinationOutputs,
 } from "../notifications";
 import { NylasResource } from "./base";
@@ -209,20 +210,7 @@ export const snsChannelDefinition = channelDefinition("sns") as unknown as Resou
 // ------------------------------------------------------------------------------------- resources
 
 /** What both channel kinds take. */
-export interface ChannelArgs {
-  /**
-   * Events to publish, e.g. `["message.created", "grant.created"]` — the same names as a webhook's; at
-   * least one. Order and duplicates do not matter. A near miss of a known trigger is refused with the
-   * name meant; another name outside the Nylas reference is a warning. Updates in place.
-   */
-  triggerTypes: pulumi.Input<pulumi.Input<string>[]>;
-  /** Free-text description. Updates in place; Nylas cannot clear it, so removing it leaves it as it is. */
-  description?: pulumi.Input<string>;
-  /**
-   * Addresses Nylas alerts when publishing fails; at least one when set. Updates in place; Nylas cannot
-   * clear the list, so removing it leaves the addresses as they are.
-   */
-  notificationEmailAddresses?: pulumi.Input<pulumi.Input<string>[]>;
+export interface ChannelArgs extends DestinationArgs {
   /**
    * Gzip each message (Pub/Sub: attribute `content_encoding: gzip`; SNS: gzip then base64,
    * `content_encoding: gzip+base64`; Nylas strongly recommends it for SNS, whose messages hold at most

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { BindingWire, PrincipalWire } from "../api";
 import type { ResourceDefinition } from "../lifecycle";
-import { displayName, editDistance, objectId, oneOf } from "../schema";
+import { displayName, nearestKnown, objectId, oneOf } from "../schema";
 import { NylasResource } from "./base";
 
 /**
@@ -63,17 +63,7 @@ export const SYSTEM_ROLES = { iamAdmin: "role_system_iam_admin", messagesReader:
 const PERMISSION_SYNTAX = /^[a-z][a-z_]*(\.[a-z][a-z_]*)+$/;
 const ROLE_SYNTAX = /^role_[A-Za-z0-9_]{1,100}$/;
 
-/** The known permission `p` most likely means: another case or `_`/`-` for `.`, or ≤ 2 edits away. */
-function nearestPermission(p: string): string | undefined {
-  const n = p.toLowerCase().replace(/[_-]/g, ".");
-  if (KNOWN.has(n)) return n;
-  let best: { id: string; d: number } | undefined;
-  for (const k of KNOWN_PERMISSIONS) {
-    const d = editDistance(n, k);
-    if (d <= 2 && (!best || d < best.d)) best = { id: k, d };
-  }
-  return best?.id;
-}
+const nearestPermission = (p: string) => nearestKnown(p, KNOWN_PERMISSIONS, KNOWN);
 
 const idSet = (item: z.ZodType<string>, what: string) =>
   z

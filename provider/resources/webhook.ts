@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { WebhookWire } from "../api";
 import { PartialCreateError, type ResourceDefinition } from "../lifecycle";
-import { DESTINATION_COMPUTED, destinationChanges, destinationInputs, destinationOutputs, destinationWire, unknownTriggersWarning, type DestinationOutputs } from "../notifications";
+import { DESTINATION_COMPUTED, destinationChanges, destinationInputs, destinationOutputs, destinationWire, unknownTriggersWarning, type DestinationArgs, type DestinationOutputs } from "../notifications";
 import { rotationVersion } from "../schema";
 import { NylasResource } from "./base";
 
@@ -166,27 +166,13 @@ function hostOf(url: string): string | undefined {
 
 // ------------------------------------------------------------------------------------- resource
 
-export interface WebhookArgs {
+export interface WebhookArgs extends DestinationArgs {
   /**
    * Where Nylas POSTs notifications: an `https://` URL (`http://` only for localhost, 127.0.0.1 and
    * [::1]). It must answer Nylas's challenge (`GET ?challenge=<v>` → 200 with exactly `<v>` as the body,
    * within 10 s) when the webhook is created or moved. Each webhook needs its own URL. Updates in place.
    */
   webhookUrl: pulumi.Input<string>;
-  /**
-   * Triggers to subscribe to, e.g. `["message.created", "grant.created"]`; at least one. Order and
-   * duplicates do not matter. A near miss of a known trigger (`message.create`, `MESSAGE.CREATED`,
-   * `message_created`) is refused with the name meant; another name outside the Nylas reference is a
-   * warning (Nylas may have added it since this release, or may refuse it). Updates in place.
-   */
-  triggerTypes: pulumi.Input<pulumi.Input<string>[]>;
-  /** Free-text description. Updates in place; Nylas cannot clear it, so removing it leaves it as it is. */
-  description?: pulumi.Input<string>;
-  /**
-   * Addresses Nylas alerts when the webhook is failing; at least one when set. Updates in place; Nylas
-   * cannot clear the list, so removing it leaves the addresses as they are.
-   */
-  notificationEmailAddresses?: pulumi.Input<pulumi.Input<string>[]>;
   /**
    * Gzip each delivery (`Content-Encoding: gzip`); the signature then covers the compressed bytes.
    * @default false. Updates in place.
