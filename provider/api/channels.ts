@@ -38,7 +38,8 @@ export class Channels extends Collection<typeof channelWire> {
       paging: "unpaged",
       updateVerb: "PUT",
       gone: "404 or 400 not found",
-      readBack: (answer, sent) => ["topic", "trigger_types"].some((f) => answer[f] === undefined && sent[f] === undefined),
+      // Only a whole channel is taken as the answer (the webhook-like PUT may answer what changed).
+      readBack: (answer) => ["topic", "trigger_types", "status"].some((f) => answer[f] === undefined),
     });
   }
 

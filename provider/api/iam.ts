@@ -34,9 +34,8 @@ export const credentialWire = z.looseObject({
 });
 export type CredentialWire = z.infer<typeof credentialWire>;
 
-/** Whether a write's answer, laid over what was sent, still lacks a field the resource reports. */
-const lacksAny = (fields: readonly string[]) => (answer: Record<string, unknown>, sent: Record<string, unknown>) =>
-  fields.some((f) => answer[f] === undefined && sent[f] === undefined);
+/** Whether a write's answer lacks a field the resource reports (then it is read back). */
+const lacksAny = (fields: readonly string[]) => (answer: Record<string, unknown>) => fields.some((f) => answer[f] === undefined);
 
 export interface BindingWire {
   type: string;
@@ -110,7 +109,7 @@ export class IamCredentials extends Collection<typeof credentialWire> {
     const data = this.sparse.parse(r.data ?? {}) as Record<string, unknown>;
     const secret = [...SECRET_MEMBERS.map((m) => data[m]), r.secret, r.api_key].find((v): v is string => typeof v === "string" && v !== "");
     for (const m of SECRET_MEMBERS) delete data[m];
-    const credential = await this.settle(undefined, body, data as Partial<CredentialWire>);
+    const credential = await this.settle(undefined, data as Partial<CredentialWire>);
     if (!secret) {
       await this.remove(credential.id);
       throw new NylasResponseShapeError("POST", this.spec.all, [
