@@ -1,4 +1,5 @@
 import type { Engine } from "../../provider/offline/engine";
+import { outputContaining } from "../harness/output";
 import { secret } from "../../provider/offline/engine";
 import { WebhookReceiver } from "../../emulator/receiver";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -387,8 +388,9 @@ describe("faults survived", () => {
       const made = await engine.up("IamCredential", "lost", { principalId, name });
       const keys = await keysNamed(name);
       expect(keys.map((k) => k.id)).toEqual([made.id]);
-      expect(outputSince(engine, mark)).toMatch(/warning: Nylas IamCredential .*: the create's answer was lost but the object was made \(\w+\); what only that answer held cannot be read back, so it is deleted and created again/);
-      const orphan = /was made \((\w+)\)/.exec(outputSince(engine, mark))![1];
+      const out = await outputContaining(engine, mark, "so it is deleted and created again");
+      expect(out).toMatch(/warning: Nylas IamCredential .*: the create's answer was lost but the object was made \(\w+\); what only that answer held cannot be read back, so it is deleted and created again/);
+      const orphan = /was made \((\w+)\)/.exec(out)![1];
       expect(orphan).not.toBe(made.id);
       expect(await readsMail(made.outputs.apiKey as string)).toBe(200);
       await stack.control.clearFaults();

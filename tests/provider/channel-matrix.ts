@@ -1,4 +1,5 @@
 import { CheckFailedError, type Engine } from "../../provider/offline/engine";
+import { outputContaining } from "../harness/output";
 import { startStack, type TestStack } from "../harness/stack";
 import { expectDestroyedTwice, expectRecreatedAfterOutOfBandDelete } from "../harness/matrix";
 
@@ -126,7 +127,8 @@ export function channelMatrix(kind: ChannelKind, suite: ChannelSuite): void {
     await stack.control.channelStatus(made.id, "failing");
     const mark = engine.host.output.length;
     expect((await engine.refresh(kind.type, "matrix")).outputs).toMatchObject({ status: "active", deliveryStatus: "failing" });
-    expect(engine.host.output.slice(mark).join("")).toContain(`channel ${made.id} is failing: Nylas cannot publish to its topic`);
+    const failing = `channel ${made.id} is failing: Nylas cannot publish to its topic`;
+    expect(await outputContaining(engine, mark, failing)).toContain(failing);
 
     const again = await expectRecreatedAfterOutOfBandDelete(engine, kind.type, "matrix", moved, (id) => stack.api("DELETE", `/v3/channels/${kind.path}/${id}`));
     expect(again.outputs.deliveryStatus).toBe("active");
@@ -191,7 +193,8 @@ export function channelMatrix(kind: ChannelKind, suite: ChannelSuite): void {
     const mark = engine.host.output.length;
     const p = await engine.preview(kind.type, "unknown-trigger", { ...kind.destination("unknown"), triggerTypes: ["message.telepathy"] });
     expect(p.op).toBe("create");
-    expect(engine.host.output.slice(mark).join("")).toContain(`warning: Nylas ${kind.type}: triggerTypes "message.telepathy" is not a trigger type in the Nylas reference`);
+    const unknown = `warning: Nylas ${kind.type}: triggerTypes "message.telepathy" is not a trigger type in the Nylas reference`;
+    expect(await outputContaining(engine, mark, unknown)).toContain(unknown);
     expect(await stack.control.requests()).toEqual([]);
   });
 

@@ -1,4 +1,5 @@
 import { CheckFailedError, type Engine } from "../../provider/offline/engine";
+import { outputContaining, outputUntilNow } from "../harness/output";
 import { startStack, type TestStack } from "../harness/stack";
 import { expectDestroyedTwice, expectRecreatedAfterOutOfBandDelete } from "../harness/matrix";
 import { recordRegistrations } from "../harness/mocks";
@@ -135,20 +136,20 @@ describe("IamCredential through the provider host", () => {
     await stack.control.clearRequests();
     let mark = engine.host.output.length;
     expect((await engine.refresh("IamCredential", "expiring")).op).toBe("same");
-    expect(engine.host.output.slice(mark).join("")).not.toContain("expire");
+    expect(await outputUntilNow(engine, mark)).not.toContain("expire");
     const soon = nowS() + 3 * DAY;
     await stack.control.setCredentialExpiry(made.id, soon);
     mark = engine.host.output.length;
     const r = await engine.refresh("IamCredential", "expiring");
     expect(r.outputs!.expiresAt).toBe(soon);
-    expect(engine.host.output.slice(mark).join("")).toContain(
-      `warning: Nylas IamCredential ${made.id} (name "expiring") expires at ${iso(soon).replace(".000Z", "Z")}, in 3 day(s) — set a later expiresAt to replace it with a new key (made before the old one is deleted)`,
-    );
+    const soonWarning = `warning: Nylas IamCredential ${made.id} (name "expiring") expires at ${iso(soon).replace(".000Z", "Z")}, in 3 day(s) — set a later expiresAt to replace it with a new key (made before the old one is deleted)`;
+    expect(await outputContaining(engine, mark, soonWarning)).toContain(soonWarning);
     const past = nowS() - 60;
     await stack.control.setCredentialExpiry(made.id, past);
     mark = engine.host.output.length;
     await engine.refresh("IamCredential", "expiring");
-    expect(engine.host.output.slice(mark).join("")).toContain(`expired at ${iso(past).replace(".000Z", "Z")}: it no longer authenticates`);
+    const expired = `expired at ${iso(past).replace(".000Z", "Z")}: it no longer authenticates`;
+    expect(await outputContaining(engine, mark, expired)).toContain(expired);
     expect(await readsMail(made.outputs.apiKey as string)).toBe(401);
     await engine.destroy("IamCredential", "expiring");
   });
@@ -161,9 +162,8 @@ describe("IamCredential through the provider host", () => {
     expect(byId).toMatchObject({ op: "create", id: raw.id });
     expect(byId.outputs).toMatchObject({ name: "handmade 2", expiresAt: expires });
     expect(byId.outputs.apiKey).toBeUndefined();
-    expect(engine.host.output.slice(mark).join("")).toContain(
-      `warning: Nylas IamCredential ${raw.id} (name "handmade 2"): Nylas showed its key only when it was made, so apiKey is empty — change secretVersion to replace it with a new key that is kept`,
-    );
+    const empty = `warning: Nylas IamCredential ${raw.id} (name "handmade 2"): Nylas showed its key only when it was made, so apiKey is empty — change secretVersion to replace it with a new key that is kept`;
+    expect(await outputContaining(engine, mark, empty)).toContain(empty);
     // An adopted key whose declared expiry differs cannot be made to match: one clear error.
     const other = (await stack.iamApi("POST", base(), { name: "other", expires_at: expires })).body.data;
     const err = await engine.up("IamCredential", "adopt-bad", { principalId, name: "other", expiresAt: expires + DAY, adopt: true }).catch((e) => e);
@@ -194,7 +194,8 @@ describe("IamCredential through the provider host", () => {
   it("an expiry in the past is refused before a key is made", async () => {
     const mark = engine.host.output.length;
     const err = await engine.up("IamCredential", "past", { principalId, name: "past", expiresAt: "2020-01-01T00:00:00Z" }).catch((e) => e);
-    expect(engine.host.output.slice(mark).join("")).toContain("warning: Nylas IamCredential: expiresAt 2020-01-01T00:00:00Z is in the past");
+    const past = "warning: Nylas IamCredential: expiresAt 2020-01-01T00:00:00Z is in the past";
+    expect(await outputContaining(engine, mark, past)).toContain(past);
     expect(err.message).toContain("creating Nylas IamCredential (name \"past\" of principal");
     expect(err.message).toContain("expiresAt 2020-01-01T00:00:00Z is in the past: Nylas makes keys that expire later only — set a later expiresAt");
     expect((await credentials()).filter((c) => c.name === "past")).toEqual([]);

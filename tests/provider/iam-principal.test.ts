@@ -1,4 +1,5 @@
 import { CheckFailedError, type Engine } from "../../provider/offline/engine";
+import { outputContaining } from "../harness/output";
 import { startStack, type TestStack } from "../harness/stack";
 import { expectDestroyedTwice, expectRecreatedAfterOutOfBandDelete } from "../harness/matrix";
 import { recordRegistrations } from "../harness/mocks";
@@ -156,7 +157,7 @@ describe("IamPrincipal through the provider host", () => {
       directPermissions: ["messages.read", "domains.read", "telepathy.read"],
     });
     expect(p.op).toBe("create");
-    const out = engine.host.output.slice(mark).join("");
+    const out = await outputContaining(engine, mark, "grants nothing");
     expect(out).toContain('warning: Nylas IamPrincipal: directPermissions "telepathy.read": not in the Nylas reference; sending anyway (Nylas refuses ids it does not know)');
     expect(out).toContain('warning: Nylas IamPrincipal: directPermissions "domains.read" does not apply at a grant binding: Nylas stores it but ignores it (Domains and IAM need an Organization binding)');
     expect(out).toContain('warning: Nylas IamPrincipal: roles "role_system_iam_admin" applies only at an Organization binding; at a grant binding it grants nothing');

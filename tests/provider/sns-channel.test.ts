@@ -1,4 +1,5 @@
 import { recordRegistrations } from "../harness/mocks";
+import { outputContaining } from "../harness/output";
 import { channelMatrix, channelSuite, checkFailures, type ChannelKind } from "./channel-matrix";
 
 const ROLE = "arn:aws:iam::123456789012:role/nylas-publisher";
@@ -41,7 +42,8 @@ describe("SnsChannel through the provider host", () => {
       expect((await suite.channels()).filter((c) => c.topic === topic)).toEqual([]);
     } else {
       expect(r.outputs).toMatchObject({ status: "active", deliveryStatus: "failing" });
-      expect(engine.host.output.slice(mark).join("")).toContain(`SNS channel ${r.id} is failing: Nylas cannot publish to its topic — ${hint}`);
+      const failing = `SNS channel ${r.id} is failing: Nylas cannot publish to its topic — ${hint}`;
+      expect(await outputContaining(engine, mark, failing)).toContain(failing);
       await engine.destroy("SnsChannel", "denied");
     }
     await stack.control.setTopicReachable(topic, true);
