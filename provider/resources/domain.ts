@@ -33,7 +33,7 @@ const waitSchema = z.strictObject(
   {
     types: z
       .array(oneOf(VERIFICATION_TYPES), { error: `must be a list of verification types (${VERIFICATION_TYPES.join(", ")})` })
-      .min(1, { error: `must name at least one of ${VERIFICATION_TYPES.join(", ")}, or be left out for ${REQUIRED_VERIFICATIONS.join(", ")}` })
+      .min(1, { error: `must name at least one of ${VERIFICATION_TYPES.join(", ")}, or be left out to wait for ${REQUIRED_VERIFICATIONS.join(", ")}` })
       // A set, kept in the reference's order so the order written never causes a diff.
       .transform((ts) => VERIFICATION_TYPES.filter((t) => ts.includes(t)))
       .optional(),
