@@ -6,12 +6,17 @@ import { authorize } from "./auth";
 import { controlRouter, RequestLogEntry } from "./control";
 import { ApiError, errorTypeForStatus, messageForStatus } from "./errors";
 import { Faults, RateLimiter } from "./faults";
+import { registerApplications } from "./handlers/applications";
+import { registerChannels } from "./handlers/channels";
 import { registerDomains } from "./handlers/domains";
+import { registerFolders } from "./handlers/folders";
 import { registerGrants } from "./handlers/grants";
 import { registerLists } from "./handlers/lists";
 import { registerMessages } from "./handlers/messages";
 import { registerPolicies } from "./handlers/policies";
+import { registerRuleEvaluations } from "./handlers/rule-evaluations";
 import { registerRules } from "./handlers/rules";
+import { registerSignatures } from "./handlers/signatures";
 import { registerWebhooks } from "./handlers/webhooks";
 import { registerWorkspaces } from "./handlers/workspaces";
 import { Ctx, Result, Router } from "./router";
@@ -36,6 +41,11 @@ export function apiRouter(app: App): Router {
   registerLists(r, app);
   registerWorkspaces(r, app);
   registerDomains(r, app);
+  registerFolders(r, app);
+  registerSignatures(r, app);
+  registerRuleEvaluations(r, app);
+  registerChannels(r, app);
+  registerApplications(r, app);
   return r;
 }
 
