@@ -1,11 +1,12 @@
 /**
  * pulumi-nylas-agents: Nylas Agent Account mailboxes and everything around them as Pulumi resources.
  */
-export { Policy, type PolicyArgs, type PolicyLimitsArgs, type PolicySpamDetectionArgs } from "./resources/policy";
+export { Policy, type PolicyArgs, type PolicyLimitsArgs, type PolicySpamDetectionArgs, type PolicyOptionsArgs } from "./resources/policy";
 export { Rule, type RuleArgs, type RuleMatchArgs, type RuleConditionArgs, type RuleActionArgs } from "./resources/rule";
 export { List, type ListArgs } from "./resources/list";
 export { Workspace, type WorkspaceArgs, DefaultWorkspace, type DefaultWorkspaceArgs } from "./resources/workspace";
-export { Domain, type DomainArgs, type DomainWaitForVerificationArgs, type DnsRecord } from "./resources/domain";
+export { Domain, type DomainArgs, type DomainWaitForVerificationArgs, type DnsRecord, type VerificationDetails } from "./resources/domain";
+export { Folder, type FolderArgs } from "./resources/folder";
 export { AgentAccount, type AgentAccountArgs } from "./resources/agent-account";
 export { Webhook, type WebhookArgs, WEBHOOK_TRIGGER_TYPES } from "./resources/webhook";
 export { AgentMailbox, type AgentMailboxArgs, type AgentMailboxWorkspaceArgs, type AgentMailboxPolicyArgs, type AgentMailboxRuleArgs, type AgentMailboxWebhookArgs, PER_MAILBOX_WEBHOOKS_WARN_AT } from "./components/agent-mailbox";

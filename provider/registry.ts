@@ -6,6 +6,7 @@ import { ruleDefinition } from "./resources/rule";
 import { listDefinition } from "./resources/list";
 import { agentAccountDefinition } from "./resources/agent-account";
 import { webhookDefinition } from "./resources/webhook";
+import { folderDefinition } from "./resources/folder";
 
 /** Every resource definition by type name (the last segment of its type token). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -18,4 +19,5 @@ export const definitions: Record<string, ResourceDefinition<any, any>> = {
   List: listDefinition,
   AgentAccount: agentAccountDefinition,
   Webhook: webhookDefinition,
+  Folder: folderDefinition,
 };

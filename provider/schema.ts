@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isSystemFolderPath } from "./api/folders";
 
 /**
  * Small zod building blocks shared by resource schemas, each with a message that says what is allowed
@@ -63,6 +64,23 @@ export const domainName = () =>
 /** A set of strings: normalised, de-duplicated and sorted so order never causes a diff. */
 export const stringSet = <T extends z.ZodType<string>>(item: T, what = "strings") =>
   z.array(item, { error: `must be a list of ${what}` }).transform((xs) => [...new Set(xs)].sort());
+
+/**
+ * A folder name or `/`-separated path ("Invoices", "Clients/Acme") as folders and rules write it:
+ * parts trimmed, none empty, at most 1024 characters, not one of the six system folders.
+ */
+export const folderPath = () =>
+  z
+    .string({ error: 'must be a folder name or path like "Invoices" or "Clients/Acme" (a string)' })
+    .transform((s) => s.split("/").map((part) => part.trim()).join("/"))
+    .superRefine((path, ctx) => {
+      const issue = (message: string) => ctx.addIssue({ code: "custom", message });
+      if (path.split("/").some((part) => part === "")) return issue('must be a folder name or path like "Invoices" or "Clients/Acme": no empty part, no leading or trailing "/"');
+      if (path.length > 1024) return issue("must be at most 1024 characters");
+      if (isSystemFolderPath(path)) {
+        issue("is a system folder: inbox, sent, drafts, trash, junk and archive exist on every account and are never created, renamed or deleted; rules file into them by name as they are");
+      }
+    });
 
 export const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, { error: `must be one of ${values.map((v) => `"${v}"`).join(", ")}` });

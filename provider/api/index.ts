@@ -1,14 +1,22 @@
 import type { NylasClient } from "../client";
+import { Applications } from "./applications";
 import { Domains } from "./domains";
+import { Folders } from "./folders";
 import { Connectors, Grants } from "./grants";
 import { Lists } from "./lists";
 import { Policies } from "./policies";
+import { RuleEvaluations } from "./rule-evaluations";
 import { Rules } from "./rules";
+import { Signatures } from "./signatures";
 import { Webhooks } from "./webhooks";
 import { Workspaces } from "./workspaces";
 
 export { isGone, makePath, type PathParams } from "./base";
-export type { DnsRecordWire, DomainWire, VerificationOptions } from "./domains";
+export type { ApplicationWire } from "./applications";
+export type { DnsRecordWire, DomainWire, VerificationAttempt, VerificationOptions } from "./domains";
+export { isSystemFolder, isSystemFolderPath, SYSTEM_FOLDERS, type FolderWire, type Folders } from "./folders";
+export type { RuleEvaluationWire } from "./rule-evaluations";
+export { MAX_SIGNATURE_BYTES, MAX_SIGNATURES, type SignatureWire } from "./signatures";
 export type { CreatedGrant, GrantWire } from "./grants";
 export type { ListWire } from "./lists";
 export type { PolicyWire } from "./policies";
@@ -30,6 +38,8 @@ export class NylasApi {
   readonly lists: Lists;
   readonly workspaces: Workspaces;
   readonly domains: Domains;
+  readonly applications: Applications;
+  readonly ruleEvaluations: RuleEvaluations;
 
   constructor(readonly client: NylasClient) {
     this.connectors = new Connectors(client);
@@ -40,6 +50,18 @@ export class NylasApi {
     this.rules = new Rules(client);
     this.lists = new Lists(client);
     this.domains = new Domains(client);
+    this.applications = new Applications(client);
+    this.ruleEvaluations = new RuleEvaluations(client);
+  }
+
+  /** The folders of one account (`/v3/grants/{grant_id}/folders`). */
+  folders(grantId: string): Folders {
+    return new Folders(this.client, grantId);
+  }
+
+  /** The signatures of one account (`/v3/grants/{grant_id}/signatures`). */
+  signatures(grantId: string): Signatures {
+    return new Signatures(this.client, grantId);
   }
 
   /** How long one call may take with its retries (ms): also how long a create whose answer was lost is looked for. */
