@@ -40,6 +40,6 @@ export class Signatures extends Collection<typeof signatureWire> {
 
   /** The signature named `name` among `all` (names are how the provider tells them apart); several are an error. */
   named(all: readonly SignatureWire[], name: string): SignatureWire | undefined {
-    return this.findOne(all, (s) => s.name === name, `of account ${this.grantId} are named "${name}"`);
+    return this.findOne(all, (s) => s.name === name, `of account ${this.grantId} are named "${name}"`, "delete or rename all but one: Pulumi tells an account's signatures apart by name");
   }
 }
