@@ -142,9 +142,13 @@ function toWire(inputs: PolicyInputs, olds?: PolicyOutputs): Record<string, unkn
   else if (olds?.limits) body.limits = {};
   if (inputs.spamDetection) body.spam_detection = toWireKeys(inputs.spamDetection, SPAM);
   else if (olds?.spamDetection) body.spam_detection = {};
-  // Options are plan-gated: sent only when declared, or as `{}` (plan defaults) once removed.
-  if (inputs.options) body.options = toWireKeys(inputs.options, OPTIONS);
-  else if (olds?.options) body.options = {};
+  // Options are plan-gated: sent only when declared or once declared. One no longer declared is turned
+  // off explicitly ([] / false), so that it goes whether Nylas replaces or merges nested objects (§10 W5).
+  const removed = Object.keys(olds?.options ?? {}).filter((k) => (inputs.options as Record<string, unknown> | undefined)?.[k] === undefined);
+  if (inputs.options || removed.length) {
+    const off: Record<string, unknown> = Object.fromEntries(removed.map((k) => [k, k === "additionalFolders" ? [] : false]));
+    body.options = toWireKeys({ ...off, ...inputs.options }, OPTIONS);
+  }
   return body;
 }
 
@@ -269,7 +273,8 @@ export interface PolicyArgs {
   /**
    * Policy options — plan-gated: Nylas allows them only on plans that include them (the Full Platform
    * plan), and refuses the whole policy otherwise; that refusal is one error naming the options. Only
-   * the options set here are managed; removing the block resets them to the plan defaults. Folders
+   * the options set here are managed; removing one turns it off (no more folders added, CIDR aliasing
+   * off — folders already made stay). Folders
    * named in `additionalFolders` count as declared folders for the {@link Rule} `assign_to_folder`
    * check. Updates in place.
    */

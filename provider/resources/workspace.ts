@@ -259,7 +259,8 @@ export const defaultWorkspaceDefinition: ResourceDefinition<DefaultWorkspaceInpu
   async read(ctx, id, olds) {
     const w = await ctx.api.workspaces.get(id);
     if (!w) return undefined;
-    if (!w.default) throw new Error(`Nylas workspace ${id} is not the application's default workspace; manage it with Workspace`);
+    // An answer may leave the flag out; only an explicit `false` says it is another workspace.
+    if (w.default === false) throw new Error(`Nylas workspace ${id} is not the application's default workspace; manage it with Workspace`);
     const outs = defaultOutputs(w, olds);
     await warnDangling(ctx, `the default Nylas workspace ${id}`, outs);
     return outs;

@@ -441,13 +441,13 @@ export const CATALOG: BadInput[] = [
 
   // unknown field
   bad("unknown field", "AgentAccount", "password for appPassword", { email: "agent@agents.example.com", password: "Abcdefghijklmnop123" }, [
-    ["password", "password: unknown property (did you mean appPassword?); allowed: email, name, appPassword, workspaceId"],
+    ["password", "password: unknown property (did you mean appPassword?); allowed: email, name, appPassword, workspaceId, signatures"],
   ]),
   bad("unknown field", "AgentAccount", "API body shape (settings)", { email: "agent@agents.example.com", settings: { app_password: "x" } }, [
-    ["settings", "settings: unknown property; allowed: email, name, appPassword, workspaceId"],
+    ["settings", "settings: unknown property; allowed: email, name, appPassword, workspaceId, signatures"],
   ]),
   bad("unknown field", "AgentAccount", "legacy policyId", { email: "agent@agents.example.com", policyId: "p1" }, [
-    ["policyId", "policyId: unknown property; allowed: email, name, appPassword, workspaceId"],
+    ["policyId", "policyId: unknown property; allowed: email, name, appPassword, workspaceId, signatures"],
   ]),
   bad("unknown field", "Webhook", "snake_case trigger_types", { webhookUrl: "https://hooks.example.com/nylas", triggerTypes: ["message.created"], trigger_types: ["message.created"] }, [
     ["trigger_types", "trigger_types: unknown property (did you mean triggerTypes?); allowed: webhookUrl, triggerTypes, description, notificationEmailAddresses, compressedDelivery, status, secretVersion"],
