@@ -273,7 +273,7 @@ describe("Domain verification details and extra record types (IAM route)", () =>
     const made = await engine.up("Domain", "details", inputs);
     expect(made.outputs.extraVerificationTypes).toEqual(["dmarc", "arc"]);
     expect((made.outputs.dnsRecords as any[]).map((r) => r.type)).toEqual(["ownership", "mx", "spf", "dkim", "feedback", "dmarc", "arc"]);
-    const details = made.outputs.verificationDetails;
+    const details = made.outputs.verificationDetails as Record<string, any>;
     expect(Object.keys(details).sort()).toEqual(["arc", "dkim", "dmarc", "feedback", "mx", "ownership", "spf"]);
     for (const d of Object.values(details) as any[]) {
       expect(d.message).toMatch(/^Publish a /);
