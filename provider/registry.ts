@@ -9,6 +9,7 @@ import { webhookDefinition } from "./resources/webhook";
 import { pubsubChannelDefinition, snsChannelDefinition } from "./resources/channel";
 import { iamPrincipalDefinition } from "./resources/iam-principal";
 import { iamCredentialDefinition } from "./resources/iam-credential";
+import { folderDefinition } from "./resources/folder";
 
 /** Every resource definition by type name (the last segment of its type token). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -25,4 +26,5 @@ export const definitions: Record<string, ResourceDefinition<any, any>> = {
   SnsChannel: snsChannelDefinition,
   IamPrincipal: iamPrincipalDefinition,
   IamCredential: iamCredentialDefinition,
+  Folder: folderDefinition,
 };

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isSystemFolderPath } from "./api/folders";
 
 /**
  * Small zod building blocks shared by resource schemas, each with a message that says what is allowed
@@ -70,6 +71,23 @@ export const rotationVersion = (change: string) =>
     .union([z.string(), z.number()], { error: `must be a string or a number (change it to ${change})` })
     .transform((v) => String(v).trim())
     .optional();
+
+/**
+ * A folder name or `/`-separated path ("Invoices", "Clients/Acme") as folders and rules write it:
+ * parts trimmed, none empty, at most 1024 characters, not one of the six system folders.
+ */
+export const folderPath = () =>
+  z
+    .string({ error: 'must be a folder name or path like "Invoices" or "Clients/Acme" (a string)' })
+    .transform((s) => s.split("/").map((part) => part.trim()).join("/"))
+    .superRefine((path, ctx) => {
+      const issue = (message: string) => ctx.addIssue({ code: "custom", message });
+      if (path.split("/").some((part) => part === "")) return issue('must be a folder name or path like "Invoices" or "Clients/Acme": no empty part, no leading or trailing "/"');
+      if (path.length > 1024) return issue("must be at most 1024 characters");
+      if (isSystemFolderPath(path)) {
+        issue("is a system folder: inbox, sent, drafts, trash, junk and archive exist on every account and are never created, renamed or deleted; rules file into them by name as they are");
+      }
+    });
 
 export const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, { error: `must be one of ${values.map((v) => `"${v}"`).join(", ")}` });

@@ -192,8 +192,9 @@ export class NylasClient {
    * the sources disagree: `data` is an array, or an object whose `items` is an array or `null` (rules:
    * no rules at all); the cursor is `data.next_cursor`, else the top-level one. The list ends at an
    * absent, empty or null cursor or at an empty page; a cursor that repeats is an error, not a loop.
+   * `maxItems` stops early (pages of at most 200 are asked for; never more items than that are returned).
    */
-  async listCursor<T>(opts: Omit<CallOptions<T>, "method" | "data" | "answer"> & { item: z.ZodType<T>; pageSize?: number }): Promise<T[]> {
+  async listCursor<T>(opts: Omit<CallOptions<T>, "method" | "data" | "answer"> & { item: z.ZodType<T>; pageSize?: number; maxItems?: number }): Promise<T[]> {
     const out: T[] = [];
     const seen = new Set<string>();
     let cursor: string | undefined;
@@ -204,11 +205,14 @@ export class NylasClient {
       }),
     );
     for (;;) {
-      const raw = await this.send({ ...opts, method: "GET", query: { ...opts.query, limit: opts.pageSize ?? 200, page_token: cursor } });
+      const limit = Math.min(opts.pageSize ?? 200, opts.maxItems !== undefined ? Math.max(1, opts.maxItems - out.length) : 200);
+      const raw = await this.send({ ...opts, method: "GET", query: { ...opts.query, limit, page_token: cursor } });
       const parsed = this.parseWith(opts, page, raw.body);
       const data = parsed.data;
       const items = Array.isArray(data) ? data : (data?.items ?? []);
       out.push(...items);
+      // A capped read (e.g. the newest rule evaluations) stops as soon as it has enough.
+      if (opts.maxItems !== undefined && out.length >= opts.maxItems) return out.slice(0, opts.maxItems);
       cursor = (Array.isArray(data) ? undefined : data?.next_cursor) || parsed.next_cursor || undefined;
       if (!cursor || items.length === 0) return out;
       if (seen.has(cursor)) {

@@ -140,7 +140,7 @@ export const iamCredentialDefinition: ResourceDefinition<IamCredentialInputs, Ia
     return new Set(all.filter((c) => (c.name ?? "").trim() === inputs.name).map((c) => c.id));
   },
 
-  async find(ctx, inputs, exclude) {
+  async find(ctx, inputs, _purpose, exclude) {
     const c = await credentials(ctx, inputs.principalId).findByName(inputs.name, exclude);
     return c && { id: c.id, outs: toOutputs(c, inputs.principalId, {}) };
   },

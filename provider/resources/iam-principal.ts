@@ -230,7 +230,7 @@ export const iamPrincipalDefinition: ResourceDefinition<IamPrincipalInputs, IamP
     return new Set(bound.filter((p) => (p.name ?? "").trim() === inputs.name).map((p) => p.id));
   },
 
-  async find(ctx, inputs, exclude) {
+  async find(ctx, inputs, _purpose, exclude) {
     const p = await ctx.api.iamPrincipals.findByName(inputs.name, bindingWire(inputs.binding), exclude);
     return p && { id: p.id, outs: toOutputs(p, bindingWire(inputs.binding)) };
   },

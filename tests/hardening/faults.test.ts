@@ -25,6 +25,8 @@ describe("faults survived", () => {
   let stack: TestStack;
   let engine: Engine;
   let receiver: WebhookReceiver;
+  /** An account for the folder rows (folders live in an account). */
+  let folderGrant: string;
   beforeAll(async () => {
     [stack, receiver] = await Promise.all([
       startStack({ config: { "nylas:retryBaseDelayMs": "10", "nylas:maxAttempts": "6", "nylas:deadlineMs": "20000" } }),
@@ -32,6 +34,7 @@ describe("faults survived", () => {
     ]);
     engine = stack.engine;
     await stack.api("POST", "/v3/connectors", { name: "nylas", provider: "nylas" });
+    folderGrant = (await stack.api("POST", "/v3/connect/custom", { provider: "nylas", settings: { email: "fault-folders@agents.example.com" } })).body.data.id;
   });
   afterAll(async () => {
     await stack.stop();
@@ -203,6 +206,8 @@ describe("faults survived", () => {
       ["PubSubChannel", "^/v3/channels/pubsub$", `/v3/channels/pubsub`, "PUT", () => ({ topic: `projects/acme-agents/topics/ghost-${tag}`, triggerTypes: ["message.created"] }), (s: any) => s.channels.filter((c: any) => c.topic === `projects/acme-agents/topics/ghost-${tag}`)],
       ["SnsChannel", "^/v3/channels/sns$", `/v3/channels/sns`, "PUT", () => ({ topic: `arn:aws:sns:us-east-1:123456789012:ghost-${tag}`, roleArn: "arn:aws:iam::123456789012:role/nylas", triggerTypes: ["message.created"] }), (s: any) => s.channels.filter((c: any) => c.topic === `arn:aws:sns:us-east-1:123456789012:ghost-${tag}`)],
       ["IamPrincipal", "^/v3/iam/principals$", `/v3/iam/principals`, "PATCH", () => ({ name: `ghost-${tag}`, binding: { type: "organization" }, directPermissions: ["domains.read"] }), (s: any) => named(s.principals, `ghost-${tag}`)],
+      ["Workspace (no domain)", "^/v3/workspaces$", `/v3/workspaces`, "PATCH", () => ({ name: `ghost-nodomain-${tag}` }), (s: any) => s.workspaces.filter((w: any) => w.name === `ghost-nodomain-${tag}`)],
+      ["Folder", "^/v3/grants/[^/]+/folders$", "/v3/grants/[^/]+/folders/?", "PUT", () => ({ grantId: folderGrant, path: `Ghosts/${tag}` }), (s: any) => s.folders.filter((f: any) => f.grant_id === folderGrant && f.name === `Ghosts/${tag}`)],
     ] as const;
 
   const lostAnswers: Array<[string, (createPath: string, lookupPath: string, updateMethod: string) => FaultRule[]]> = [
@@ -222,10 +227,11 @@ describe("faults survived", () => {
   ];
 
   describe.each(lostAnswers.map(([label, rules], i) => [label, rules, i] as const))("5. %s", (_label, rules, i) => {
-    it.each(ghostCases(`g${i}`).map((c) => [c[0], c] as const))("adopts the %s that was made instead of making a second one", async (type, c) => {
+    it.each(ghostCases(`g${i}`).map((c) => [c[0], c] as const))("adopts the %s that was made instead of making a second one", async (label, c) => {
       const [, createPath, lookup, updateMethod, makeInputs, mine] = c;
+      const type = label.split(" ")[0];
       const inputs = makeInputs() as Record<string, unknown>;
-      const name = `ghost-${i}-${type}`;
+      const name = `ghost-${i}-${label.replace(/\W+/g, "-")}`;
       await faults(rules(createPath, lookup, updateMethod));
       const mark = engine.host.output.length;
       const made = await engine.up(type, name, inputs);
@@ -237,11 +243,32 @@ describe("faults survived", () => {
       if (type === "Webhook") expect(made.outputs.webhookSecret).toBe(objs[0].webhook_secret); // rotated: the unknown secret is replaced
       if (type === "List") expect(objs[0].items).toEqual(["a@spam.example"]);
       if (type === "AgentAccount") expect(objs[0].has_app_password).toBe(true);
+      // The folder found after the lost answer is the provider's own: destroy deletes it (checked below).
+      if (type === "Folder") expect(made.outputs.createdByProvider).toBe(true);
       await stack.control.clearFaults();
       expect((await engine.preview(type, name, inputs)).op).toBe("same");
       expect((await engine.refresh(type, name)).op).toBe("same");
       await engine.destroy(type, name);
       expect(mine(await state())).toEqual([]);
+    });
+  });
+
+  describe.each(lostAnswers.map(([label, rules], i) => [label, rules, i] as const))("5. %s (a signature made with an account)", (_label, rules, i) => {
+    it("adopts the signature that was made instead of making a second one", async () => {
+      const email = `ghost-sig-${i}@agents.example.com`;
+      const inputs = { email, signatures: [{ name: "Work", body: "<p>Ghost agent</p>" }, { name: "Short", body: "<p>G.</p>" }] };
+      await faults(rules("^/v3/grants/[^/]+/signatures$", "/v3/grants/[^/]+/signatures/?", "PUT"));
+      const mark = engine.host.output.length;
+      const made = await engine.up("AgentAccount", `ghost-sig-${i}`, inputs);
+      await stack.control.clearFaults();
+      const mine = (await state()).signatures.filter((x: any) => x.grant_id === made.id);
+      expect(mine.map((x: any) => x.name).sort()).toEqual(["Short", "Work"]);
+      expect(made.outputs.signatureIds).toEqual(Object.fromEntries(mine.map((x: any) => [x.name, x.id])));
+      expect(outputSince(engine, mark)).toMatch(/warning: creating signature "(Short|Work)" of Nylas AgentAccount .*: the create's answer was lost but the signature was made \(sig_\w+\); adopting it/);
+      expect((await engine.preview("AgentAccount", `ghost-sig-${i}`, inputs)).op).toBe("same");
+      expect((await engine.refresh("AgentAccount", `ghost-sig-${i}`)).op).toBe("same");
+      await engine.destroy("AgentAccount", `ghost-sig-${i}`);
+      expect((await state()).signatures.filter((x: any) => x.grant_id === made.id)).toEqual([]);
     });
   });
 
@@ -332,8 +359,9 @@ describe("faults survived", () => {
     ["Workspace", { name: "gone", domain: "gone.example" }, (id: string) => `/v3/workspaces/${id}`],
     ["PubSubChannel", { topic: "projects/acme-agents/topics/gone", triggerTypes: ["grant.created"] }, (id: string) => `/v3/channels/pubsub/${id}`],
     ["SnsChannel", { topic: "arn:aws:sns:us-east-1:123456789012:gone", roleArn: "arn:aws:iam::123456789012:role/nylas", triggerTypes: ["grant.created"] }, (id: string) => `/v3/channels/sns/${id}`],
+    ["Folder", { grantId: "__grant__", path: "Gone" }, (id: string) => `/v3/grants/${folderGrant}/folders/${id}`],
   ] as const)("7. deleting a %s that is already gone succeeds (also after a 503 on the way)", async (type, raw, path) => {
-    const inputs = JSON.parse(JSON.stringify(raw).replace("__hook__", `${receiver.url}/faults`));
+    const inputs = JSON.parse(JSON.stringify(raw).replace("__hook__", `${receiver.url}/faults`).replace("__grant__", folderGrant));
     const made = await engine.up(type, `gone-${type}`, inputs);
     expect((await stack.api("DELETE", path(made.id))).status).toBe(200);
     await faults([{ method: "DELETE", path: "^/v3/", kind: "status", status: 503, times: 1 }]);

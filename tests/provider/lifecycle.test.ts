@@ -109,7 +109,7 @@ describe("shared lifecycle", () => {
         if (e) throw e;
         return { id: "second", outs: { name: "t" } };
       },
-      find: async (_c, _i, exclude) => (excluded.push(exclude), { id: "ghost", outs: { name: "t" } }),
+      find: async (_c, _i, _p, exclude) => (excluded.push(exclude), { id: "ghost", outs: { name: "t" } }),
       delete: async (_c, id) => void deleted.push(id),
     });
     const made = await create(def, ctx, { name: "t" });
