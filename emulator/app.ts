@@ -15,6 +15,7 @@ import type {
   WorkspaceRec,
 } from "./types";
 import { Deliverer } from "./webhook-delivery";
+import { seedIamAdmin } from "./iam";
 import { type PlanName, SendQueue } from "./plan";
 import { now } from "./validate";
 import { type Variance, VarianceState } from "./variance";
@@ -271,6 +272,7 @@ export class App {
       });
     }
     for (const d of this.opts.domains) this.registerDomain(d, true);
+    seedIamAdmin(this);
   }
 
   /** Run `fn` after `ms` unless the emulator is reset or closed first. */

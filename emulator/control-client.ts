@@ -90,6 +90,10 @@ export class EmulatorControl {
   setSendUsage(grantId: string, usage: { sent_today?: number; sent_this_month?: number }) { return this.call("POST", `grants/${encodeURIComponent(grantId)}/usage`, usage); }
   /** Override the application's environment (`sandbox` sends 1/s, others 5/s); null follows the plan. */
   setEnvironment(environment: string | null) { return this.call("POST", "application", { environment }); }
+  /** Seed a custom IAM role (Nylas makes roles in the Dashboard only); `id` defaults to role_custom_<random>. */
+  seedRole(role: { id?: string; name: string; description?: string; permissions: string[] }) { return this.call("POST", "iam/roles", role); }
+  /** Move an IAM credential's expires_at (immutable on the public API), e.g. into the past to see the 401. */
+  setCredentialExpiry(credentialId: string, expiresAt: number) { return this.call("POST", `iam/credentials/${encodeURIComponent(credentialId)}/expiry`, { expires_at: expiresAt }); }
   /** Publishes to Pub/Sub and SNS channels (entries with `channel_id`). */
   async channelDeliveries(): Promise<ChannelDelivery[]> {
     return ((await this.deliveries()).deliveries as any[]).filter((d) => d.channel_id !== undefined);

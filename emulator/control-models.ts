@@ -3,6 +3,8 @@ import type { App } from "./app";
 import { badRequest, notFound } from "./errors";
 import { setApplicationEnvironment } from "./handlers/applications";
 import { ChannelRec, publicChannel, setTopicReachable } from "./handlers/channels";
+import { seedCustomRole, setCredentialExpiry } from "./handlers/iam";
+import { RoleRec, SYSTEM_ROLES } from "./iam";
 import { PLAN_NAMES, PlanName, setSendUsage } from "./plan";
 import type { Router } from "./router";
 import { Body, bodyObject, now, optBool, optString } from "./validate";
@@ -51,6 +53,17 @@ export function registerModelControls(r: Router, app: App): void {
       const next = app.store.put<ChannelRec>("channels", { ...c, status, status_updated_at: t, updated_at: t });
       return { body: { data: publicChannel(next) } };
     },
+    none,
+  );
+
+  /** IAM roles: the system roles and the custom ones seeded here (the public API cannot make roles). */
+  r.get("/__emulator/iam/roles", () => ({ body: { data: [...SYSTEM_ROLES, ...app.store.col<RoleRec>("roles").all()] } }), none);
+  r.post("/__emulator/iam/roles", (ctx) => ({ body: { data: seedCustomRole(app, bodyObject(ctx.body)) } }), none);
+
+  /** `{expires_at}`: move a credential's expiry (e.g. into the past, to see the 401 of an expired key). */
+  r.post(
+    "/__emulator/iam/credentials/:id/expiry",
+    (ctx) => ({ body: { data: setCredentialExpiry(app, ctx.params.id, bodyObject(ctx.body).expires_at as number) } }),
     none,
   );
 

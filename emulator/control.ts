@@ -9,6 +9,8 @@ import { grantFolders, publicFolder } from "./handlers/folders";
 import { ChannelRec, publicChannel } from "./handlers/channels";
 import { publicSignature, SignatureRec } from "./handlers/signatures";
 import { publicApplication } from "./handlers/applications";
+import { publicCredential, publicPrincipal } from "./handlers/iam";
+import type { CredentialRec, PrincipalRec } from "./iam";
 import { publicRuleEvaluation, RuleEvaluationRec } from "./handlers/rule-evaluations";
 import { publicConnector, publicGrant, verifyPassword } from "./handlers/grants";
 import { publicList } from "./handlers/lists";
@@ -32,7 +34,7 @@ import type {
 } from "./types";
 import { DOMAIN_VERIFICATION_TYPES } from "./types";
 import { bodyObject, isDomain, isEmail, isObject, now, optBool, optString } from "./validate";
-import { parseProfile, parseSwitches, profileOf, profileVariance, SWITCHES } from "./variance";
+import { DEFAULT_VARIANCE, parseProfile, parseSwitches, profileOf, profileVariance, SWITCHES } from "./variance";
 import { randomUUID } from "node:crypto";
 
 export interface RequestLogEntry {
@@ -308,6 +310,8 @@ export function controlRouter(deps: ControlDeps): Router {
           rule_evaluations: s.col<RuleEvaluationRec>("rule_evaluations").all().map((e) => publicRuleEvaluation(e)),
           channels: s.col<ChannelRec>("channels").all().map((c) => ({ ...publicChannel(c), type: c._kind })),
           application: publicApplication(app),
+          principals: s.col<PrincipalRec>("principals").all().map((p) => publicPrincipal(p, DEFAULT_VARIANCE)),
+          credentials: s.col<CredentialRec>("credentials").all().map(publicCredential),
           plan: app.config.plan ?? null,
         },
       };

@@ -57,9 +57,9 @@ export function currentPlan(app: App): Plan | undefined {
 const planLabel = (app: App): string => (app.config.plan === "free" ? "Free" : "Full Platform");
 
 /** 400 when creating one more `what` would pass the plan's cap (object quotas answer 400, as IAM's do). */
-export function checkPlanCount(app: App, what: "accounts" | "rules" | "lists", current: number): void {
+export function checkPlanCount(app: App, what: "accounts" | "rules" | "lists", current: () => number): void {
   const plan = currentPlan(app);
-  if (!plan || current < plan[what]) return;
+  if (!plan || current() < plan[what]) return;
   const noun = what === "accounts" ? "concurrent Agent Accounts" : what;
   throw badRequest(
     `plan limit reached: the ${planLabel(app)} plan allows ${plan[what]} ${noun} per organization; delete one or upgrade the plan`,

@@ -10,6 +10,7 @@ import { registerApplications } from "./handlers/applications";
 import { registerChannels } from "./handlers/channels";
 import { registerDomains } from "./handlers/domains";
 import { registerFolders } from "./handlers/folders";
+import { registerIam } from "./handlers/iam";
 import { registerGrants } from "./handlers/grants";
 import { registerLists } from "./handlers/lists";
 import { registerMessages } from "./handlers/messages";
@@ -46,6 +47,7 @@ export function apiRouter(app: App): Router {
   registerRuleEvaluations(r, app);
   registerChannels(r, app);
   registerApplications(r, app);
+  registerIam(r, app);
   return r;
 }
 
@@ -153,7 +155,8 @@ export function createServer(app: App, opts: { control: boolean }): ServerParts 
         parseError = true;
       }
     }
-    const caller = authorize(app.keyring, m.auth, { method, path, headers: req.headers, rawBody: raw, parsedBody: parsed }, (r) =>
+    const authInput = { method, path, headers: req.headers, rawBody: raw, parsedBody: parsed, params: m.params, variance };
+    const caller = authorize(app.keyring, m.auth, authInput, (r) =>
       app.verifier.verify(r.method, r.path, r.headers, r.rawBody, r.parsedBody),
     );
     if (m.auth !== "none" && limiter && !limiter.take()) {

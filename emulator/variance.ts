@@ -306,6 +306,42 @@ export const SWITCHES = {
     harsh: "removed",
     doc: "/v3/admin/domains (service-account signed) after 2026-11-09: still served | removed, 404 [changelog says 'moved']",
   }),
+  // ------------------------------------------------------------------ IAM (§9b)
+  iamCreateStatus: spec({
+    id: "I2",
+    values: ["201", "200"] as const,
+    default: "201",
+    harsh: "200",
+    doc: "POST /v3/iam/principals and …/credentials: 201 (inferred) | 200 — not captured [docs]",
+  }),
+  iamSecretMember: spec({
+    id: "I4",
+    values: ["secret", "api_key", "top-level"] as const,
+    default: "secret",
+    harsh: "api_key",
+    doc: "where the one-time secret sits in the credential-create answer: data.secret (inferred) | data.api_key | a top-level secret beside data — member name UNCONFIRMED",
+  }),
+  iamOrgBindingId: spec({
+    id: "I7",
+    values: ["filled", "omitted"] as const,
+    default: "filled",
+    harsh: "omitted",
+    doc: "resource_binding of an Organization-bound principal on read: {type, id: <organization id>} | {type} only — UNCONFIRMED",
+  }),
+  iamKeyOnAdminEndpoints: spec({
+    id: "I8",
+    values: ["accepted", "refused"] as const,
+    default: "accepted",
+    harsh: "refused",
+    doc: "an Application-bound IAM key holding the permission on application-scoped admin endpoints (webhooks, channels, policies, rules, lists, workspaces, applications, grants list): accepted | 403, application key only [docs: cookbook keeps the application key]",
+  }),
+  iamPatchAnswer: spec({
+    id: "I13",
+    values: ["full", "sparse"] as const,
+    default: "full",
+    harsh: "sparse",
+    doc: "PATCH principal / credential answer: the full object | only the fields sent (+ updated_at) — UNCONFIRMED",
+  }),
 } as const;
 
 type Catalogue = typeof SWITCHES;
@@ -400,6 +436,8 @@ export const MIXED_LAST_PAGE: Record<string, LastPage> = {
   folders: "null",
   signatures: "null",
   rule_evaluations: "absent",
+  principals: "absent",
+  credentials: "absent",
 };
 
 /** The paging options (E3, E4) a cursor-list handler passes to `cursorPage` for one collection. */

@@ -198,10 +198,10 @@ export function registerGrants(r: Router, app: App): void {
       const w = wid ? app.store.get<WorkspaceRec>("workspaces", wid) : undefined;
       workspaceId = w && w.auto_group ? w.id : app.defaultWorkspaceId;
     }
-    checkPlanCount(app, "accounts", agentAccountCount(app));
+    checkPlanCount(app, "accounts", () => agentAccountCount(app));
     const hash = password !== undefined ? await hashPassword(password) : undefined;
     if (app.grantByEmail(email)) throw conflict(`a concurrent request created ${email}; retry`);
-    checkPlanCount(app, "accounts", agentAccountCount(app)); // again: the hash was awaited
+    checkPlanCount(app, "accounts", () => agentAccountCount(app)); // again: the hash was awaited
     const storedSettings: Record<string, unknown> = { ...settings, email };
     delete storedSettings.app_password;
     const t = now();

@@ -80,7 +80,7 @@ export function registerLists(r: Router, app: App): void {
     const type = optString(b, "type");
     if (!type) throw badRequest("type is required");
     if (!LIST_TYPES.includes(type)) throw badRequest(`type must be one of: ${LIST_TYPES.join(", ")}`);
-    checkPlanCount(app, "lists", app.store.col("lists").size);
+    checkPlanCount(app, "lists", () => app.store.col("lists").size);
     const t = now();
     const l = app.store.put<ListRec>("lists", {
       id: randomUUID(),

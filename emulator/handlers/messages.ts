@@ -507,7 +507,7 @@ export function registerMessages(r: Router, app: App): void {
 
     const t = now();
     const thread = senderThread ?? threadFor(app, g.id, refs, subject);
-    const draft: MessageRec = {
+    const outgoing: MessageRec = {
       id: randomUUID(),
       object: "message",
       grant_id: g.id,
@@ -530,7 +530,7 @@ export function registerMessages(r: Router, app: App): void {
       _message_id: messageId,
       _refs: refs,
     };
-    const { message: sent, applied } = applyActions(draft, outbound.actions, (name) => resolveFolderName(app, g, name));
+    const { message: sent, applied } = applyActions(outgoing, outbound.actions, (name) => resolveFolderName(app, g, name));
     storeMessage(app, sent, thread);
     recordEvaluation(app, g, { stage: "outbound_send", messageId: sent.id, input, applied, matched: outbound.matched });
     countSend(app, g);

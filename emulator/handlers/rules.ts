@@ -137,7 +137,7 @@ export function registerRules(r: Router, app: App): void {
     const match = validateMatch(app, b.match, trigger);
     if (!has(b, "actions") || b.actions === null) throw badRequest("actions is required");
     const actions = validateActions(b.actions);
-    checkPlanCount(app, "rules", col.size);
+    checkPlanCount(app, "rules", () => col.size);
     const t = now();
     const rule = app.store.put<RuleRec>("rules", {
       id: randomUUID(),
