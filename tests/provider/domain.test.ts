@@ -265,7 +265,7 @@ describe("Domain verification details and extra record types (IAM route)", () =>
     const made = await engine.up("Domain", "details", inputs);
     expect(made.outputs.extraVerificationTypes).toEqual(["dmarc", "arc"]);
     expect((made.outputs.dnsRecords as any[]).map((r) => r.type)).toEqual(["ownership", "mx", "spf", "dkim", "feedback", "dmarc", "arc"]);
-    const details = made.outputs.verificationDetails as Record<string, any>;
+    const details = (made.outputs.verificationDetails as any) as Record<string, any>;
     expect(Object.keys(details).sort()).toEqual(["arc", "dkim", "dmarc", "feedback", "mx", "ownership", "spf"]);
     for (const d of Object.values(details) as any[]) {
       expect(d.message).toMatch(/^Publish a /);
@@ -281,8 +281,8 @@ describe("Domain verification details and extra record types (IAM route)", () =>
     // Waiting for dmarc: the verify answer becomes its detail.
     const waited = await engine.up("Domain", "details", { ...inputs, waitForVerification: { types: ["dmarc"], intervalSeconds: 1 } });
     expect(waited.outputs.verifiedDmarc).toBe(true);
-    expect(waited.outputs.verificationDetails.dmarc).toMatchObject({ message: "dmarc record verified" });
-    if (stack.profile === "default") expect(waited.outputs.verificationDetails.dmarc.status).toBe("done");
+    expect((waited.outputs.verificationDetails as any).dmarc).toMatchObject({ message: "dmarc record verified" });
+    if (stack.profile === "default") expect((waited.outputs.verificationDetails as any).dmarc.status).toBe("done");
     expect((await wire(made.id)).verified_dmarc).toBe(true);
 
     // Dropping the extra types drops their records.

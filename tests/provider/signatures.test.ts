@@ -36,18 +36,18 @@ describe("AgentAccount signatures through the provider host", () => {
     expect(await stack.control.requests()).toEqual([]); // check + diff make no API calls
 
     // A body changes in place (same id); one is added; one removed (deleted at Nylas).
-    const workId = made.outputs.signatureIds.Work;
+    const workId = (made.outputs.signatureIds as any).Work;
     const edited = { name: "Work", body: "<p>Sales Agent · Example Inc. · +1 555 0100</p>" };
     const personal = { name: "Personal", body: "<p>Best, the sales agent</p>" };
     await stack.control.clearRequests();
     const updated = await engine.up("AgentAccount", "matrix", { email, signatures: [edited, personal] });
     expect(updated.op).toBe("update");
     expect(await writes()).toEqual([
-      `DELETE /v3/grants/G/signatures/${made.outputs.signatureIds.Short}`,
+      `DELETE /v3/grants/G/signatures/${(made.outputs.signatureIds as any).Short}`,
       "POST /v3/grants/G/signatures",
       `PUT /v3/grants/G/signatures/${workId}`,
     ]);
-    expect(updated.outputs.signatureIds.Work).toBe(workId);
+    expect((updated.outputs.signatureIds as any).Work).toBe(workId);
     expect((await sigs(made.id)).map((s) => s.name).sort()).toEqual(["Personal", "Work"]);
     const declared = { email, signatures: [edited, personal] };
 
@@ -56,11 +56,11 @@ describe("AgentAccount signatures through the provider host", () => {
     // Edited and deleted by hand: refresh shows exactly that, up puts it back (the edited one keeps its id).
     const before = engine.get("AgentAccount", "matrix")!.outputs;
     await stack.api("PUT", `/v3/grants/${made.id}/signatures/${workId}`, { body: "<p>hand-edited</p>" });
-    await stack.api("DELETE", `/v3/grants/${made.id}/signatures/${updated.outputs.signatureIds.Personal}`);
+    await stack.api("DELETE", `/v3/grants/${made.id}/signatures/${(updated.outputs.signatureIds as any).Personal}`);
     const drift = await engine.refresh("AgentAccount", "matrix");
     expect(drift.op).toBe("update");
     expect(drift.outputs!.signatures).toEqual([{ name: "Work", body: "<p>hand-edited</p>" }]);
-    expect(Object.keys(drift.outputs!.signatureIds)).toEqual(["Work"]);
+    expect(Object.keys((drift.outputs!.signatureIds as any))).toEqual(["Work"]);
     expect(before.signatures).toEqual([personal, edited]);
     expect((await engine.preview("AgentAccount", "matrix", declared)).op).toBe("update");
     expect((await engine.up("AgentAccount", "matrix", declared)).op).toBe("update");
@@ -73,8 +73,8 @@ describe("AgentAccount signatures through the provider host", () => {
     const renamed = await engine.up("AgentAccount", "matrix", { email, signatures: [{ ...edited, name: "Office" }, personal] });
     expect(renamed.op).toBe("update");
     expect(renamed.id).toBe(made.id);
-    expect(Object.keys(renamed.outputs.signatureIds).sort()).toEqual(["Office", "Personal"]);
-    expect(renamed.outputs.signatureIds.Office).not.toBe(workId);
+    expect(Object.keys((renamed.outputs.signatureIds as any)).sort()).toEqual(["Office", "Personal"]);
+    expect((renamed.outputs.signatureIds as any).Office).not.toBe(workId);
     const final = { email, signatures: [{ ...edited, name: "Office" }, personal] };
 
     // A new email replaces the account, and its signatures come with it.
