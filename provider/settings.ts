@@ -11,7 +11,7 @@ import { NylasConfigError, REGION_URLS, type ClientOptions, type Region } from "
  * | nylas:apiUri              | NYLAS_API_URI                  | base URL (emulator, proxy); wins over region |
  * | nylas:region              | NYLAS_REGION                   | `us` (default) or `eu`                     |
  * | nylas:serviceAccount (secret) | NYLAS_SERVICE_ACCOUNT / NYLAS_SERVICE_ACCOUNT_FILE | credentials JSON for domains |
- * | nylas:requestsPerSecond   | NYLAS_REQUESTS_PER_SECOND      | client throttle, default 10; 0 = off       |
+ * | nylas:requestsPerSecond   | NYLAS_REQUESTS_PER_SECOND      | a fixed client rate; 0 = off; unset = adaptive (50 req/s, halved on a 429, regained gradually) |
  * | nylas:concurrency         | NYLAS_CONCURRENCY              | connections / requests in flight, default 16 |
  * | nylas:requestTimeoutMs    | NYLAS_REQUEST_TIMEOUT_MS       | per attempt, default 30000                 |
  * | nylas:maxAttempts         | NYLAS_MAX_ATTEMPTS             | per call, default 8                        |

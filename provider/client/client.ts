@@ -35,8 +35,13 @@ export interface ClientOptions {
   /** Per-attempt timeout in ms (headers and body). Default 30 s. */
   timeoutMs?: number;
   retry?: Partial<RetryOptions>;
-  /** Client-side rate, requests per second; 0 disables. Default 10 (burst 20), like the Nylas CLI. */
+  /**
+   * A fixed client-side rate, requests per second; 0 disables. Unset: adaptive — from Nylas's published
+   * 50 req/s, halved on a 429 and regained gradually, so processes sharing an application share its
+   * limit (see throttle.ts).
+   */
   requestsPerSecond?: number;
+  /** Burst of the fixed rate; default twice the rate. */
   burst?: number;
   /** Open connections at most (and so requests in flight). Default 16. */
   concurrency?: number;
@@ -100,8 +105,8 @@ export class NylasClient {
     this.retry = { ...DEFAULT_RETRY, ...retry };
     this.timeoutMs = opts.timeoutMs ?? 30_000;
     this.userAgent = opts.userAgent ?? `pulumi-nylas-agents/${packageVersion}`;
-    const rps = opts.requestsPerSecond ?? 10;
-    this.throttle = new Throttle(rps, opts.burst ?? Math.max(1, rps * 2));
+    const rps = opts.requestsPerSecond;
+    this.throttle = new Throttle(rps === undefined ? { kind: "adaptive" } : { kind: "fixed", perSecond: rps, burst: opts.burst ?? Math.max(1, rps * 2) });
     this.pool = new Pool(new URL(this.baseUrl).origin, {
       connections: opts.concurrency ?? 16,
       keepAliveTimeout: 30_000,
@@ -175,7 +180,7 @@ export class NylasClient {
     const idempotent = opts.idempotent ?? opts.method !== "POST";
     let started: number | undefined;
     for (let attempt = 1; ; attempt++) {
-      await this.throttle.acquire();
+      const ticket = await this.throttle.acquire();
       // The deadline counts from the first attempt: waiting in our own throttle queue is not a failure.
       started ??= Date.now();
       let failure: Failure;
@@ -183,11 +188,15 @@ export class NylasClient {
       let retryAfterMs: number | undefined;
       try {
         const res = await this.once(opts, path);
-        if (res.status >= 200 && res.status < 300) return res;
+        if (res.status >= 200 && res.status < 300) {
+          this.throttle.answered(ticket);
+          return res;
+        }
+        retryAfterMs = parseRetryAfter(res.headers["retry-after"]);
+        if (res.status === 429) this.throttle.throttled(ticket, retryAfterMs);
+        else this.throttle.answered(ticket);
         failure = { kind: "status", status: res.status };
         error = apiErrorFrom(res.status, res.body, opts.method, path, header(res.headers, "x-request-id"), !idempotent && maybeCommitted(failure));
-        retryAfterMs = parseRetryAfter(res.headers["retry-after"]);
-        if (res.status === 429 && retryAfterMs !== undefined) this.throttle.pause(retryAfterMs);
       } catch (e) {
         ({ failure, error } = this.classify(e, opts.method, path));
       }
