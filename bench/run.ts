@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
+import { parseArgs } from "node:util";
 import { Engine } from "../provider/offline/engine";
 import { EmulatorControl, type LoggedRequest } from "../emulator/control-client";
 import { startEmulatorProcess, startReceiverProcess, type EmulatorProcess } from "./procs";
@@ -19,29 +20,44 @@ import { RawClient, replay, type Recorded } from "./raw";
 interface Options {
   n: number;
   concurrency: number;
+  /** Provider hosts of the fleet scenario. */
+  fleet: number;
+  /** The rate-limited emulators answer 429 without Retry-After. */
+  noRetryAfter: boolean;
   json: boolean;
 }
 
-const USAGE = "usage: node dist/bench/run.js [--n 1000] [--concurrency 10] [--json]";
+const USAGE = "usage: node dist/bench/run.js [--n 1000] [--concurrency 10] [--fleet 8] [--no-retry-after] [--json]";
 
-function parseArgs(argv: string[]): Options {
-  const opts: Options = { n: 1000, concurrency: 10, json: false };
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].includes("=") ? argv[i].split("=", 2) : [argv[i], undefined];
-    const int = (): number => {
-      const v = Number(inline ?? argv[++i]);
-      if (!Number.isInteger(v) || v < 1) throw new Error(`${flag} must be a positive integer\n${USAGE}`);
-      return v;
-    };
-    if (flag === "--n") opts.n = int();
-    else if (flag === "--concurrency") opts.concurrency = int();
-    else if (flag === "--json") opts.json = true;
-    else if (flag === "--help" || flag === "-h") {
-      process.stdout.write(USAGE + "\n");
-      process.exit(0);
-    } else throw new Error(`unknown option ${argv[i]}\n${USAGE}`);
+function parseOptions(argv: string[]): Options {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        n: { type: "string", default: "1000" },
+        concurrency: { type: "string", default: "10" },
+        fleet: { type: "string", default: "8" },
+        "no-retry-after": { type: "boolean", default: false },
+        json: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    }));
+  } catch (e) {
+    throw new Error(`${(e as Error).message}\n${USAGE}`);
   }
-  return opts;
+  if (values.help) {
+    process.stdout.write(USAGE + "\n");
+    process.exit(0);
+  }
+  const int = (key: string): number => {
+    const v = Number(values[key]);
+    if (!Number.isInteger(v) || v < 1) throw new Error(`--${key} must be a positive integer, got "${values[key]}"\n${USAGE}`);
+    return v;
+  };
+  return { n: int("n"), concurrency: int("concurrency"), fleet: int("fleet"), noRetryAfter: values["no-retry-after"] === true, json: values.json === true };
 }
 
 // --------------------------------------------------------------------------------- the stack of N
@@ -177,8 +193,11 @@ const LATENCY_MS = 50;
 /** Set BENCH_CPU_PROF_DIR to write a V8 CPU profile of each provider host there (for `--cpu-prof`-style analysis). */
 const profDir = process.env.BENCH_CPU_PROF_DIR;
 
-/** A provider host (the harness's engine) configured against `emu`, recording the calls it makes. */
-async function startHost(emu: EmulatorProcess, name: string, rps: number, workDir: string): Promise<{ engine: Engine; recording: Recording }> {
+/**
+ * A provider host (the harness's engine) configured against `emu`, recording the calls it makes.
+ * `rps` undefined leaves `nylas:requestsPerSecond` unset: the default, adaptive throttle.
+ */
+async function startHost(emu: EmulatorProcess, name: string, rps: number | undefined, workDir: string): Promise<{ engine: Engine; recording: Recording }> {
   const file = path.join(workDir, `${name}.jsonl`);
   rmSync(file, { force: true });
   const engine = await Engine.start({
@@ -191,7 +210,7 @@ async function startHost(emu: EmulatorProcess, name: string, rps: number, workDi
     config: {
       "nylas:apiKey": { secret: emu.apiKey },
       "nylas:apiUri": emu.url,
-      "nylas:requestsPerSecond": String(rps),
+      ...(rps !== undefined ? { "nylas:requestsPerSecond": String(rps) } : {}),
     },
   });
   return { engine, recording: new Recording(file, () => engine.host.pid) };
@@ -290,22 +309,30 @@ export interface BenchResult {
   create_s: number;
   raw_create_s: number;
   create_overhead: number;
+  transport_floor_s: number;
+  create_ratio: number;
+  create_calls_per_resource: number;
   noop_preview_calls: number;
   refresh_calls_per_resource: number;
   refresh_s: number;
   raw_refresh_s: number;
+  update_calls_per_resource: number;
   update_s: number;
+  delete_calls_per_resource: number;
   delete_s: number;
   ratelimited_ratio: number;
   ratelimited_429s: number;
   ratelimited_failures: number;
+  fleet_ratio: number;
+  fleet_failures: number;
+  fleet_429_share: number;
   provider_bytes: Record<string, number>;
   state_bytes_per_resource: number;
   host_rss_mb: number;
 }
 
 async function main(): Promise<void> {
-  const opts = parseArgs(process.argv.slice(2));
+  const opts = parseOptions(process.argv.slice(2));
   const log = (m: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${m}\n`);
   const warnings: string[] = [];
   const diagnostics: string[] = [];
@@ -404,13 +431,13 @@ async function main(): Promise<void> {
     // Peak RSS of the measured lifecycle, before the diagnostics below add more resources to this host.
     let hostRss = host.engine.host.peakRssMb();
 
-    // Transport floor (diagnostic): the same Check+Create steps through the same harness and host, for a
-    // provider that makes no API call and answers at once — what the gRPC hops alone cost. Its
-    // __provider text is padded to the real one's length, so it weighs the same on the wire.
+    // Transport floor: the same Check+Create steps through the same harness and host, for a provider
+    // that makes no API call and answers at once — what the gRPC hops alone cost. Its __provider text
+    // is padded to the real one's length, so it weighs the same on the wire.
     const realText = await host.engine.providerText("AgentAccount");
     const nullText = nullProviderText(realText.length);
     const floor = providerRun(host, "bench-n", n, receiver.url);
-    await phase("transport floor: create through harness+host, provider doing nothing", async () => {
+    const transport = await phase("transport floor: create through harness+host, provider doing nothing", async () => {
       const up = (it: Item) => floor.engine.up(it.type, it.name, it.inputs(1), { providerText: nullText });
       await up(floor.workspace);
       expectNoFailures("transport floor", await pool(floor.items, concurrency, async (it) => void (await up(it))));
@@ -438,41 +465,75 @@ async function main(): Promise<void> {
     await host.engine.stop();
     cleanups.shift();
 
-    // Rate-limited scenario: a fresh emulator answering 429 + Retry-After above 50 req/s, and the
-    // client throttle set to the same 50/s (nylas:requestsPerSecond = 50): what a user should set.
-    log("create under a 50 req/s server limit…");
+    // Rate-limited scenario: a fresh emulator answering 429 (+ Retry-After: 1 unless --no-retry-after)
+    // above 50 req/s, and one provider host with default settings (the adaptive throttle).
+    const retryAfter = opts.noRetryAfter ? "429 without Retry-After" : "429 + Retry-After: 1";
+    log(`create under a 50 req/s server limit (${retryAfter}), one host, default settings…`);
     const limited = await startEmulatorProcess({ rateLimit: 50 });
     cleanups.unshift(() => limited.stop());
-    const lrun = providerRun(await startHost(limited, "limited", 50, workDir), "bench-l", n, receiver.url);
+    const limitedControl = new EmulatorControl(limited.url);
+    if (opts.noRetryAfter) await limitedControl.config({ retryAfterOnRateLimit: false });
+    const lrun = providerRun(await startHost(limited, "limited", undefined, workDir), "bench-l", n, receiver.url);
     cleanups.unshift(() => lrun.engine.stop());
     let limitedFailures: Error[] = [];
     const limitedS = await timed(async () => {
       limitedFailures = await createAll(lrun, concurrency);
     });
-    const limitedLog = apiCalls(await new EmulatorControl(limited.url).requests());
+    const limitedLog = apiCalls(await limitedControl.requests());
     const tooMany = limitedLog.filter((r) => r.status === 429).length;
     const useful = limitedLog.length - tooMany;
     hostRss = Math.max(hostRss, lrun.engine.host.peakRssMb());
     for (const e of limitedFailures.slice(0, 3)) warn(`rate-limited create failed: ${e.message}`);
+    await lrun.engine.stop();
+    cleanups.shift();
 
+    // Fleet: K provider hosts (one per stack, as a CI matrix runs them), each with N/K mailboxes, all
+    // at once against one application limited to 50 req/s; default settings everywhere.
+    await limitedControl.reset();
+    if (opts.noRetryAfter) await limitedControl.config({ retryAfterOnRateLimit: false });
+    const fleet = await runFleet(limited, limitedControl, opts, receiver.url, workDir, log);
+    cleanups.unshift(() => fleet.stop());
+    diagnostics.push(fleet.diagnostic);
+    for (const e of fleet.failures.slice(0, 3)) warn(`fleet create failed: ${e.message}`);
+    await fleet.stop();
+    cleanups.shift();
+
+    const perResource = (log: LoggedRequest[]) => round(apiCalls(log).length / resources);
     const result: BenchResult = {
       create_s: secs(create.s),
       raw_create_s: secs(rawCreate.s),
       create_overhead: round(create.s / rawCreate.s),
+      transport_floor_s: secs(transport.s),
+      create_ratio: round(create.s / (transport.s + rawCreate.s)),
+      create_calls_per_resource: perResource(create.log),
       noop_preview_calls: noopPreviewCalls,
-      refresh_calls_per_resource: round(apiCalls(refresh.log).length / resources),
+      refresh_calls_per_resource: perResource(refresh.log),
       refresh_s: secs(refresh.s),
       raw_refresh_s: secs(rawRefresh.s),
+      update_calls_per_resource: perResource(update.log),
       update_s: secs(update.s),
+      delete_calls_per_resource: perResource(destroy.log),
       delete_s: secs(destroy.s),
       ratelimited_ratio: round(limitedS / (useful / 50)),
       ratelimited_429s: tooMany,
       ratelimited_failures: limitedFailures.length,
+      fleet_ratio: round(fleet.wallS / (fleet.useful / 50)),
+      fleet_failures: fleet.failures.length,
+      fleet_429_share: round(fleet.tooMany / (fleet.useful + fleet.tooMany), 4),
       provider_bytes: providerBytes,
       state_bytes_per_resource: Math.round(stateBytes),
       host_rss_mb: round(hostRss, 1),
     };
-    printTable(result, opts, { createCalls: createRec.length, refreshCalls: refreshRec.length, limitedCalls: useful, limitedS });
+    printTable(result, opts, {
+      createCalls: apiCalls(create.log).length,
+      refreshCalls: apiCalls(refresh.log).length,
+      limitedCalls: useful,
+      limitedS,
+      fleetHosts: fleet.hosts,
+      fleetCalls: fleet.useful,
+      fleetS: fleet.wallS,
+      retryAfter,
+    });
     process.stdout.write(`\ndiagnostics (not in --json):\n${diagnostics.map((d) => `  ${d}`).join("\n")}\n`);
     if (warnings.length) process.stdout.write(`\n${warnings.length} warning(s): see stderr\n`);
     if (opts.json) process.stdout.write(JSON.stringify(result) + "\n");
@@ -482,23 +543,99 @@ async function main(): Promise<void> {
   }
 }
 
-function printTable(r: BenchResult, opts: Options, extra: { createCalls: number; refreshCalls: number; limitedCalls: number; limitedS: number }): void {
+// -------------------------------------------------------------------------------------------- fleet
+
+interface FleetResult {
+  hosts: number;
+  wallS: number;
+  /** Non-429 API requests the emulator answered. */
+  useful: number;
+  tooMany: number;
+  failures: Error[];
+  diagnostic: string;
+  stop(): Promise<void>;
+}
+
+/** `min(--fleet, n)` hosts share the n mailboxes as evenly as possible; each runs its own stack. */
+async function runFleet(
+  emu: EmulatorProcess,
+  control: EmulatorControl,
+  opts: Options,
+  receiverUrl: string,
+  workDir: string,
+  log: (m: string) => void,
+): Promise<FleetResult> {
+  const k = Math.min(opts.fleet, opts.n);
+  log(`fleet: ${k} provider hosts, ${opts.n} mailboxes in all, one 50 req/s application, default settings…`);
+  // Started (and their cold start paid) before the clock runs: a CI matrix's jobs also boot apart.
+  const hosts = await Promise.all(Array.from({ length: k }, (_, h) => startHost(emu, `fleet-${h}`, undefined, workDir)));
+  const stop = async () => void (await Promise.all(hosts.map((x) => x.engine.stop())));
+  try {
+    const runs = hosts.map((x, h) => providerRun(x, `bench-f${h}`, Math.floor(opts.n / k) + (h < opts.n % k ? 1 : 0), receiverUrl));
+    await control.clearRequests();
+    const t0 = performance.now();
+    const finished: number[] = new Array(k).fill(0);
+    const perHost = await Promise.all(
+      runs.map(async (r, h) => {
+        const failures = await createAll(r, opts.concurrency);
+        finished[h] = (performance.now() - t0) / 1000;
+        return failures;
+      }),
+    );
+    const wallS = (performance.now() - t0) / 1000;
+    const calls = apiCalls(await control.requests());
+    const tooMany = calls.filter((r) => r.status === 429).length;
+    // A host that finishes early had more than its share: the spread of finish times shows fairness.
+    const sorted = [...finished].sort((a, b) => a - b);
+    const diagnostic =
+      `fleet: ${k} hosts, ${wallS.toFixed(1)} s, ${calls.length - tooMany} API calls + ${tooMany} 429s; ` +
+      `hosts finished at ${sorted.map((x) => x.toFixed(1)).join(", ")} s`;
+    log(diagnostic);
+    return { hosts: k, wallS, useful: calls.length - tooMany, tooMany, failures: perHost.flat(), diagnostic, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+interface TableExtra {
+  createCalls: number;
+  refreshCalls: number;
+  limitedCalls: number;
+  limitedS: number;
+  fleetHosts: number;
+  fleetCalls: number;
+  fleetS: number;
+  retryAfter: string;
+}
+
+function printTable(r: BenchResult, opts: Options, extra: TableExtra): void {
+  const resources = 2 * opts.n + 1;
+  const refreshFloor = 0.01 + 10 / resources;
   const rows: Array<[string, string, string]> = [
-    ["create_s", r.create_s.toFixed(3), `up of ${2 * opts.n + 1} resources, ${extra.createCalls} API calls`],
+    ["create_s", r.create_s.toFixed(3), `up of ${resources} resources, ${extra.createCalls} API calls`],
     ["raw_create_s", r.raw_create_s.toFixed(3), "the same calls with undici, same concurrency"],
-    ["create_overhead", r.create_overhead.toFixed(3), "create_s / raw_create_s (goal ≤ 1.15)"],
-    ["noop_preview_calls", String(r.noop_preview_calls), "API calls of Check+Diff, unchanged inputs (goal 0)"],
-    ["refresh_calls_per_resource", r.refresh_calls_per_resource.toFixed(3), `${extra.refreshCalls} calls`],
+    ["create_overhead", r.create_overhead.toFixed(3), "create_s / raw_create_s"],
+    ["transport_floor_s", r.transport_floor_s.toFixed(3), "the same up through harness + host, provider making no call"],
+    ["create_ratio", r.create_ratio.toFixed(3), "create_s / (transport_floor_s + raw_create_s) (goal ≤ 1.15)"],
+    ["create_calls_per_resource", r.create_calls_per_resource.toFixed(3), "API calls of the up / resources (floor 1.0)"],
+    ["noop_preview_calls", String(r.noop_preview_calls), "API calls of Check+Diff, unchanged inputs (floor 0)"],
+    ["refresh_calls_per_resource", r.refresh_calls_per_resource.toFixed(3), `${extra.refreshCalls} calls (goal ≤ ${refreshFloor.toFixed(3)} = 0.01 + 10/${resources})`],
     ["refresh_s", r.refresh_s.toFixed(3), "Read of every resource"],
     ["raw_refresh_s", r.raw_refresh_s.toFixed(3), "the same calls with undici"],
+    ["update_calls_per_resource", r.update_calls_per_resource.toFixed(3), "API calls of the in-place change / resources (floor 1.0)"],
     ["update_s", r.update_s.toFixed(3), "in-place change of every resource"],
+    ["delete_calls_per_resource", r.delete_calls_per_resource.toFixed(3), "API calls of the destroy / resources (floor 1.0)"],
     ["delete_s", r.delete_s.toFixed(3), "destroy of every resource"],
-    ["ratelimited_ratio", r.ratelimited_ratio.toFixed(3), `${extra.limitedS.toFixed(1)} s / (${extra.limitedCalls} calls / 50 per s) (goal ≤ 1.1)`],
-    ["ratelimited_429s", String(r.ratelimited_429s), "429 answers during that create"],
+    ["ratelimited_ratio", r.ratelimited_ratio.toFixed(3), `one host, default settings: ${extra.limitedS.toFixed(1)} s / (${extra.limitedCalls} calls / 50 per s) (goal ≤ 1.1)`],
+    ["ratelimited_429s", String(r.ratelimited_429s), `429 answers during that create (${extra.retryAfter})`],
     ["ratelimited_failures", String(r.ratelimited_failures), "resources that failed (goal 0)"],
+    ["fleet_ratio", r.fleet_ratio.toFixed(3), `${extra.fleetHosts} hosts on one 50 req/s app: ${extra.fleetS.toFixed(1)} s / (${extra.fleetCalls} calls / 50 per s) (goal ≤ 1.2)`],
+    ["fleet_failures", String(r.fleet_failures), "resources of the fleet that failed (goal 0)"],
+    ["fleet_429_share", r.fleet_429_share.toFixed(4), `429s / all answers in the fleet (${extra.retryAfter})`],
     ...Object.entries(r.provider_bytes).map(([t, b]): [string, string, string] => [`provider_bytes.${t}`, String(b), "serialized __provider (goal ≤ 16384)"]),
     ["state_bytes_per_resource", String(r.state_bytes_per_resource), "state JSON / resources"],
-    ["host_rss_mb", r.host_rss_mb.toFixed(1), "peak RSS of the provider host"],
+    ["host_rss_mb", r.host_rss_mb.toFixed(1), `peak RSS of the provider host, ${resources} resources`],
   ];
   const w0 = Math.max(...rows.map((x) => x[0].length));
   const w1 = Math.max(...rows.map((x) => x[1].length));
