@@ -1,3 +1,4 @@
+import { NylasApi } from "../../provider/api";
 import type { NylasClient } from "../../provider/client";
 import { defaultWorkspaceDefinition } from "../../provider/resources/workspace";
 import { CheckFailedError, type Engine } from "../../provider/offline/engine";
@@ -273,10 +274,11 @@ describe("Workspace and DefaultWorkspace through the provider host", () => {
       const client = {
         call: async (o: { method: string; path: string }) => {
           calls.push(`${o.method} ${o.path}`);
-          return [{ workspace_id: "w1", name: "custom", domain: "x.example", default: false }];
+          return { data: [{ workspace_id: "w1", name: "custom", domain: "x.example", default: false }] };
         },
+        domainsRoute: () => ({ route: "iam" }),
       } as unknown as NylasClient;
-      await expect(defaultWorkspaceDefinition.create({ client, warn: () => {} }, { policyId: "p1" })).rejects.toThrow(
+      await expect(defaultWorkspaceDefinition.create({ api: new NylasApi(client), warn: () => {} }, { policyId: "p1" })).rejects.toThrow(
         "this Nylas application has no default workspace (applications created before workspaces existed may have none); " +
           "remove the DefaultWorkspace resource, or attach the policy and rules to a Workspace instead",
       );
