@@ -29,6 +29,11 @@ export interface CreatedGrant {
   existing: boolean;
 }
 
+const hasEmail = (email: string) => {
+  const want = email.toLowerCase();
+  return (g: GrantWire) => (g.email ?? "").toLowerCase() === want;
+};
+
 /** Slack for a `created_at` read against the local clock, when the answer has no `Date` header. */
 const LOCAL_CLOCK_SLACK_S = 5;
 
@@ -52,11 +57,35 @@ export class Grants extends Collection<typeof grantWire> {
       wire: grantWire,
       paging: "offset",
       updateVerb: "PATCH",
+      listedReads: true,
+      lookupKey: (g) => g.email?.toLowerCase(),
     });
   }
 
   override async get(id: string): Promise<GrantWire | undefined> {
     return this.remember(await super.get(id));
+  }
+
+  override async read(id: string): Promise<GrantWire | undefined> {
+    return this.remember(await super.read(id));
+  }
+
+  /**
+   * The grant that has `email`, as a create asks before making one. When many creates are in flight,
+   * one list of every grant answers them all (snapshot.ts) with this process's own creates and deletes
+   * laid over it; a lone create asks {@link findByEmail}. A "taken" answer from the list is confirmed
+   * with `findByEmail` (the grant may have been deleted since); a grant created by someone else after the
+   * list is caught by {@link createAgentAccount} (its `created_at` is older than the attempt).
+   */
+  async takenBy(email: string): Promise<GrantWire | undefined> {
+    const { found, listed } = await this.snapshots!.find(email.toLowerCase(), () => this.list({ email }));
+    if (found.length === 0) return undefined;
+    return listed ? this.findByEmail(email) : this.pickEmail(found, email);
+  }
+
+  /** The one grant of `items` with `email` (case-insensitively); several are an error. */
+  private pickEmail(items: readonly GrantWire[], email: string): GrantWire | undefined {
+    return this.remember(this.findOne(items, hasEmail(email), `have email ${email}`));
   }
 
   /**
@@ -65,9 +94,7 @@ export class Grants extends Collection<typeof grantWire> {
    * per-run cache can answer it later.
    */
   async findByEmail(email: string): Promise<GrantWire | undefined> {
-    const want = email.toLowerCase();
-    const all = await this.list({ email });
-    return this.remember(this.findOne(all, (g) => (g.email ?? "").toLowerCase() === want, `have email ${email}`));
+    return this.pickEmail(await this.list({ email }), email);
   }
 
   /**
@@ -124,6 +151,7 @@ export class Grants extends Collection<typeof grantWire> {
     if (!assigned.includes(id) && g.workspace_id !== workspaceId) {
       throw new Error(`moving grant ${id} to workspace ${workspaceId}: ${how}, and manual-assign did not assign it either (it is in ${g.workspace_id ?? "no workspace"})`);
     }
+    this.wrote(id, { ...g, workspace_id: workspaceId });
     return { ...g, workspace_id: workspaceId };
   }
 

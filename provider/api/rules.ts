@@ -35,6 +35,7 @@ export class Rules extends Collection<typeof ruleWire> {
       wire: ruleWire,
       paging: "cursor",
       updateVerb: "PUT",
+      listedReads: true,
       // Fields Nylas defaults when a request leaves them out: their value then comes from Nylas.
       readBack: (answer, sent) => ["priority", "enabled", "trigger"].some((f) => answer[f] === undefined && sent[f] === undefined),
     });
