@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { NylasNotFoundError, NylasResponseShapeError, NylasValidationError, type Credential, type Method, type NylasClient } from "../client";
+import { NylasNotFoundError, NylasResponseShapeError, NylasValidationError, type Credential, type Method, type NylasClient, type Page } from "../client";
 import { ListSnapshots } from "./snapshot";
 
 /**
@@ -116,7 +116,7 @@ export abstract class Collection<S extends WireSchema> {
     this.fields = Object.keys(spec.wire.shape);
     const items = z.array(this.whole);
     this.page = z.looseObject({ data: z.union([items, z.looseObject({ items: items.nullish() })]).nullish() });
-    if (spec.listedReads) this.snapshots = new ListSnapshots(() => this.list(), (o) => String((o as Record<string, unknown>)[spec.idField]), spec.lookupKey);
+    if (spec.listedReads) this.snapshots = new ListSnapshots(() => this.pages(), (o) => String((o as Record<string, unknown>)[spec.idField]), spec.lookupKey);
   }
 
   /** One call of this collection: its credential, and a gone answer in whatever form as NotFound. */
@@ -156,12 +156,19 @@ export abstract class Collection<S extends WireSchema> {
 
   /** Every object, over every page. */
   async list(query?: Record<string, string | number | boolean | undefined>): Promise<z.infer<S>[]> {
+    const out: z.infer<S>[] = [];
+    for await (const page of this.pages(query)) out.push(...page.items);
+    return out;
+  }
+
+  /** The objects page by page (one call each; an unpaged collection is one page), as they come. */
+  async *pages(query?: Record<string, string | number | boolean | undefined>): AsyncGenerator<Page<z.infer<S>>> {
     const o = { path: this.spec.all, query, item: this.whole, auth: this.spec.auth };
-    if (this.spec.paging === "cursor") return this.client.listCursor(o);
-    if (this.spec.paging === "offset") return this.client.listOffset(o);
+    if (this.spec.paging === "cursor") return yield* this.client.pagesCursor(o);
+    if (this.spec.paging === "offset") return yield* this.client.pagesOffset(o);
     const r = await this.call({ method: "GET", path: this.spec.all, params: {}, query, answer: this.page });
     const data = r.data as z.infer<S>[] | { items?: z.infer<S>[] | null } | null | undefined;
-    return Array.isArray(data) ? data : (data?.items ?? []);
+    yield { items: Array.isArray(data) ? data : (data?.items ?? []), last: true };
   }
 
   /** Creates one object. Not retried after an ambiguous failure: the lifecycle settles that by a lookup. */

@@ -5,21 +5,29 @@
  * collection are in flight at once — the engine reading a stack in parallel, or creating many
  * accounts — one paged list answers them and the ones that follow: 10,000 grants are 50 pages.
  *
+ * The list is read a page at a time, and each lookup that joins it pays for at most one page: a lookup
+ * not found in the pages its budget bought makes its own call. So a lookup never costs more than two
+ * calls, and a small stack in an application of 10,000 grants does not read all 50 pages.
+ *
  * A snapshot is what Nylas listed at one moment, so it is used only where that cannot hide a change:
- * - it serves one burst of lookups: it is dropped when none came for {@link SnapshotOptions.idleMs},
- *   and a second read of an id it already answered means a new refresh has begun, so it is dropped too;
+ * - it serves one burst of lookups of one kind — reads by id (a refresh) or lookups by natural key (the
+ *   creates of an up) — each kind its own: it is dropped when none came for
+ *   {@link SnapshotOptions.idleMs}, and a second read of an id it already answered means a new refresh
+ *   has begun, so it is dropped too;
  * - an object this process has sent a write for since the list began is never read from it (GET
  *   instead), and lookups by natural key see this process's own writes laid over it;
- * - an id it does not hold is read with GET (created since, or gone: the GET says which), and a list
- *   that fails leaves every lookup to its own call.
- * Lone lookups never wait for a list: until `minPending` are in flight at once, each makes its own call.
+ * - an id the whole list does not hold is read with GET (created since, or gone: the GET says which),
+ *   and a list that fails leaves every lookup to its own call.
+ * Lone lookups never use one: until `minPending` are in flight at once, each makes its own call.
  */
+
+import type { Page } from "../client";
 
 /** Milliseconds; `Date.now` in production. */
 export type Clock = () => number;
 
 export interface SnapshotOptions {
-  /** Own calls in flight at once (this one included) that make a list worth it. */
+  /** Own calls in flight at once (this one included) that start a list. */
   minPending: number;
   /** A snapshot no lookup used for this long belongs to a burst that has ended. */
   idleMs: number;
@@ -27,36 +35,45 @@ export interface SnapshotOptions {
   maxAgeMs: number;
 }
 
-export const SNAPSHOT_DEFAULTS: SnapshotOptions = { minPending: 3, idleMs: 2_000, maxAgeMs: 10 * 60_000 };
+export const SNAPSHOT_DEFAULTS: SnapshotOptions = { minPending: 2, idleMs: 2_000, maxAgeMs: 10 * 60_000 };
 
 interface Snapshot<T> {
-  ready: Promise<boolean>;
+  pages: AsyncIterator<Page<T>>;
+  /** The page being fetched: one at a time, shared by every lookup waiting for it. */
+  fetching: Promise<void> | undefined;
+  fetched: number;
+  /** Pages the lookups that joined have paid for (one each). */
+  budget: number;
+  complete: boolean;
+  failed: boolean;
   /** What the list said, by id (for reads). */
   listed: Map<string, T>;
   /** The list with this process's writes laid over it, by id and by natural key (for lookups). */
   view: Map<string, T>;
   byKey: Map<string, Set<string>>;
-  /** Writes answered before the list was: laid over it once it is (then `undefined`). */
-  early: Array<[string, T | undefined]> | undefined;
   /** Ids this process sent a write for since the list began (answered or not). */
   touched: Set<string>;
+  /** …and those whose write was answered: the list's copy never replaces what the write left. */
+  written: Set<string>;
   /** Ids answered by `read`: asked again, a new refresh has begun. */
   served: Set<string>;
   startedAt: number;
   lastUsed: number;
 }
 
+type Kind = "read" | "find";
+
 export class ListSnapshots<T> {
-  private current: Snapshot<T> | undefined;
+  private readonly current: Record<Kind, Snapshot<T> | undefined> = { read: undefined, find: undefined };
   /** Own calls (GETs by id, lookups by key) in flight that a snapshot could have answered. */
-  private pending = 0;
+  private readonly pending: Record<Kind, number> = { read: 0, find: 0 };
 
   /**
-   * `listAll` lists every object (all pages); `idOf` and `keyOf` (the natural key lookups use, if any)
-   * read an object.
+   * `pages` lists every object, a page per step; `idOf` and `keyOf` (the natural key lookups use, if
+   * any) read an object.
    */
   constructor(
-    private readonly listAll: () => Promise<T[]>,
+    private readonly pages: () => AsyncIterator<Page<T>>,
     private readonly idOf: (item: T) => string,
     private readonly keyOf: (item: T) => string | undefined = () => undefined,
     private readonly opts: SnapshotOptions = SNAPSHOT_DEFAULTS,
@@ -68,76 +85,116 @@ export class ListSnapshots<T> {
    * flight to start one), else `get(id)` — `undefined` for gone either way.
    */
   async read(id: string, get: (id: string) => Promise<T | undefined>): Promise<T | undefined> {
-    const s = this.snapshot(id);
-    if (!s || s.touched.has(id) || !(await s.ready) || s.touched.has(id) || !s.listed.has(id)) return this.own(() => get(id));
-    s.served.add(id);
-    return s.listed.get(id);
+    const s = this.snapshot("read", id);
+    if (s) {
+      s.budget++;
+      while (!s.touched.has(id)) {
+        const item = s.listed.get(id);
+        if (item !== undefined) {
+          s.served.add(id);
+          return item;
+        }
+        if (!(await this.more(s))) break;
+      }
+    }
+    return this.own("read", () => get(id));
   }
 
   /**
    * The objects whose natural key is `key` (e.g. "the grants of this email"): from the snapshot with
-   * this process's writes laid over it (`listed`), else those of `fresh()`.
+   * this process's writes laid over it (`listed`), else those of `fresh()`. A key the list holds is
+   * answered as soon as its page is in; that it holds none only once the whole list is.
    */
   async find(key: string, fresh: () => Promise<T[]>): Promise<{ found: T[]; listed: boolean }> {
-    const s = this.snapshot(undefined);
-    if (!s || !(await s.ready)) return { found: (await this.own(fresh)).filter((o) => this.keyOf(o) === key), listed: false };
-    return { found: [...(s.byKey.get(key) ?? [])].map((id) => s.view.get(id)!), listed: true };
+    const s = this.snapshot("find", undefined);
+    if (s) {
+      s.budget++;
+      for (;;) {
+        const ids = s.byKey.get(key);
+        if ((ids && ids.size > 0) || s.complete) return { found: [...(ids ?? [])].map((id) => s.view.get(id)!), listed: true };
+        if (!(await this.more(s))) break;
+      }
+    }
+    return { found: (await this.own("find", fresh)).filter((o) => this.keyOf(o) === key), listed: false };
   }
 
   /** This process is sending a write for `id`: from now on its reads go to Nylas. */
   touch(id: string): void {
-    this.current?.touched.add(id);
+    for (const s of Object.values(this.current)) s?.touched.add(id);
   }
 
   /** This process wrote `id`, which is now `after` (`undefined`: deleted). */
   wrote(id: string, after: T | undefined): void {
-    const s = this.current;
-    if (!s) return;
-    s.touched.add(id);
-    if (s.early) s.early.push([id, after]);
-    else this.apply(s, id, after);
+    for (const s of Object.values(this.current)) {
+      if (!s) continue;
+      s.touched.add(id);
+      s.written.add(id);
+      this.apply(s, id, after);
+    }
   }
 
   /** The snapshot a lookup may use now, if any: the current one unless it has ended, or a new one. */
-  private snapshot(readId: string | undefined): Snapshot<T> | undefined {
+  private snapshot(kind: Kind, readId: string | undefined): Snapshot<T> | undefined {
     const now = this.clock();
-    let s = this.current;
+    let s = this.current[kind];
+    // A failed list stays current until the burst ends: its lookups make their own calls, not new lists.
     if (s && (now - s.lastUsed > this.opts.idleMs || now - s.startedAt > this.opts.maxAgeMs || (readId !== undefined && s.served.has(readId)))) {
-      s = this.current = undefined;
+      s = this.current[kind] = undefined;
     }
-    if (!s && this.pending + 1 >= this.opts.minPending) s = this.current = this.start(now);
+    if (!s && this.pending[kind] + 1 >= this.opts.minPending) {
+      s = this.current[kind] = {
+        pages: this.pages(),
+        fetching: undefined,
+        fetched: 0,
+        budget: 0,
+        complete: false,
+        failed: false,
+        listed: new Map(),
+        view: new Map(),
+        byKey: new Map(),
+        touched: new Set(),
+        written: new Set(),
+        served: new Set(),
+        startedAt: now,
+        lastUsed: now,
+      };
+    }
     if (s) s.lastUsed = now;
     return s;
   }
 
-  private start(now: number): Snapshot<T> {
-    const s: Snapshot<T> = {
-      ready: Promise.resolve(false),
-      listed: new Map(),
-      view: new Map(),
-      byKey: new Map(),
-      early: [],
-      touched: new Set(),
-      served: new Set(),
-      startedAt: now,
-      lastUsed: now,
-    };
-    s.ready = this.listAll().then(
-      (all) => {
-        for (const o of all) {
-          s.listed.set(this.idOf(o), o);
-          this.apply(s, this.idOf(o), o);
-        }
-        for (const [id, after] of s.early ?? []) this.apply(s, id, after);
-        s.early = undefined;
-        return true;
-      },
-      () => {
-        if (this.current === s) this.current = undefined;
-        return false;
-      },
-    );
-    return s;
+  /**
+   * Waits for one more page: the one being fetched, or the next one if the budget allows. False when
+   * there will be none (the list is complete, failed, or its budget is spent).
+   */
+  private async more(s: Snapshot<T>): Promise<boolean> {
+    if (!s.fetching) {
+      if (s.complete || s.failed || s.fetched >= s.budget) return false;
+      s.fetching = this.fetch(s);
+    }
+    await s.fetching;
+    return true;
+  }
+
+  private async fetch(s: Snapshot<T>): Promise<void> {
+    try {
+      const page = await s.pages.next();
+      s.fetched++;
+      if (page.done) {
+        s.complete = true;
+        return;
+      }
+      for (const o of page.value.items) {
+        const id = this.idOf(o);
+        s.listed.set(id, o);
+        if (!s.written.has(id)) this.apply(s, id, o);
+      }
+      if (page.value.last) s.complete = true;
+    } catch {
+      s.failed = true;
+    } finally {
+      s.fetching = undefined;
+    }
   }
 
   /** Lays `after` over the view (`undefined`: deleted). */
@@ -157,12 +214,12 @@ export class ListSnapshots<T> {
     ids.add(id);
   }
 
-  private async own<R>(call: () => Promise<R>): Promise<R> {
-    this.pending++;
+  private async own<R>(kind: Kind, call: () => Promise<R>): Promise<R> {
+    this.pending[kind]++;
     try {
       return await call();
     } finally {
-      this.pending--;
+      this.pending[kind]--;
     }
   }
 }

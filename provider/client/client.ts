@@ -186,8 +186,12 @@ export class NylasClient {
    * no rules at all); the cursor is `data.next_cursor`, else the top-level one. The list ends at an
    * absent, empty or null cursor or at an empty page; a cursor that repeats is an error, not a loop.
    */
-  async listCursor<T>(opts: Omit<CallOptions<T>, "method" | "data" | "answer"> & { item: z.ZodType<T>; pageSize?: number }): Promise<T[]> {
-    const out: T[] = [];
+  async listCursor<T>(opts: ListOptions<T>): Promise<T[]> {
+    return collect(this.pagesCursor(opts));
+  }
+
+  /** The pages of {@link listCursor}, one call each, as they come (a caller may stop early). */
+  async *pagesCursor<T>(opts: ListOptions<T>): AsyncGenerator<Page<T>> {
     const seen = new Set<string>();
     let cursor: string | undefined;
     const page = cached(cursorPages, opts.item, (item) =>
@@ -201,13 +205,14 @@ export class NylasClient {
       const parsed = this.parseWith(opts, page, raw.body);
       const data = parsed.data;
       const items = Array.isArray(data) ? data : (data?.items ?? []);
-      out.push(...items);
       cursor = (Array.isArray(data) ? undefined : data?.next_cursor) || parsed.next_cursor || undefined;
-      if (!cursor || items.length === 0) return out;
-      if (seen.has(cursor)) {
+      const last = !cursor || items.length === 0;
+      if (!last && seen.has(cursor!)) {
         throw new NylasResponseShapeError("GET", fillPath(opts.path, opts.params), [`next_cursor "${cursor}" repeated; stopping to avoid an endless loop`]);
       }
-      seen.add(cursor);
+      yield { items, last };
+      if (last) return;
+      seen.add(cursor!);
     }
   }
 
@@ -215,17 +220,22 @@ export class NylasClient {
    * Every item of an offset-paginated list (`/v3/grants`, `/v3/connectors`): pages until a short or
    * empty one. A server that caps the page below what was asked says so in `limit`; that size counts.
    */
-  async listOffset<T>(opts: Omit<CallOptions<T>, "method" | "data" | "answer"> & { item: z.ZodType<T>; pageSize?: number }): Promise<T[]> {
-    const out: T[] = [];
+  async listOffset<T>(opts: ListOptions<T>): Promise<T[]> {
+    return collect(this.pagesOffset(opts));
+  }
+
+  /** The pages of {@link listOffset}, one call each, as they come (a caller may stop early). */
+  async *pagesOffset<T>(opts: ListOptions<T>): AsyncGenerator<Page<T>> {
     const limit = opts.pageSize ?? 200;
     const page = cached(offsetPages, opts.item, (item) => z.looseObject({ data: z.array(item).nullish(), limit: z.number().nullish() }));
     for (let offset = 0; ; ) {
       const raw = await this.send({ ...opts, method: "GET", query: { ...opts.query, limit, offset } });
       const parsed = this.parseWith(opts, page, raw.body);
       const items = parsed.data ?? [];
-      out.push(...items);
       const served = parsed.limit && parsed.limit > 0 ? Math.min(parsed.limit, limit) : limit;
-      if (items.length === 0 || items.length < served) return out;
+      const last = items.length === 0 || items.length < served;
+      yield { items, last };
+      if (last) return;
       offset += items.length;
     }
   }
@@ -358,6 +368,21 @@ function cached<S extends z.ZodType, R extends z.ZodType>(cache: WeakMap<z.ZodTy
   let schema = cache.get(key) as R | undefined;
   if (!schema) cache.set(key, (schema = build(key)));
   return schema;
+}
+
+/** Options of a paged list: the call's, plus the item schema and the page size (default 200, the maximum). */
+export type ListOptions<T> = Omit<CallOptions<T>, "method" | "data" | "answer"> & { item: z.ZodType<T>; pageSize?: number };
+
+/** One page of a list; `last` when no call for another would follow. */
+export interface Page<T> {
+  items: T[];
+  last: boolean;
+}
+
+async function collect<T>(pages: AsyncIterable<Page<T>>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const page of pages) out.push(...page.items);
+  return out;
 }
 
 /** Fills `{name}` placeholders, URL-encoding each value; a missing one is a programming error. */
