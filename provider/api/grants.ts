@@ -72,15 +72,18 @@ export class Grants extends Collection<typeof grantWire> {
 
   /**
    * The grant that has `email`, as a create asks before making one. When many creates are in flight,
-   * one list of every grant answers them all (snapshot.ts) with this process's own creates and deletes
-   * laid over it; a lone create asks {@link findByEmail}. A "taken" answer from the list is confirmed
+   * one unfiltered list of every grant answers them all (snapshot.ts) with this process's own creates and
+   * deletes laid over it; a lone create asks {@link findByEmail}. A "taken" answer from the list is confirmed
    * with `findByEmail` (the grant may have been deleted since); a grant created by someone else after the
    * list is caught by {@link createAgentAccount} (its `created_at` is older than the attempt).
    */
   async takenBy(email: string): Promise<GrantWire | undefined> {
-    const { found, listed } = await this.snapshots!.find(email.toLowerCase(), () => this.list({ email }));
+    const { found, listed } = await this.snapshots!.find(email.toLowerCase(), async () => {
+      const g = await this.findByEmail(email);
+      return g ? [g] : [];
+    });
     if (found.length === 0) return undefined;
-    return listed ? this.findByEmail(email) : this.pickEmail(found, email);
+    return listed ? this.findByEmail(email) : found[0];
   }
 
   /** The one grant of `items` with `email` (case-insensitively); several are an error. */
@@ -89,12 +92,15 @@ export class Grants extends Collection<typeof grantWire> {
   }
 
   /**
-   * The grant of `email`, from `GET /v3/grants?email=` over every page, matched case-insensitively
-   * (whether Nylas's filter is: unconfirmed). The one place "is this address taken?" is asked, so a
-   * per-run cache can answer it later.
+   * The grant of `email`: `GET /v3/grants?email=` over every page, matched case-insensitively (whether
+   * Nylas's filter is: unconfirmed). Nylas's list filters were seen to leave out grants created in the
+   * last minute or more, so a miss is confirmed on the unfiltered list (every page), as the Nylas CLI
+   * does. The one place "is this address taken?" is asked, so a per-run cache can answer it later.
    */
   async findByEmail(email: string): Promise<GrantWire | undefined> {
-    return this.pickEmail(await this.list({ email }), email);
+    const found = this.pickEmail(await this.list({ email }), email) ?? this.pickEmail(await this.list(), email);
+    if (found) this.firstAttempt.delete(email.toLowerCase());
+    return found;
   }
 
   /**
@@ -114,7 +120,7 @@ export class Grants extends Collection<typeof grantWire> {
       if (!(e instanceof NylasValidationError) || !(await this.connectors.repair())) throw e;
       answer = await this.postCustom(body);
     }
-    const grant = await this.settle(undefined, { provider: "nylas", email, name: body.name }, answer.value);
+    const grant = await this.settle(undefined, answer.value);
     const existing = this.seen.has(grant.id) || this.olderThan(grant, this.firstAttempt.get(email)!, answer);
     this.firstAttempt.delete(email);
     this.remember(grant);

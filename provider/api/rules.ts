@@ -36,8 +36,8 @@ export class Rules extends Collection<typeof ruleWire> {
       paging: "cursor",
       updateVerb: "PUT",
       listedReads: true,
-      // Fields Nylas defaults when a request leaves them out: their value then comes from Nylas.
-      readBack: (answer, sent) => ["priority", "enabled", "trigger"].some((f) => answer[f] === undefined && sent[f] === undefined),
+      // Fields Nylas defaults when a request leaves them out: only Nylas knows their value.
+      readBack: (answer) => ["priority", "enabled", "trigger"].some((f) => answer[f] === undefined || answer[f] === null),
     });
   }
 

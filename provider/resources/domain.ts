@@ -75,8 +75,8 @@ export interface DnsRecord {
   type: VerificationType;
   /** Host name the record goes on. */
   host: string;
-  /** DNS record type: TXT, MX, CNAME… */
-  recordType: string;
+  /** DNS record type: TXT, MX, CNAME… — absent when Nylas's answer does not say (its flat answer form). */
+  recordType?: string;
   value: string;
   /** MX priority, when Nylas gives one. */
   priority?: number;
@@ -144,7 +144,7 @@ function recordTypes(inputs: Partial<DomainInputs>): VerificationType[] {
 /** The DNS record Nylas wants published for one verification type. */
 async function dnsRecord(ctx: Context, id: string, type: VerificationType, inputs: Partial<DomainInputs>): Promise<DnsRecord> {
   const r = await ctx.api.domains.info(id, type, optionsFor(type, inputs));
-  return { type, host: r.host, recordType: r.type, value: r.value, ...(r.priority !== undefined ? { priority: r.priority } : {}) };
+  return { type, host: r.host, ...(r.type ? { recordType: r.type } : {}), value: r.value, ...(r.priority !== undefined ? { priority: r.priority } : {}) };
 }
 
 /**
@@ -191,7 +191,7 @@ async function waitForVerification(ctx: Context, d: DomainWire, inputs: DomainIn
     if (remaining <= 0) {
       const detail = pending.map((t) => {
         const rec = records.find((r) => r.type === t);
-        const publish = rec ? `publish ${rec.recordType} ${rec.host} → ${rec.value}` : "";
+        const publish = rec ? `publish ${[rec.recordType, rec.host].filter(Boolean).join(" ")} → ${rec.value}` : "";
         return `${t} (${[last.get(t), publish].filter(Boolean).join("; ") || "not verified"})`;
       });
       throw new DomainVerificationTimeoutError(
