@@ -42,6 +42,8 @@ export class Grants extends Collection<typeof grantWire> {
   private readonly seen = new Set<string>();
   /** When this process first tried to create a grant for an email that has not been confirmed since. */
   private readonly firstAttempt = new Map<string, number>();
+  /** Creates between their email check and their answer: they keep the burst's grants list alive. */
+  private readonly creating = new Map<string, () => void>();
 
   constructor(
     client: NylasClient,
@@ -78,12 +80,16 @@ export class Grants extends Collection<typeof grantWire> {
    * list is caught by {@link createAgentAccount} (its `created_at` is older than the attempt).
    */
   async takenBy(email: string): Promise<GrantWire | undefined> {
-    const { found, listed } = await this.snapshots!.find(email.toLowerCase(), async () => {
+    const key = email.toLowerCase();
+    this.endCreate(key);
+    const { found, listed } = await this.snapshots!.find(key, async () => {
       const g = await this.findByEmail(email);
       return g ? [g] : [];
     });
-    if (found.length === 0) return undefined;
-    return listed ? this.findByEmail(email) : found[0];
+    if (found.length > 0) return listed ? this.findByEmail(email) : found[0];
+    // Free: the create follows, and keeps the burst's list alive until it is answered (createAgentAccount).
+    this.creating.set(key, this.snapshots!.hold());
+    return undefined;
   }
 
   /** The one grant of `items` with `email` (case-insensitively); several are an error. */
@@ -110,21 +116,32 @@ export class Grants extends Collection<typeof grantWire> {
    * older than that first attempt by Nylas's own clock.
    */
   async createAgentAccount(body: { settings: { email: string }; [k: string]: unknown }): Promise<CreatedGrant> {
-    await this.connectors.ensureNylas();
     const email = body.settings.email.toLowerCase();
-    if (!this.firstAttempt.has(email)) this.firstAttempt.set(email, Date.now());
     let answer: Answer<Partial<GrantWire>>;
+    let grant: GrantWire;
     try {
-      answer = await this.postCustom(body);
-    } catch (e) {
-      if (!(e instanceof NylasValidationError) || !(await this.connectors.repair())) throw e;
-      answer = await this.postCustom(body);
+      await this.connectors.ensureNylas();
+      if (!this.firstAttempt.has(email)) this.firstAttempt.set(email, Date.now());
+      try {
+        answer = await this.postCustom(body);
+      } catch (e) {
+        if (!(e instanceof NylasValidationError) || !(await this.connectors.repair())) throw e;
+        answer = await this.postCustom(body);
+      }
+      grant = await this.settle(undefined, answer.value);
+    } finally {
+      this.endCreate(email);
     }
-    const grant = await this.settle(undefined, answer.value);
     const existing = this.seen.has(grant.id) || this.olderThan(grant, this.firstAttempt.get(email)!, answer);
     this.firstAttempt.delete(email);
     this.remember(grant);
     return { grant, existing };
+  }
+
+  /** The create of `email` that {@link takenBy} checked has its answer (or failed). */
+  private endCreate(email: string): void {
+    this.creating.get(email)?.();
+    this.creating.delete(email);
   }
 
   /**

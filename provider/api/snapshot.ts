@@ -29,13 +29,18 @@ export type Clock = () => number;
 export interface SnapshotOptions {
   /** Own calls in flight at once (this one included) that start a list. */
   minPending: number;
-  /** A snapshot no lookup used for this long belongs to a burst that has ended. */
+  /** A read snapshot no read used for this long belongs to a refresh that has ended. */
   idleMs: number;
+  /**
+   * A lookup snapshot lives while a write that follows one of its lookups is in flight (see
+   * {@link ListSnapshots.hold}) and this long after the last: the creates of one `up`, not the next.
+   */
+  holdIdleMs: number;
   /** And none is used past this age, however busy. */
   maxAgeMs: number;
 }
 
-export const SNAPSHOT_DEFAULTS: SnapshotOptions = { minPending: 2, idleMs: 2_000, maxAgeMs: 10 * 60_000 };
+export const SNAPSHOT_DEFAULTS: SnapshotOptions = { minPending: 2, idleMs: 2_000, holdIdleMs: 250, maxAgeMs: 10 * 60_000 };
 
 interface Snapshot<T> {
   pages: AsyncIterator<Page<T>>;
@@ -67,6 +72,8 @@ export class ListSnapshots<T> {
   private readonly current: Record<Kind, Snapshot<T> | undefined> = { read: undefined, find: undefined };
   /** Own calls (GETs by id, lookups by key) in flight that a snapshot could have answered. */
   private readonly pending: Record<Kind, number> = { read: 0, find: 0 };
+  /** Writes in flight that follow a lookup (see {@link hold}). */
+  private holds = 0;
 
   /**
    * `pages` lists every object, a page per step; `idOf` and `keyOf` (the natural key lookups use, if
@@ -118,6 +125,23 @@ export class ListSnapshots<T> {
     return { found: (await this.own("find", fresh)).filter((o) => this.keyOf(o) === key), listed: false };
   }
 
+  /**
+   * Keeps the lookup snapshot alive until the returned function is called: for a lookup whose write
+   * follows (a create after "is this email taken?"), however long the write waits for the rate limit.
+   * A burst of creates is those with a hold open, or released less than `holdIdleMs` ago.
+   */
+  hold(): () => void {
+    this.holds++;
+    let open = true;
+    return () => {
+      if (!open) return;
+      open = false;
+      this.holds--;
+      const s = this.current.find;
+      if (s) s.lastUsed = this.clock();
+    };
+  }
+
   /** This process is sending a write for `id`: from now on its reads go to Nylas. */
   touch(id: string): void {
     for (const s of Object.values(this.current)) s?.touched.add(id);
@@ -138,10 +162,13 @@ export class ListSnapshots<T> {
     const now = this.clock();
     let s = this.current[kind];
     // A failed list stays current until the burst ends: its lookups make their own calls, not new lists.
-    if (s && (now - s.lastUsed > this.opts.idleMs || now - s.startedAt > this.opts.maxAgeMs || (readId !== undefined && s.served.has(readId)))) {
-      s = this.current[kind] = undefined;
+    if (s) {
+      const idle = kind === "read" ? now - s.lastUsed > this.opts.idleMs : this.holds === 0 && now - s.lastUsed > this.opts.holdIdleMs;
+      if (idle || now - s.startedAt > this.opts.maxAgeMs || (readId !== undefined && s.served.has(readId))) s = this.current[kind] = undefined;
     }
-    if (!s && this.pending[kind] + 1 >= this.opts.minPending) {
+    // Creates waiting for their write count as in flight, like lookups.
+    const inFlight = this.pending[kind] + (kind === "find" ? this.holds : 0);
+    if (!s && inFlight + 1 >= this.opts.minPending) {
       s = this.current[kind] = {
         pages: this.pages(),
         fetching: undefined,

@@ -78,8 +78,10 @@ describe("API calls per phase (issue 14)", () => {
     expect(count(log, "POST", /^\/v3\/connect\/custom$/)).toBe(N);
     expect(count(log, "POST", /^\/v3\/webhooks$/)).toBe(N);
     expect(count(log, "POST", /^\/v3\/workspaces$/)).toBe(1);
-    // The email checks: a few lone lookups until creates overlap, then one list of every grant.
-    expect(count(log, "GET", /^\/v3\/grants$/)).toBeLessThanOrEqual(3);
+    // The email checks: a lone check until creates overlap (the filtered list, then the unfiltered one
+    // for Nylas's lagging filters), then one list of every grant for the burst — again if the burst
+    // pauses (no create in flight) on a busy machine.
+    expect(count(log, "GET", /^\/v3\/grants$/)).toBeLessThanOrEqual(8);
     expect(count(log, "GET", /^\/v3\/grants\/./)).toBe(0);
     expect(log.length).toBeLessThanOrEqual(RESOURCES + 5);
     expect(log.every((r) => r.status < 300)).toBe(true);

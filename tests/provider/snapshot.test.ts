@@ -230,6 +230,21 @@ describe("ListSnapshots: lookups by natural key", () => {
     expect(c.calls).toEqual(calls);
   });
 
+  it("a lookup snapshot lives while the creates after its lookups wait, however long, and ends right after the last", async () => {
+    const c = collection(50);
+    const s = c.make();
+    const creates = [s.hold(), s.hold()]; // two creates past their check, waiting for the rate limit
+    expect((await s.find("a1@x.example", c.fresh("a1@x.example"))).listed).toBe(true);
+    c.clock.now += 60_000;
+    expect((await s.find("a2@x.example", c.fresh("a2@x.example"))).listed).toBe(true);
+    expect(c.calls).toEqual({ list: 1, get: 0, fresh: 0 });
+    for (const release of creates) release();
+    c.clock.now += SNAPSHOT_DEFAULTS.holdIdleMs + 1;
+    // The burst is over: someone may have made a grant since; a lone check asks Nylas.
+    c.store.set("late", { id: "late", email: "late@x.example", v: 1 });
+    expect(await s.find("late@x.example", c.fresh("late@x.example"))).toEqual({ found: [c.store.get("late")], listed: false });
+  });
+
   it("a lone lookup asks Nylas (fresh), never an old list", async () => {
     const c = collection(10);
     const s = c.make();
