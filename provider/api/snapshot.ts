@@ -5,9 +5,10 @@
  * collection are in flight at once — the engine reading a stack in parallel, or creating many
  * accounts — one paged list answers them and the ones that follow: 10,000 grants are 50 pages.
  *
- * The list is read a page at a time, and each lookup that joins it pays for at most one page: a lookup
- * not found in the pages its budget bought makes its own call. So a lookup never costs more than two
- * calls, and a small stack in an application of 10,000 grants does not read all 50 pages.
+ * The list is read a page at a time, and each read that joins it pays for at most one page: a read not
+ * found in the pages its budget bought makes its own GET. So a read never costs more than two calls,
+ * and refreshing a small stack in an application of 10,000 grants does not read all 50 pages. (A lookup
+ * by natural key reads the whole list: telling "free" needs every page, as its own call would.)
  *
  * A snapshot is what Nylas listed at one moment, so it is used only where that cannot hide a change:
  * - it serves one burst of lookups of one kind — reads by id (a refresh) or lookups by natural key (the
@@ -47,7 +48,7 @@ interface Snapshot<T> {
   /** The page being fetched: one at a time, shared by every lookup waiting for it. */
   fetching: Promise<void> | undefined;
   fetched: number;
-  /** Pages the lookups that joined have paid for (one each). */
+  /** Pages the reads that joined have paid for (one each). */
   budget: number;
   complete: boolean;
   failed: boolean;
@@ -115,11 +116,10 @@ export class ListSnapshots<T> {
   async find(key: string, fresh: () => Promise<T[]>): Promise<{ found: T[]; listed: boolean }> {
     const s = this.snapshot("find", undefined);
     if (s) {
-      s.budget++;
       for (;;) {
         const ids = s.byKey.get(key);
         if ((ids && ids.size > 0) || s.complete) return { found: [...(ids ?? [])].map((id) => s.view.get(id)!), listed: true };
-        if (!(await this.more(s))) break;
+        if (!(await this.more(s, Infinity))) break;
       }
     }
     return { found: (await this.own("find", fresh)).filter((o) => this.keyOf(o) === key), listed: false };
@@ -191,12 +191,12 @@ export class ListSnapshots<T> {
   }
 
   /**
-   * Waits for one more page: the one being fetched, or the next one if the budget allows. False when
-   * there will be none (the list is complete, failed, or its budget is spent).
+   * Waits for one more page: the one being fetched, or the next one if `budget` (pages) allows. False
+   * when there will be none (the list is complete, failed, or the budget is spent).
    */
-  private async more(s: Snapshot<T>): Promise<boolean> {
+  private async more(s: Snapshot<T>, budget = s.budget): Promise<boolean> {
     if (!s.fetching) {
-      if (s.complete || s.failed || s.fetched >= s.budget) return false;
+      if (s.complete || s.failed || s.fetched >= budget) return false;
       s.fetching = this.fetch(s);
     }
     await s.fetching;
