@@ -14,7 +14,7 @@ import { DOMAINS_ROUTES, NylasConfigError, REGION_URLS, type ClientOptions, type
  * | nylas:iamApiKey (secret) | NYLAS_IAM_API_KEY              | Organization-bound IAM API key (iam.*) for the IAM API (/v3/iam/*) |
  * | nylas:serviceAccount (secret) | NYLAS_SERVICE_ACCOUNT / NYLAS_SERVICE_ACCOUNT_FILE | credentials JSON for the older signed /v3/admin/domains |
  * | nylas:domainsRoute        | NYLAS_DOMAINS_ROUTE            | `iam` or `service-account`; default: `iam` when a domains API key is set |
- * | nylas:requestsPerSecond   | NYLAS_REQUESTS_PER_SECOND      | client throttle, default 10; 0 = off       |
+ * | nylas:requestsPerSecond   | NYLAS_REQUESTS_PER_SECOND      | a fixed client rate; 0 = off; unset = adaptive (50 req/s, halved on a 429, regained gradually) |
  * | nylas:concurrency         | NYLAS_CONCURRENCY              | connections / requests in flight, default 16 |
  * | nylas:requestTimeoutMs    | NYLAS_REQUEST_TIMEOUT_MS       | per attempt, default 30000                 |
  * | nylas:maxAttempts         | NYLAS_MAX_ATTEMPTS             | per call, default 8                        |

@@ -127,7 +127,7 @@ export const webhookDefinition: ResourceDefinition<WebhookInputs, WebhookOutputs
   },
 
   async read(ctx, id, olds) {
-    const w = await ctx.api.webhooks.get(id);
+    const w = await ctx.api.webhooks.read(id);
     // Reads never return the secret: keep the one from create / the last rotation.
     return w && toOutputs(w, str(olds.webhookSecret), str(olds.secretVersion));
   },
