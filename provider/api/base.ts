@@ -4,7 +4,7 @@ import { NylasNotFoundError, NylasResponseShapeError, NylasValidationError, type
 /**
  * What every Nylas collection shares, written once: typed paths, "gone" in every form Nylas uses,
  * reads that say `undefined` for gone, lists over every page, writes whose (possibly sparse) answers
- * become whole objects, deletes for which gone is success, and the one "several objects …" error of
+ * become whole objects as Nylas has them, deletes for which gone is success, and the one "several objects …" error of
  * a natural-key lookup. Each collection file (one per collection, mirroring emulator/handlers/)
  * supplies its paths, wire schema, paging, update verb and the calls particular to it.
  */
@@ -75,10 +75,10 @@ export interface CollectionSpec<S extends WireSchema> {
   gone?: GoneForms;
   auth?: Credential;
   /**
-   * Read back with one GET after a write even though answer + request make a whole object: the answer
+   * Read back with one GET after a write even though the answer is a whole object with its id: it
    * lacks a field whose value only Nylas knows (e.g. a policy's plan-resolved limits).
    */
-  readBack?: (answer: Record<string, unknown>, sent: Record<string, unknown>) => boolean;
+  readBack?: (answer: Record<string, unknown>) => boolean;
 }
 
 /** Options of one call of a collection, with the path's parameters typed. */
@@ -97,7 +97,6 @@ export interface CallSpec<T, P extends string> {
 export abstract class Collection<S extends WireSchema> {
   protected readonly sparse: z.ZodType<Partial<z.infer<S>>>;
   protected readonly whole: z.ZodType<z.infer<S>>;
-  private readonly fields: readonly string[];
   private readonly page: z.ZodType<{ data?: unknown }>;
 
   protected constructor(
@@ -106,7 +105,6 @@ export abstract class Collection<S extends WireSchema> {
   ) {
     this.sparse = spec.wire.partial() as unknown as z.ZodType<Partial<z.infer<S>>>;
     this.whole = spec.wire as unknown as z.ZodType<z.infer<S>>;
-    this.fields = Object.keys(spec.wire.shape);
     const items = z.array(this.whole);
     this.page = z.looseObject({ data: z.union([items, z.looseObject({ items: items.nullish() })]).nullish() });
   }
@@ -148,13 +146,13 @@ export abstract class Collection<S extends WireSchema> {
   /** Creates one object. Not retried after an ambiguous failure: the lifecycle settles that by a lookup. */
   async create(body: Record<string, unknown>): Promise<z.infer<S>> {
     const answer = await this.call({ method: "POST", path: this.spec.all, params: {}, body, data: this.sparse });
-    return this.settle(undefined, body, answer);
+    return this.settle(undefined, answer);
   }
 
   /** Updates one object in place (PUT or PATCH, as the collection has it). */
   async update(id: string, body: Record<string, unknown>): Promise<z.infer<S>> {
     const answer = await this.call({ method: this.spec.updateVerb, path: this.spec.one, params: this.oneParams(id), body, data: this.sparse });
-    return this.settle(id, body, answer);
+    return this.settle(id, answer);
   }
 
   /** Deletes one object; one that is already gone is what was wanted. */
@@ -167,26 +165,21 @@ export abstract class Collection<S extends WireSchema> {
   }
 
   /**
-   * The object a write produced. Nylas may answer only what changed (no id, no unchanged fields), so the
-   * answer is laid over what was sent, with the id from the path; when that is still not a whole object
-   * — or `readBack` says the answer lacks what only Nylas knows — one GET reads it back.
+   * The object a write produced, as Nylas has it. Nylas may answer only what changed (no id, no
+   * unchanged fields, or the fields echoed as sent): only an answer that carries the id and is a whole
+   * object is taken as is — and not even then when `readBack` says it lacks what only Nylas knows.
+   * Anything else is read back with one GET, so state is what Nylas reports, not what was sent.
    */
-  protected async settle(id: string | undefined, sent: Record<string, unknown>, answer: Partial<z.infer<S>> | undefined): Promise<z.infer<S>> {
+  protected async settle(id: string | undefined, answer: Partial<z.infer<S>> | undefined): Promise<z.infer<S>> {
     const got = (answer ?? {}) as Record<string, unknown>;
     const key = this.spec.idField;
-    const objectId = typeof got[key] === "string" && got[key] !== "" ? (got[key] as string) : id;
+    const answered = typeof got[key] === "string" && got[key] !== "" ? (got[key] as string) : undefined;
+    const objectId = answered ?? id;
     if (!objectId) {
       throw new NylasResponseShapeError("POST", this.spec.all, [`data.${key}: missing, so the ${this.spec.noun} just created cannot be told apart`]);
     }
-    const merged: Record<string, unknown> = {};
-    // Only fields of the wire object: nothing else that was sent (e.g. a password) is kept.
-    for (const f of this.fields) {
-      if (got[f] !== undefined) merged[f] = got[f];
-      else if (sent[f] !== undefined) merged[f] = sent[f];
-    }
-    merged[key] = objectId;
-    if (!this.spec.readBack?.(got, sent)) {
-      const whole = this.whole.safeParse({ ...got, ...merged });
+    if (answered && !this.spec.readBack?.(got)) {
+      const whole = this.whole.safeParse(got);
       if (whole.success) return whole.data;
     }
     const back = await this.get(objectId);

@@ -60,14 +60,17 @@ export class Grants extends Collection<typeof grantWire> {
   }
 
   /**
-   * The grant of `email`, from `GET /v3/grants?email=` over every page, matched case-insensitively
-   * (whether Nylas's filter is: unconfirmed). The one place "is this address taken?" is asked, so a
-   * per-run cache can answer it later.
+   * The grant of `email`: `GET /v3/grants?email=` over every page, matched case-insensitively (whether
+   * Nylas's filter is: unconfirmed). Nylas's list filters were seen to leave out grants created in the
+   * last minute or more, so a miss is confirmed on the unfiltered list (every page), as the Nylas CLI
+   * does. The one place "is this address taken?" is asked, so a per-run cache can answer it later.
    */
   async findByEmail(email: string): Promise<GrantWire | undefined> {
     const want = email.toLowerCase();
-    const all = await this.list({ email });
-    return this.remember(this.findOne(all, (g) => (g.email ?? "").toLowerCase() === want, `have email ${email}`));
+    const match = (all: GrantWire[]) => this.findOne(all, (g) => (g.email ?? "").toLowerCase() === want, `have email ${email}`);
+    const found = match(await this.list({ email })) ?? match(await this.list());
+    if (found) this.firstAttempt.delete(want);
+    return this.remember(found);
   }
 
   /**
@@ -87,7 +90,7 @@ export class Grants extends Collection<typeof grantWire> {
       if (!(e instanceof NylasValidationError) || !(await this.connectors.repair())) throw e;
       answer = await this.postCustom(body);
     }
-    const grant = await this.settle(undefined, { provider: "nylas", email, name: body.name }, answer.value);
+    const grant = await this.settle(undefined, answer.value);
     const existing = this.seen.has(grant.id) || this.olderThan(grant, this.firstAttempt.get(email)!, answer);
     this.firstAttempt.delete(email);
     this.remember(grant);

@@ -70,6 +70,6 @@ export class Lists extends Collection<typeof listWire> {
       last = await this.call({ method, path: "/v3/lists/{id}/items", params: { id }, body: { items: batch }, data: this.sparse, idempotent: true });
       onBatch?.(batch);
     }
-    return last && this.settle(id, {}, last);
+    return last && this.settle(id, last);
   }
 }

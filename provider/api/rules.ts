@@ -35,8 +35,8 @@ export class Rules extends Collection<typeof ruleWire> {
       wire: ruleWire,
       paging: "cursor",
       updateVerb: "PUT",
-      // Fields Nylas defaults when a request leaves them out: their value then comes from Nylas.
-      readBack: (answer, sent) => ["priority", "enabled", "trigger"].some((f) => answer[f] === undefined && sent[f] === undefined),
+      // Fields Nylas defaults when a request leaves them out: only Nylas knows their value.
+      readBack: (answer) => ["priority", "enabled", "trigger"].some((f) => answer[f] === undefined || answer[f] === null),
     });
   }
 

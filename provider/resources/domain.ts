@@ -35,7 +35,7 @@ const waitSchema = z.strictObject(
   {
     types: z
       .array(oneOf(VERIFICATION_TYPES), { error: `must be a list of verification types (${VERIFICATION_TYPES.join(", ")})` })
-      .min(1, { error: `must name at least one of ${VERIFICATION_TYPES.join(", ")}, or be left out for ${REQUIRED_VERIFICATIONS.join(", ")}` })
+      .min(1, { error: `must name at least one of ${VERIFICATION_TYPES.join(", ")}, or be left out to wait for ${REQUIRED_VERIFICATIONS.join(", ")}` })
       // A set, kept in the reference's order so the order written never causes a diff.
       .transform((ts) => VERIFICATION_TYPES.filter((t) => ts.includes(t)))
       .optional(),
@@ -85,8 +85,8 @@ export interface DnsRecord {
   type: VerificationType;
   /** Host name the record goes on. */
   host: string;
-  /** DNS record type: TXT, MX, CNAME… */
-  recordType: string;
+  /** DNS record type: TXT, MX, CNAME… — absent when Nylas's answer does not say (its flat answer form). */
+  recordType?: string;
   value: string;
   /** MX priority, when Nylas gives one. */
   priority?: number;
@@ -165,7 +165,7 @@ function recordTypes(inputs: Partial<DomainInputs>): VerificationType[] {
 async function dnsRecord(ctx: Context, id: string, type: VerificationType, inputs: Partial<DomainInputs>, details: VerificationDetails): Promise<DnsRecord> {
   const { record: r, attempt } = await ctx.api.domains.info(id, type, optionsFor(type, inputs));
   if (Object.keys(attempt).length) details[type] = attempt;
-  return { type, host: r.host, recordType: r.type, value: r.value, ...(r.priority !== undefined ? { priority: r.priority } : {}) };
+  return { type, host: r.host, ...(r.type ? { recordType: r.type } : {}), value: r.value, ...(r.priority !== undefined ? { priority: r.priority } : {}) };
 }
 
 /**
@@ -213,7 +213,7 @@ async function waitForVerification(ctx: Context, d: DomainWire, inputs: DomainIn
     if (remaining <= 0) {
       const detail = pending.map((t) => {
         const rec = records.find((r) => r.type === t);
-        const publish = rec ? `publish ${rec.recordType} ${rec.host} → ${rec.value}` : "";
+        const publish = rec ? `publish ${[rec.recordType, rec.host].filter(Boolean).join(" ")} → ${rec.value}` : "";
         return `${t} (${[last.get(t), publish].filter(Boolean).join("; ") || "not verified"})`;
       });
       throw new DomainVerificationTimeoutError(

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { PolicyWire } from "../api";
@@ -179,6 +180,22 @@ function toOutputs(p: PolicyWire, declared: Partial<PolicyInputs>): PolicyOutput
   };
 }
 
+/**
+ * Settings the user removed that Nylas still has at the value they had: a PUT replaces nested objects
+ * (then the plan default comes back), but Nylas may merge them field by field instead (§10 W5).
+ */
+function keptAfterRemoval(olds: PolicyOutputs, news: PolicyInputs, outs: PolicyOutputs): Array<{ field: string; value: unknown }> {
+  const kept: Array<{ field: string; value: unknown }> = [];
+  const check = (block: string, before: Record<string, unknown> | undefined, now: Record<string, unknown> | undefined, effective: Record<string, unknown>) => {
+    for (const [k, v] of Object.entries(before ?? {})) {
+      if (now?.[k] === undefined && isDeepStrictEqual(effective[k], v)) kept.push({ field: `${block}.${k}`, value: v });
+    }
+  };
+  check("limits", olds.limits, news.limits, outs.effectiveLimits);
+  check("spamDetection", olds.spamDetection, news.spamDetection, outs.effectiveSpamDetection);
+  return kept;
+}
+
 // ------------------------------------------------------------------------------------- lifecycle
 
 export const policyDefinition: ResourceDefinition<PolicyInputs, PolicyOutputs> = {
@@ -202,7 +219,14 @@ export const policyDefinition: ResourceDefinition<PolicyInputs, PolicyOutputs> =
   },
 
   async update(ctx, id, olds, news) {
-    return toOutputs(await ctx.api.policies.update(id, toWire(news, olds)), news);
+    const outs = toOutputs(await ctx.api.policies.update(id, toWire(news, olds)), news);
+    for (const kept of keptAfterRemoval(olds, news, outs)) {
+      ctx.warn(
+        `Nylas Policy ${id} (name "${news.name}"): ${kept.field} is no longer declared, but Nylas kept ${JSON.stringify(kept.value)} ` +
+          "(it merged the update into the stored limits instead of replacing them); declare the value you want instead of removing it",
+      );
+    }
+    return outs;
   },
 
   async delete(ctx, id) {

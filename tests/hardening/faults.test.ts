@@ -81,7 +81,8 @@ describe("faults survived", () => {
     for (const n of names) await engine.destroy("Policy", n);
     const after = await log();
     expect(statuses(after, "PUT", "^/v3/policies/")).toEqual([429, 200]);
-    expect(statuses(after, "GET", "^/v3/policies/")).toEqual([429, 200]);
+    // Under the harsh profile the PUT answers sparsely, and the provider reads the policy back once more.
+    expect(statuses(after, "GET", "^/v3/policies/")).toEqual(stack.profile === "harsh" ? [429, 200, 200] : [429, 200]);
     expect(statuses(after, "DELETE", "^/v3/policies/")).toEqual([429, DELETED, DELETED, DELETED]);
     const left = (await state()).policies;
     expect(names.flatMap((n) => named(left, n))).toEqual([]);
@@ -129,7 +130,7 @@ describe("faults survived", () => {
     await faults([{ method: "POST", path: "^/v3/policies$", kind: "status", status: 429 }]);
     const err = await failure(() => engine.up("Policy", "never", { name: "never" }));
     expect(err.message).toMatch(
-      /^creating Nylas Policy \(name "never"\): POST \/v3\/policies gave up after 6 attempt\(s\) in [\d.]+ s \(retry attempts used up\); last error: 429 nylas_rate_limit_exceeded from POST \/v3\/policies: .* — rate limited by Nylas; lower nylas:requestsPerSecond or retry later/,
+      /^creating Nylas Policy \(name "never"\): POST \/v3\/policies gave up after 6 attempt\(s\) in [\d.]+ s \(retry attempts used up\); last error: 429 (rate_limit_error|nylas_rate_limit_exceeded) from POST \/v3\/policies: .* — rate limited by Nylas; lower nylas:requestsPerSecond or retry later/,
     );
     expect(statuses(await log(), "POST", "^/v3/policies$")).toEqual([429, 429, 429, 429, 429, 429]);
     expect(engine.get("Policy", "never")).toBeUndefined();
