@@ -1,4 +1,8 @@
-/** Typed client of the emulator's /__emulator/ control API (faults, request log, deliveries, state, reset). */
+/**
+ * Typed client of the emulator's /__emulator/ control API (faults, request log, deliveries, state,
+ * reset): the one every test, the demo and the bench use. A refused call throws
+ * {@link EmulatorControlError} with the status, so tests of the control API itself can assert it.
+ */
 
 export interface FaultRule {
   method?: string;
@@ -17,13 +21,14 @@ export interface LoggedRequest {
   method: string;
   path: string;
   query?: string | Record<string, unknown>;
+  /** 0 while unanswered, or when the connection was cut. */
   status: number;
   ts?: number;
 }
 
 export interface InboundMail {
   from: string | { email: string; name?: string };
-  to: string | string[];
+  to: string | Array<string | { email: string; name?: string }>;
   subject?: string;
   body?: string;
   message_id?: string;
@@ -53,9 +58,31 @@ export interface ChannelDelivery {
   ts: number;
 }
 
+export interface DeliveryAttempt {
+  /** Notification id: the same on every attempt of one notification. */
+  id: string;
+  webhook_id: string;
+  url: string;
+  trigger: string;
+  attempt: number;
+  /** 0 = network error or timeout. */
+  status: number;
+  error?: string;
+  ts: number;
+}
+
+export type VerificationType = "ownership" | "mx" | "spf" | "dkim" | "feedback";
+
+export class EmulatorControlError extends Error {
+  constructor(message: string, readonly status: number, readonly body: unknown) {
+    super(message);
+  }
+}
+
 /** Client of the emulator's /__emulator/ control API. */
 export class EmulatorControl {
   constructor(readonly url: string) {}
+
   private async call(method: string, path: string, body?: unknown): Promise<any> {
     const res = await fetch(`${this.url}/__emulator/${path}`, {
       method,
@@ -63,25 +90,50 @@ export class EmulatorControl {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
-    if (!res.ok) throw new Error(`emulator control ${method} ${path}: ${res.status} ${text}`);
-    return text ? JSON.parse(text) : undefined;
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      /* keep the text */
+    }
+    if (!res.ok) throw new EmulatorControlError(`emulator control ${method} ${path}: ${res.status} ${text}`, res.status, parsed);
+    return parsed;
   }
-  faults(rules: FaultRule[]) { return this.call("POST", "faults", { rules }); }
-  clearFaults() { return this.call("DELETE", "faults"); }
+
+  health(): Promise<{ ok: boolean }> { return this.call("GET", "health"); }
+  /** Appends fault rules; returns every rule with its `matched`/`applied` counters. */
+  async faults(rules: FaultRule[]): Promise<Array<FaultRule & { matched: number; applied: number }>> { return (await this.call("POST", "faults", { rules })).rules; }
+  async listFaults(): Promise<Array<FaultRule & { matched: number; applied: number }>> { return (await this.call("GET", "faults")).rules; }
+  clearFaults(): Promise<unknown> { return this.call("DELETE", "faults"); }
   async requests(): Promise<LoggedRequest[]> { return (await this.call("GET", "requests")).requests; }
-  clearRequests() { return this.call("DELETE", "requests"); }
-  reset() { return this.call("POST", "reset"); }
-  config(c: Record<string, unknown>) { return this.call("POST", "config", c); }
-  /** §10 variance: a profile ("default" | "harsh") and/or per-switch overrides (see emulator/variance.ts). */
-  variance(v: { profile?: "default" | "harsh"; switches?: Record<string, unknown> } = {}) { return this.call("POST", "variance", v); }
-  currentVariance(): Promise<{ profile: string; switches: Record<string, unknown> }> { return this.call("GET", "variance"); }
+  clearRequests(): Promise<unknown> { return this.call("DELETE", "requests"); }
+  async deliveries(): Promise<DeliveryAttempt[]> { return (await this.call("GET", "deliveries")).deliveries; }
+  /** Waits until every webhook delivery so far has had all its attempts; returns the attempts. */
+  async settleDeliveries(): Promise<DeliveryAttempt[]> { return (await this.call("POST", "deliveries/settle")).deliveries; }
+  clearDeliveries(): Promise<unknown> { return this.call("DELETE", "deliveries"); }
+  reset(): Promise<unknown> { return this.call("POST", "reset"); }
+  async config(c: Record<string, unknown> = {}): Promise<Record<string, unknown>> { return (await this.call("POST", "config", c)).config; }
+  async getConfig(): Promise<Record<string, unknown>> { return (await this.call("GET", "config")).config; }
+  /** Variance (where sources disagree): a profile ("default" | "harsh") and/or per-switch overrides (see emulator/variance.ts). */
+  variance(v: { profile?: "default" | "harsh"; switches?: Record<string, unknown> } = {}): Promise<any> { return this.call("POST", "variance", v); }
+  currentVariance(): Promise<any> { return this.call("GET", "variance"); }
   state(): Promise<any> { return this.call("GET", "state"); }
-  deliveries(): Promise<any> { return this.call("GET", "deliveries"); }
-  registerDomain(domain: string) { return this.call("POST", "domains", { domain }); }
+  /** Registers (and verifies) a domain Agent Accounts can be created on. */
+  registerDomain(domain: string): Promise<{ data: any }> { return this.call("POST", "domains", { domain }); }
+  /** Makes `/verify` of `type` fail (`ok: false`, with `message`) or succeed again. */
+  setVerification(domainId: string, type: VerificationType, ok: boolean, message?: string): Promise<{ data: any }> {
+    return this.call("POST", `domains/${encodeURIComponent(domainId)}/verification`, { type, ok, ...(message === undefined ? {} : { message }) });
+  }
+  setWebhookStatus(id: string, status: "active" | "pause" | "failing" | "failed"): Promise<unknown> { return this.call("POST", `webhooks/${encodeURIComponent(id)}/status`, { status }); }
+  setGrantStatus(grant: string, status: "valid" | "invalid"): Promise<{ data: any }> { return this.call("POST", `grants/${encodeURIComponent(grant)}/status`, { grant_status: status }); }
+  /** Would an IMAP/SMTP login with `password` succeed on this grant? */
+  verifyAppPassword(grant: string, password: string): Promise<{ ok: boolean; has_app_password: boolean }> {
+    return this.call("POST", `grants/${encodeURIComponent(grant)}/app-password/verify`, { password });
+  }
   serviceAccount(): Promise<Record<string, string>> { return this.call("GET", "service-account"); }
   /** Enforce the Free or Full Platform plan limits (null = none). */
   plan(plan: "free" | "full" | null) { return this.config({ plan }); }
-  /** Mail from an outside sender; `size_bytes` simulates a large message. Refusals come back in `refused`. */
+  /** Mail from an outside sender into agent accounts; `size_bytes` simulates a large message. Returns the messages delivered; refusals come back in `refused`. */
   inbound(mail: InboundMail): Promise<{ data: any[]; refused: InboundRefusal[] }> { return this.call("POST", "inbound", mail); }
   /** Make publishes to a Pub/Sub or SNS topic fail (SNS create verification fails too), or succeed again. */
   setTopicReachable(topic: string, reachable: boolean, message?: string) { return this.call("POST", "channels/topics", { topic, reachable, message }); }
@@ -96,6 +148,6 @@ export class EmulatorControl {
   setCredentialExpiry(credentialId: string, expiresAt: number) { return this.call("POST", `iam/credentials/${encodeURIComponent(credentialId)}/expiry`, { expires_at: expiresAt }); }
   /** Publishes to Pub/Sub and SNS channels (entries with `channel_id`). */
   async channelDeliveries(): Promise<ChannelDelivery[]> {
-    return ((await this.deliveries()).deliveries as any[]).filter((d) => d.channel_id !== undefined);
+    return ((await this.call("GET", "deliveries")).deliveries as any[]).filter((d) => d.channel_id !== undefined);
   }
 }

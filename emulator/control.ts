@@ -88,6 +88,8 @@ export function controlRouter(deps: ControlDeps): Router {
   );
 
   r.get("/__emulator/deliveries", () => ({ body: { deliveries: app.deliverer.log } }), none);
+  // Waits until every delivery so far has had all its attempts (none in flight, no retry pending).
+  r.post("/__emulator/deliveries/settle", async () => (await app.deliverer.idle(), { body: { deliveries: app.deliverer.log } }), none);
   r.delete(
     "/__emulator/deliveries",
     () => {

@@ -1,6 +1,7 @@
 /** HTTP front: request ids, request log, faults, auth, rate limiting, JSON parsing, routing. */
 import { randomUUID } from "node:crypto";
 import * as http from "node:http";
+import { setTimeout as delay } from "node:timers/promises";
 import type { App } from "./app";
 import { authorize } from "./auth";
 import { controlRouter, RequestLogEntry } from "./control";
@@ -111,8 +112,6 @@ function applySelect(body: Record<string, unknown>, select: string | null): Reco
   return { ...body, data: pick(data) };
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
 export function createServer(app: App, opts: { control: boolean }): ServerParts {
   const api = apiRouter(app);
   const faults = new Faults();
@@ -126,6 +125,12 @@ export function createServer(app: App, opts: { control: boolean }): ServerParts 
   };
   configureLimiter();
   const control = opts.control ? controlRouter({ app, faults, requests, onConfigChange: configureLimiter }) : undefined;
+  // Injected latency ends when the server closes: a pending wait must not outlive the emulator
+  // (it kept test processes alive for seconds after their last test).
+  const closed = new AbortController();
+  /** Waits `ms` for a latency fault; false when the server closed meanwhile (the request is abandoned). */
+  const faultDelay = (ms: number): Promise<boolean> =>
+    delay(ms, true, { signal: closed.signal }).catch(() => false);
 
   const varianceFor = (req: http.IncomingMessage): Variance =>
     control && req.headers[VARIANCE_BYPASS_HEADER] === "default" ? DEFAULT_VARIANCE : app.variance;
@@ -214,7 +219,7 @@ export function createServer(app: App, opts: { control: boolean }): ServerParts 
 
     const variance = varianceFor(req);
     const decision = entry && !faults.empty ? faults.decide(method, path) : undefined;
-    if (decision?.latencyMs) await sleep(decision.latencyMs);
+    if (decision?.latencyMs && !(await faultDelay(decision.latencyMs))) return;
     const fault = decision?.action;
     if (fault?.kind === "reset") {
       req.socket.destroy();
@@ -267,7 +272,7 @@ export function createServer(app: App, opts: { control: boolean }): ServerParts 
       return;
     }
     // Committed, then slow to answer: a client that times out meanwhile never learns the outcome.
-    if (fault?.kind === "commit-then-latency") await sleep(fault.latencyMs ?? 0);
+    if (fault?.kind === "commit-then-latency" && !(await faultDelay(fault.latencyMs ?? 0))) return;
     if (res.destroyed || req.socket.destroyed) return;
     if (entry) entry.status = status;
     if (status === 204) sendEmpty(res, headers);
@@ -284,6 +289,7 @@ export function createServer(app: App, opts: { control: boolean }): ServerParts 
       }
     });
   });
+  server.on("close", () => closed.abort());
   server.keepAliveTimeout = 5_000;
   return { server, faults, requests };
 }

@@ -238,6 +238,7 @@ export class Deliverer {
   private timers = new Set<NodeJS.Timeout>();
   private inflight = new Set<Promise<void>>();
   private abort = new AbortController();
+  private idleWaiters: Array<() => void> = [];
   closed = false;
 
   constructor(
@@ -265,7 +266,7 @@ export class Deliverer {
       signal: this.abort.signal,
     }).then((r) => {
       this.inflight.delete(p);
-      if (this.closed) return;
+      if (this.closed) return this.checkIdle();
       this.record({
         id: n.id,
         webhook_id: target.id,
@@ -282,11 +283,26 @@ export class Deliverer {
           this.timers.delete(t);
           const still = this.isStillActive(target.id);
           if (still) this.attempt({ ...still }, n, attempt + 1);
+          this.checkIdle();
         }, this.retryDelaysMs[attempt - 1] ?? 1000);
         this.timers.add(t);
       }
+      this.checkIdle();
     });
     this.inflight.add(p);
+  }
+
+  /**
+   * Resolves once no delivery is in flight or waiting for a retry: every notification of the events so
+   * far has had all its attempts. Tests wait on it instead of sleeping before "nothing else arrived".
+   */
+  idle(): Promise<void> {
+    if (this.inflight.size === 0 && this.timers.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private checkIdle(): void {
+    if (this.inflight.size === 0 && this.timers.size === 0) for (const w of this.idleWaiters.splice(0)) w();
   }
 
   record(e: DeliveryLogEntry | ChannelDeliveryLogEntry): void {
@@ -302,6 +318,7 @@ export class Deliverer {
   cancelPending(): void {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
+    this.checkIdle();
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,4 @@
-/** `/v3/lists…` and list items (reference §5). */
+/** `/v3/lists…` and list items (Nylas API v3, Lists). */
 import { randomUUID } from "node:crypto";
 import { App, publicFields } from "../app";
 import { badRequest, notFound } from "../errors";

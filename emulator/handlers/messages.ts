@@ -1,5 +1,5 @@
 /**
- * Messages and threads for Agent Accounts (reference §7b): send (with Idempotency-Key), delivery to
+ * Messages and threads for Agent Accounts (Nylas API v3, Messages and Threads): send (with Idempotency-Key), delivery to
  * other emulated agent accounts with RFC 5322 threading, inbound/outbound rule evaluation, list/read.
  */
 import { createHash, randomUUID } from "node:crypto";

@@ -1,4 +1,4 @@
-/** `/v3/policies…` (reference §3). */
+/** `/v3/policies…` (Nylas API v3, Policies). */
 import { randomUUID } from "node:crypto";
 import type { App } from "../app";
 import { badRequest, notFound } from "../errors";

@@ -1,4 +1,4 @@
-/** `/v3/rules…` (reference §4). */
+/** `/v3/rules…` (Nylas API v3, Rules). */
 import { randomUUID } from "node:crypto";
 import { App, publicFields } from "../app";
 import { badRequest, notFound } from "../errors";

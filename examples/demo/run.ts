@@ -301,9 +301,9 @@ async function roundTrip(emulator: RunningEmulator, receiver: WebhookReceiver, o
   };
   const waitDelivery = async (pred: (d: Delivery) => boolean, who: string) => {
     try {
-      return await receiver.waitFor(pred, 10_000);
+      return await receiver.waitFor(pred, 30_000);
     } catch {
-      throw new DemoError(`no message.created webhook for ${who} arrived within 10 s`, "check that the webhook is active (the summary lists it) and nothing else holds the receiver port; run again with --verbose");
+      throw new DemoError(`no message.created webhook for ${who} arrived within 30 s`, "check that the webhook is active (the summary lists it) and nothing else holds the receiver port; run again with --verbose");
     }
   };
 

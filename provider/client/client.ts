@@ -13,7 +13,7 @@ import {
 import { DEFAULT_RETRY, backoffDelay, maybeCommitted, parseRetryAfter, shouldRetry, type Failure, type RetryOptions } from "./retry";
 import { canonicalJson, signRequest, type ServiceAccountCredentials } from "./signing";
 import { Throttle } from "./throttle";
-import { setTimeout as sleep } from "node:timers/promises";
+import { systemClock, type Clock } from "./clock";
 
 /**
  * The one HTTP client of the package: auth, throttling, retries, timeouts, pagination, error mapping and
@@ -52,8 +52,13 @@ export interface ClientOptions {
   /** Open connections at most (and so requests in flight). Default 16. */
   concurrency?: number;
   userAgent?: string;
-  /** Where requests go instead of a connection pool of our own (tests pass undici's `MockAgent`). */
+  /**
+   * Where requests go. Default: a connection pool to the API's origin, owned (and closed) by the
+   * client. Unit tests pass an undici `MockAgent`; a dispatcher passed in is closed by its owner.
+   */
   dispatcher?: Dispatcher;
+  /** The time source for deadlines, backoff waits, Retry-After dates and the throttle. */
+  clock?: Clock;
 }
 
 /** `iam`: `/v3/domains` with the IAM API key as bearer (current); `service-account`: signed `/v3/admin/domains` (older). */
@@ -112,19 +117,25 @@ interface RawResponse {
   body: unknown;
 }
 
-let packageVersion = "0.0.0";
-try {
-  // dist/provider/client/client.js → package.json three levels up, in the repo and when installed.
-  packageVersion = require("../../../package.json").version;
-} catch {
-  /* keep the fallback */
-}
+/** This package's version, for the User-Agent: from dist/provider/client/ (installed) or provider/client/ (source). */
+const packageVersion = ((): string => {
+  for (const rel of ["../../../package.json", "../../package.json"]) {
+    try {
+      const pkg = require(rel);
+      if (pkg.name === "pulumi-nylas-agents") return pkg.version;
+    } catch {
+      /* try the next */
+    }
+  }
+  return "0.0.0";
+})();
 
 export class NylasClient {
   readonly baseUrl: string;
-  private readonly dispatcher: Dispatcher;
   private readonly origin: string;
+  private readonly dispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
+  private readonly clock: Clock;
   private readonly throttle: Throttle;
   private readonly retry: RetryOptions;
   private readonly timeoutMs: number;
@@ -143,8 +154,12 @@ export class NylasClient {
     this.retry = { ...DEFAULT_RETRY, ...retry };
     this.timeoutMs = opts.timeoutMs ?? 30_000;
     this.userAgent = opts.userAgent ?? `pulumi-nylas-agents/${packageVersion}`;
+    this.clock = opts.clock ?? systemClock;
     const rps = opts.requestsPerSecond;
-    this.throttle = new Throttle(rps === undefined ? { kind: "adaptive" } : { kind: "fixed", perSecond: rps, burst: opts.burst ?? Math.max(1, rps * 2) });
+    this.throttle = new Throttle(
+      rps === undefined ? { kind: "adaptive" } : { kind: "fixed", perSecond: rps, burst: opts.burst ?? Math.max(1, rps * 2) },
+      this.clock,
+    );
     this.origin = new URL(this.baseUrl).origin;
     this.ownsDispatcher = !opts.dispatcher;
     this.dispatcher =
@@ -208,21 +223,31 @@ export class NylasClient {
     const seen = new Set<string>();
     let got = 0;
     let cursor: string | undefined;
-    const page = cached(cursorPages, opts.item, (item) =>
-      z.looseObject({
-        data: z.union([z.array(item), z.looseObject({ items: z.array(item).nullish(), next_cursor: z.string().nullish() })]).nullish(),
-        next_cursor: z.string().nullish(),
-      }),
-    );
+    // One schema per envelope, chosen by the answer's shape: a union would report a bad item only as
+    // "data: Invalid input" instead of naming it. The nested envelope may carry its own cursor and
+    // `items: null`; a page without items ends the list.
+    const pages = cached(cursorPages, opts.item, (item) => ({
+      array: z.looseObject({ data: z.array(item).nullish(), next_cursor: z.string().nullish() }),
+      nested: z.looseObject({ data: z.looseObject({ items: z.array(item).nullish(), next_cursor: z.string().nullish() }), next_cursor: z.string().nullish() }),
+    }));
     for (;;) {
       // A capped read (the newest rule evaluations) asks for no more than it still needs.
       const limit = Math.min(opts.pageSize ?? 200, opts.maxItems !== undefined ? Math.max(1, opts.maxItems - got) : 200);
       const raw = await this.send({ ...opts, method: "GET", query: { ...opts.query, limit, page_token: cursor } });
-      const parsed = this.parseWith(opts, page, raw.body);
-      const data = parsed.data;
-      const items = Array.isArray(data) ? data : (data?.items ?? []);
+      const data = (raw.body as { data?: unknown } | undefined)?.data;
+      let items: T[];
+      let next: string | null | undefined;
+      if (data && typeof data === "object" && !Array.isArray(data)) {
+        const page = this.parseWith(opts, pages.nested, raw.body);
+        items = page.data.items ?? [];
+        next = page.data.next_cursor || page.next_cursor;
+      } else {
+        const page = this.parseWith(opts, pages.array, raw.body);
+        items = page.data ?? [];
+        next = page.next_cursor;
+      }
       got += items.length;
-      cursor = (Array.isArray(data) ? undefined : data?.next_cursor) || parsed.next_cursor || undefined;
+      cursor = next || undefined;
       const last = !cursor || items.length === 0;
       if (!last && seen.has(cursor!)) {
         throw new NylasResponseShapeError("GET", fillPath(opts.path, opts.params), [`next_cursor "${cursor}" repeated; stopping to avoid an endless loop`]);
@@ -265,7 +290,7 @@ export class NylasClient {
     for (let attempt = 1; ; attempt++) {
       const ticket = await this.throttle.acquire();
       // The deadline counts from the first attempt: waiting in our own throttle queue is not a failure.
-      started ??= Date.now();
+      started ??= this.clock.now();
       let failure: Failure;
       let error: NylasError;
       let retryAfterMs: number | undefined;
@@ -275,7 +300,7 @@ export class NylasClient {
           this.throttle.answered(ticket);
           return res;
         }
-        retryAfterMs = parseRetryAfter(res.headers["retry-after"]);
+        retryAfterMs = parseRetryAfter(res.headers["retry-after"], this.clock.now());
         if (res.status === 429) this.throttle.throttled(ticket, retryAfterMs);
         else this.throttle.answered(ticket);
         failure = { kind: "status", status: res.status };
@@ -284,7 +309,7 @@ export class NylasClient {
         ({ failure, error } = this.classify(e, opts.method, path));
       }
       if (!shouldRetry(failure, idempotent)) throw error;
-      const elapsed = Date.now() - started;
+      const elapsed = this.clock.now() - started;
       if (attempt >= this.retry.maxAttempts) {
         throw new NylasRetriesExhaustedError(opts.method, path, attempt, elapsed, error, "attempts");
       }
@@ -292,7 +317,7 @@ export class NylasClient {
       if (elapsed + wait > this.retry.deadlineMs) {
         throw new NylasRetriesExhaustedError(opts.method, path, attempt, elapsed, error, "deadline");
       }
-      await sleep(wait);
+      await this.clock.sleep(wait);
     }
   }
 
@@ -310,7 +335,7 @@ export class NylasClient {
           "this call needs a Nylas service account: set nylas:serviceAccount (the credentials JSON, as a secret) or NYLAS_SERVICE_ACCOUNT",
         );
       }
-      Object.assign(headers, signRequest(this.opts.serviceAccount, opts.method, path, body));
+      Object.assign(headers, signRequest(this.opts.serviceAccount, opts.method, path, body, this.clock.now()));
     } else {
       const credential = (opts.auth ?? "apiKey") as keyof typeof MISSING_BEARER;
       const key = this.opts[credential];
@@ -371,10 +396,10 @@ export class NylasClient {
  * building them per call was a measurable share of the provider's CPU (see bench/RESULTS.md).
  */
 const envelopes = new WeakMap<z.ZodType, z.ZodType>();
-const cursorPages = new WeakMap<z.ZodType, z.ZodType>();
+const cursorPages = new WeakMap<z.ZodType, { array: z.ZodType; nested: z.ZodType }>();
 const offsetPages = new WeakMap<z.ZodType, z.ZodType>();
 
-function cached<S extends z.ZodType, R extends z.ZodType>(cache: WeakMap<z.ZodType, z.ZodType>, key: S, build: (key: S) => R): R {
+function cached<S extends z.ZodType, R extends V, V>(cache: WeakMap<z.ZodType, V>, key: S, build: (key: S) => R): R {
   let schema = cache.get(key) as R | undefined;
   if (!schema) cache.set(key, (schema = build(key)));
   return schema;

@@ -55,7 +55,7 @@ export class NylasTimeoutError extends NylasError {
   }
 }
 
-/** Retries ran out of attempts or of time; `cause` is the last failure. */
+/** Retries ran out of attempts or of time; `lastError` is the last failure. */
 export class NylasRetriesExhaustedError extends NylasError {
   constructor(
     readonly method: string,
@@ -132,7 +132,7 @@ export function apiErrorFrom(
   return new NylasApiError(...args);
 }
 
-/** Nylas uses three error shapes (see the reference §0): nested `error`, OAuth-style, and flat. */
+/** Nylas answers errors in three shapes (its SDKs parse all three): nested `error`, OAuth-style, and flat. */
 function parseErrorBody(body: unknown): { type: string; message: string; requestId?: string } {
   if (!body || typeof body !== "object") {
     return { type: "", message: typeof body === "string" ? body.slice(0, 300) : "" };

@@ -1,3 +1,5 @@
+import { systemClock, type Clock } from "./clock";
+
 /**
  * Client-side rate limiting. Nylas's limit is per application (50 req/s published for grants and
  * webhooks), shared by every process that uses the API key — a CI matrix of stacks, other tools —
@@ -8,12 +10,12 @@
  * all see its 429s; each cuts in proportion to its rate and all regain at the same pace, so their rates
  * converge on equal shares without any configuration. `nylas:requestsPerSecond` pins a fixed rate.
  *
- * The pieces below are pure (an injected {@link Clock}, no timers) except {@link Throttle}, which
- * queues callers and wakes them when {@link TokenBucket} says so.
+ * The pieces below are pure (an injected clock, no timers) except {@link Throttle}, which queues
+ * callers and wakes them (through its {@link Clock}'s sleep) when {@link TokenBucket} says so.
  */
 
-/** Milliseconds; `Date.now` in production, a variable in tests. */
-export type Clock = () => number;
+/** Milliseconds now: the client's {@link Clock} in production, a variable in the AIMD tests. */
+export type Now = () => number;
 
 // ----------------------------------------------------------------------------------- token bucket
 
@@ -108,7 +110,7 @@ export class AdaptiveRate {
   private lastAnswer: number;
   private lastCut: number;
 
-  constructor(private readonly o: AdaptiveOptions, private readonly clock: Clock) {
+  constructor(private readonly o: AdaptiveOptions, private readonly clock: Now) {
     this.rate = o.max;
     this.lastAnswer = this.lastCut = clock();
   }
@@ -164,12 +166,12 @@ export class Throttle {
   private readonly adaptive?: AdaptiveRate;
   private pausedUntil = 0;
   private queue: Array<(t: Ticket) => void> = [];
-  private timer: NodeJS.Timeout | undefined;
+  private waking = false;
 
-  constructor(mode: ThrottleMode, private readonly clock: Clock = Date.now) {
-    const now = clock();
+  constructor(mode: ThrottleMode, private readonly clock: Clock = systemClock) {
+    const now = clock.now();
     if (mode.kind === "adaptive") {
-      this.adaptive = new AdaptiveRate({ ...ADAPTIVE_DEFAULTS, ...definedOnly(mode) }, clock);
+      this.adaptive = new AdaptiveRate({ ...ADAPTIVE_DEFAULTS, ...definedOnly(mode) }, () => clock.now());
       this.bucket = new TokenBucket(this.adaptive.rate, this.adaptive.burst(), now);
     } else if (mode.perSecond > 0) {
       this.bucket = new TokenBucket(mode.perSecond, Math.max(1, mode.burst), now);
@@ -183,7 +185,7 @@ export class Throttle {
 
   /** Resolves when the caller may send one request. FIFO. */
   acquire(): Promise<Ticket> {
-    if (!this.bucket && this.queue.length === 0 && this.clock() >= this.pausedUntil) return Promise.resolve(0);
+    if (!this.bucket && this.queue.length === 0 && this.clock.now() >= this.pausedUntil) return Promise.resolve(0);
     return new Promise((resolve) => {
       this.queue.push(resolve);
       this.drain();
@@ -194,12 +196,12 @@ export class Throttle {
   answered(_ticket: Ticket): void {
     if (!this.adaptive) return;
     this.adaptive.answered();
-    this.bucket!.setRate(this.adaptive.rate, this.adaptive.burst(), this.clock());
+    this.bucket!.setRate(this.adaptive.rate, this.adaptive.burst(), this.clock.now());
   }
 
   /** The request of `ticket` got a 429, with the Retry-After in ms when there was one. */
   throttled(ticket: Ticket, retryAfterMs?: number): void {
-    const now = this.clock();
+    const now = this.clock.now();
     const cut = this.adaptive?.throttled(ticket) ?? false;
     if (cut) this.bucket!.setRate(this.adaptive!.rate, this.adaptive!.burst(), now);
     if (retryAfterMs !== undefined) {
@@ -211,10 +213,10 @@ export class Throttle {
   }
 
   private drain(): void {
-    if (this.timer) return;
+    if (this.waking) return;
     for (;;) {
       if (this.queue.length === 0) return;
-      const now = this.clock();
+      const now = this.clock.now();
       const wait = now < this.pausedUntil ? this.pausedUntil - now : (this.bucket?.take(now) ?? 0);
       if (wait > 0) return this.schedule(wait);
       this.queue.shift()!(this.adaptive?.stamp() ?? 0);
@@ -222,11 +224,11 @@ export class Throttle {
   }
 
   private schedule(ms: number): void {
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
+    this.waking = true;
+    void this.clock.sleep(Math.max(1, ms)).then(() => {
+      this.waking = false;
       this.drain();
-    }, Math.max(1, ms));
-    this.timer.unref?.();
+    });
   }
 }
 

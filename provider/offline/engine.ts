@@ -154,6 +154,11 @@ export class Engine {
     this.state.delete(urn);
   }
 
+  /** The provider's Delete for a resource as `state` records it, leaving the engine's state alone (e.g. deleting again what is gone). */
+  async deleteResource(state: ResourceState): Promise<void> {
+    await this.host.delete(state.urn, state.id, state.outputs);
+  }
+
   /** Destroys everything, newest first (dependents before what they depend on). */
   async destroyAll(): Promise<void> {
     for (const urn of [...this.order].reverse()) {

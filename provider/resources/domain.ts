@@ -9,7 +9,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 
 /**
  * Nylas Domain: an email domain registered for Agent Accounts and sending, with the DNS records to
- * publish for each verification (reference §7). API: `ctx.api.domains` — the Manage Domains API (POST
+ * publish for each verification (Nylas API v3, Manage Domains). API: `ctx.api.domains` — the Manage Domains API (POST
  * create, PUT name, DELETE, POST …/info and …/verify per verification type) at `/v3/domains` with an IAM
  * API key (`nylas:domainsApiKey`), or at the older `/v3/admin/domains` signed with a service account
  * (`nylas:serviceAccount`); never the application API key.
@@ -182,8 +182,6 @@ async function dnsRecords(ctx: Context, id: string, known: unknown, inputs: Part
   return out;
 }
 
-/** Raised when the requested verifications did not complete in time. */
-export class DomainVerificationTimeoutError extends Error {}
 
 /**
  * Triggers `verify` for every requested type not yet verified and polls the domain until all are
@@ -216,7 +214,7 @@ async function waitForVerification(ctx: Context, d: DomainWire, inputs: DomainIn
         const publish = rec ? `publish ${[rec.recordType, rec.host].filter(Boolean).join(" ")} → ${rec.value}` : "";
         return `${t} (${[last.get(t), publish].filter(Boolean).join("; ") || "not verified"})`;
       });
-      throw new DomainVerificationTimeoutError(
+      throw new Error(
         `domain ${d.domain_address} was not verified within ${timeoutS} s: ${detail.join(", ")}. ` +
           "Publish the records from dnsRecords and run `pulumi up` again, or raise waitForVerification.timeoutSeconds",
       );

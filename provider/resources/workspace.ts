@@ -7,7 +7,7 @@ import { displayName, domainName, objectId, stringSet } from "../schema";
 import { NylasResource } from "./base";
 
 /**
- * Nylas Workspaces: the only attachment point for policies and rules (reference §6). Two resources:
+ * Nylas Workspaces: the only attachment point for policies and rules (Nylas API v3, Workspaces). Two resources:
  * - `Workspace`: a workspace the stack creates, for one email domain (one per application + domain)
  *   or, since 2026-09-24, for no domain at all (accounts are then placed in it by `workspaceId`).
  * - `DefaultWorkspace`: the application's Nylas-managed default workspace, adopted, never created or

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { recordRegistrations } from "../harness/mocks";
 
 /**
  * The AgentMailbox component's wiring under `pulumi.runtime.setMocks`: which children it registers
@@ -15,53 +16,42 @@ interface Registered {
 }
 
 describe("AgentMailbox", () => {
-  const registered: Registered[] = [];
+  let requests: any[];
   let AgentMailbox: typeof import("../../provider/components/agent-mailbox").AgentMailbox;
+  type Mailbox = InstanceType<typeof AgentMailbox>;
 
   beforeAll(async () => {
-    await pulumi.runtime.setMocks(
-      {
-        newResource: (args) => {
-          const id = `${args.name}-id`;
-          const extra: Record<string, unknown> =
-            args.type.endsWith(":AgentAccount")
-              ? { grantId: id, workspaceId: args.inputs.workspaceId ?? "default-workspace" }
-              : args.type.endsWith(":Webhook")
-                ? { webhookSecret: `secret-of-${args.name}` }
-                : args.type.endsWith(":IamCredential")
-                  ? { apiKey: `key-of-${args.name}`, expiresAt: 1799193600 }
-                  : {};
-          return { id: args.custom ? id : undefined, state: { ...args.inputs, ...extra } };
-        },
-        call: () => ({}),
-      },
-      "proj",
-      "stack",
-      false,
-    );
-    const monitor: any = (pulumi.runtime as any).getMonitor();
-    const register = monitor.registerResource.bind(monitor);
-    monitor.registerResource = (req: any, cb: unknown) => {
-      const { deserializeProperties } = require("@pulumi/pulumi/runtime/rpc");
-      registered.push({ type: req.getType(), name: req.getName(), parent: req.getParent(), deps: req.getDependenciesList(), inputs: deserializeProperties(req.getObject()) });
-      return register(req, cb);
-    };
+    ({ requests } = await recordRegistrations((args) =>
+      args.type.endsWith(":AgentAccount")
+        ? { grantId: `${args.name}-id`, workspaceId: args.inputs.workspaceId ?? "default-workspace" }
+        : args.type.endsWith(":Webhook")
+          ? { webhookSecret: `secret-of-${args.name}` }
+          : args.type.endsWith(":IamCredential")
+            ? { apiKey: `key-of-${args.name}`, expiresAt: 1799193600 }
+            : {},
+    ));
     ({ AgentMailbox } = await import("../../provider/components/agent-mailbox"));
   });
 
-  const value = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
-  const settled = async (m: { urn: pulumi.Output<string> }) => {
-    await value(m.urn);
-    await new Promise((r) => setTimeout(r, 50)); // children register asynchronously after their inputs resolve
+  /** Every registration so far, as the monitor received it. */
+  const registered = (): Registered[] => {
+    const { deserializeProperties } = require("@pulumi/pulumi/runtime/rpc");
+    return requests.map((req) => ({ type: req.getType(), name: req.getName(), parent: req.getParent(), deps: req.getDependenciesList(), inputs: deserializeProperties(req.getObject()) }));
   };
-  const children = (component: string) => registered.filter((r) => r.parent.endsWith(`::${component}`));
+  const value = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
+  /** Resolves once the component and every child it made are registered (each urn comes back from the monitor). */
+  const settled = async (m: Mailbox) => {
+    const kids = [m.account, m.workspace, m.policy, m.webhook, ...Object.values(m.rules)].filter((k) => k !== undefined);
+    await Promise.all([m, ...kids].map((r) => value(r!.urn)));
+  };
+  const children = (component: string) => registered().filter((r) => r.parent.endsWith(`::${component}`));
   const child = (component: string, type: string) => children(component).find((r) => r.type === `pulumi-nodejs:dynamic/nylas:${type}`);
   const plain = (v: unknown) => JSON.parse(JSON.stringify(v, (_k, x) => (x && typeof x === "object" && "value" in x && Object.keys(x).length === 2 ? x.value : x)));
 
   it("the minimum: an account in the workspace Nylas picks, and a webhook for new mail subscribed after it", async () => {
     const m = new AgentMailbox("sales", { email: "sales-agent@agents.example.com", name: "Sales Agent", webhook: { url: "https://agent.example.com/hooks/sales" } });
     await settled(m);
-    expect(registered.find((r) => r.name === "sales")!.type).toBe("nylas:index:AgentMailbox");
+    expect(registered().find((r) => r.name === "sales")!.type).toBe("nylas:index:AgentMailbox");
     expect(children("sales").map((r) => `${r.type.split(":").pop()} ${r.name}`).sort()).toEqual(["AgentAccount sales-account", "Webhook sales-webhook"]);
     expect(plain(child("sales", "AgentAccount")!.inputs)).toMatchObject({ email: "sales-agent@agents.example.com", name: "Sales Agent" });
     expect(child("sales", "AgentAccount")!.inputs.workspaceId).toBeUndefined();
@@ -128,7 +118,7 @@ describe("AgentMailbox", () => {
       expect(children(name).map((r) => `${r.type.split(":").pop()} ${r.name}`)).toEqual([`AgentAccount ${name}-account`]);
       expect(child(name, "AgentAccount")!.deps.some((d) => d.endsWith("::fleet-hook"))).toBe(true);
     }
-    expect(registered.filter((r) => r.type.endsWith(":Webhook") && r.name.startsWith("fleet"))).toHaveLength(1);
+    expect(registered().filter((r) => r.type.endsWith(":Webhook") && r.name.startsWith("fleet"))).toHaveLength(1);
     expect(await value(a.webhookSecret)).toBe("secret-of-fleet-hook");
     expect(await pulumi.isSecret(b.webhookSecret)).toBe(true);
     expect(() => new AgentMailbox("both", { email: "x@agents.example.com", sharedWebhook: hook, webhook: { url: "https://x.example.com/h" } })).toThrow(

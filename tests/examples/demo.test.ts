@@ -1,14 +1,16 @@
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { startEmulator } from "../../emulator";
-import { EmulatorControl } from "../harness/stack";
-import { ROOT, freePort, type EmulatorState } from "./support";
+import { EmulatorControl, startTestEmulator } from "../harness/stack";
+import { stablePort } from "../harness/ports";
+import { ROOT, type EmulatorState } from "./support";
 
 /**
  * `npm run demo`, non-interactively, as a user runs it on a machine without the Pulumi CLI: the
- * compiled demo with PATH holding only node (so no `pulumi` is found), a temp state dir and free ports.
+ * compiled demo with PATH holding only node (so no `pulumi` is found), a temp state dir and ports of
+ * its own. The receiver's port is part of the webhook URL, so it must stay free across the three runs:
+ * it is one the kernel never hands out by itself (see stablePort), not a random ephemeral one.
  */
 describe("npm run demo", () => {
   const demo = path.join(ROOT, "dist", "examples", "demo", "run.js");
@@ -17,9 +19,16 @@ describe("npm run demo", () => {
 
   beforeAll(async () => {
     stateDir = mkdtempSync(path.join(tmpdir(), "nylas-demo-"));
-    ports = ["--emulator-port", String(await freePort()), "--receiver-port", String(await freePort())];
+    const emulatorPort = await stablePort();
+    let receiverPort = await stablePort();
+    while (receiverPort === emulatorPort) receiverPort = await stablePort();
+    ports = ["--emulator-port", String(emulatorPort), "--receiver-port", String(receiverPort)];
   });
-  afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
+  const running = new Set<ChildProcess>();
+  afterAll(() => {
+    for (const c of running) c.kill("SIGKILL"); // a run cut short by a failed test does not outlive it
+    rmSync(stateDir, { recursive: true, force: true });
+  });
 
   const run = (...args: string[]) =>
     new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
@@ -27,16 +36,20 @@ describe("npm run demo", () => {
         cwd: ROOT,
         env: { ...process.env, PATH: path.dirname(process.execPath) },
       });
+      running.add(child);
       let out = "";
       let err = "";
       child.stdout.on("data", (d) => (out += d));
       child.stderr.on("data", (d) => (err += d));
-      child.on("exit", (code) => resolve({ code, out, err }));
+      child.on("exit", (code) => {
+        running.delete(child);
+        resolve({ code, out, err });
+      });
     });
 
   /** What the demo left in the emulator: its data dir opened by a second emulator. */
   const emulatorState = async (): Promise<EmulatorState & { messages: { grant_id: string; thread_id: string; subject: string }[] }> => {
-    const e = await startEmulator({ dataDir: path.join(stateDir, "emulator"), quiet: true });
+    const e = await startTestEmulator({ dataDir: path.join(stateDir, "emulator") });
     try {
       return await new EmulatorControl(e.url).state();
     } finally {

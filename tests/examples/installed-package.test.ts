@@ -66,7 +66,8 @@ const { startEmulator } = require(${JSON.stringify(path.join(ROOT, "dist/emulato
 })().catch((e) => { console.error(e.stack); process.exit(1); });
 `,
     );
-    const out = execFileSync(process.execPath, [script], { cwd: project, encoding: "utf8", env: { ...process.env, NODE_NO_WARNINGS: "1" } });
+    // A bound for a hang (a sync call cannot be cut short by jest's test timeout), not for a slow run.
+    const out = execFileSync(process.execPath, [script], { cwd: project, encoding: "utf8", env: { ...process.env, NODE_NO_WARNINGS: "1" }, timeout: 120_000, killSignal: "SIGKILL" });
     const r = JSON.parse(out.trim().split("\n").pop()!);
     expect(r.type).toBe("pulumi-nodejs:dynamic/nylas:Policy");
     expect(r.resolved).toBe(path.join(project, "node_modules", "pulumi-nylas-agents", "dist", "provider", "index.js"));

@@ -3,6 +3,11 @@ import * as path from "node:path";
 import { WebhookReceiver } from "../../emulator/receiver";
 import { ROOT, example, opsOf, startExampleEnv, type ExampleEnv } from "./support";
 
+// Each program run forks a Node process with the Pulumi SDK, transpiles the program and starts a
+// provider host; a test of three runs took over 60 s here with other suites competing for the two
+// cores. The limit only has to catch a hang.
+jest.setTimeout(240_000);
+
 /**
  * examples/quickstart (the demo's program) through the program runner against the emulator: what it
  * makes, a second run that changes nothing and calls no API, an in-place update, the root Pulumi.yaml

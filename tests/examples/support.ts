@@ -1,10 +1,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator";
+import type { EmulatorOptions, RunningEmulator } from "../../emulator";
 import { runProgram, type ConfigValue, type ProgramRunResult, type RunProgramOptions } from "../../provider/offline/program";
-import { EmulatorControl } from "../harness/stack";
+import { EmulatorControl, providerConfig, startTestEmulator } from "../harness/stack";
 
 /** Shared by the example tests: an emulator, a temp dir, and program runs configured against them. */
 
@@ -15,7 +14,7 @@ export interface ExampleEnv {
   emulator: RunningEmulator;
   control: EmulatorControl;
   dir: string;
-  /** Connection config for the provider (fast retries, no client throttle). */
+  /** Connection config for the provider (the harness's: fast retries, no client throttle). */
   config(extra?: Record<string, ConfigValue>): Record<string, ConfigValue>;
   run(opts: Omit<RunProgramOptions, "config" | "stateFile"> & { state: string; config?: Record<string, ConfigValue> }): Promise<ProgramRunResult>;
   state(): Promise<EmulatorState>;
@@ -33,17 +32,11 @@ export interface EmulatorState {
 }
 
 export async function startExampleEnv(opts: { domains?: string[]; variance?: EmulatorOptions["variance"] } = {}): Promise<ExampleEnv> {
-  const emulator = await startEmulator({ quiet: true, domains: opts.domains, variance: opts.variance });
+  // Without `variance`, this pass's profile (startTestEmulator's default).
+  const emulator = await startTestEmulator({ domains: opts.domains, ...(opts.variance === undefined ? {} : { variance: opts.variance }) });
   const control = new EmulatorControl(emulator.url);
   const dir = mkdtempSync(path.join(tmpdir(), "nylas-examples-"));
-  const config = (extra: Record<string, ConfigValue> = {}): Record<string, ConfigValue> => ({
-    "nylas:apiUri": emulator.url,
-    "nylas:apiKey": { secret: emulator.apiKey },
-    "nylas:iamApiKey": { secret: emulator.iamAdminKey },
-    "nylas:requestsPerSecond": "0",
-    "nylas:retryBaseDelayMs": "20",
-    ...extra,
-  });
+  const config = (extra: Record<string, ConfigValue> = {}) => providerConfig(emulator, extra);
   return {
     emulator,
     control,
@@ -61,16 +54,4 @@ export async function startExampleEnv(opts: { domains?: string[]; variance?: Emu
 /** The ops of a run by `nylas:Type name`. */
 export function opsOf(r: ProgramRunResult): Record<string, string> {
   return Object.fromEntries(r.steps.map((s) => [`${s.type} ${s.name}`, s.op]));
-}
-
-/** A port nothing listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
