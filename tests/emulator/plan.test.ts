@@ -1,5 +1,7 @@
 /** Plan limits (--plan free|full): accounts, rules, lists, policy options, send quotas and rate, inbound size. */
-import { createAccount, Harness, sleep, startHarness } from "./helpers";
+import { setTimeout as sleep } from "node:timers/promises";
+import { until } from "../harness/wait";
+import { createAccount, Harness, startHarness } from "./helpers";
 
 let h: Harness;
 beforeAll(async () => {
@@ -111,7 +113,7 @@ test("sends per second (sandbox 1/s): a burst is queued — 202 without headers,
   }
   const inbox = async () => (await h.api("GET", `/v3/grants/${b.id}/messages`)).body.data.map((m: any) => m.subject);
   expect((await inbox()).length).toBeLessThan(3); // the last one is two seconds away
-  for (let i = 0; i < 60 && (await inbox()).length < 3; i++) await sleep(100);
+  await until(async () => (await inbox()).length === 3, "the queued sends delivered");
   expect((await inbox()).sort()).toEqual(["one", "three", "two"]);
 
   await h.ctl("POST", "/config", { sendQueueSeconds: 1 }); // the queue holds one second of sends

@@ -131,7 +131,7 @@ describe("AgentMailbox", () => {
     await settled(m);
     expect(children("keyed").map((r) => `${r.type.split(":").pop()} ${r.name}`).sort()).toEqual(["AgentAccount keyed-account", "AgentKey keyed-agent-key"]);
     expect(child("keyed", "AgentKey")).toBeUndefined(); // a component, not a dynamic resource
-    expect(registered.find((r) => r.name === "keyed-agent-key")!.type).toBe("nylas:index:AgentKey");
+    expect(registered().find((r) => r.name === "keyed-agent-key")!.type).toBe("nylas:index:AgentKey");
     const principal = children("keyed-agent-key").find((r) => r.type.endsWith(":IamPrincipal"))!;
     expect(plain(principal.inputs)).toMatchObject({
       name: "agent keyed@agents.example.com",

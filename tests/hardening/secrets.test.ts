@@ -93,7 +93,7 @@ describe("secrets never stored or shown in plaintext", () => {
     engines.push(wrong);
     errors.push((await failure(() => wrong.up("Policy", "s-wrong-key", { name: "s-wrong-key" }))).message);
     expect(errors[errors.length - 1]).toContain("401");
-    const wrongIam = await extraEngine(stack, { "nylas:iamApiKey": WRONG_IAM_KEY } as Record<string, string>);
+    const wrongIam = await stack.engineWith({ "nylas:iamApiKey": WRONG_IAM_KEY });
     engines.push(wrongIam);
     errors.push((await failure(() => wrongIam.up("IamPrincipal", "s-wrong-iam", { name: "x", binding: { type: "organization" } }))).message);
     expect(errors[errors.length - 1]).toContain("401");

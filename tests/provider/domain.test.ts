@@ -1,4 +1,4 @@
-import { CheckFailedError, secret } from "../../provider/offline/engine";
+import { CheckFailedError, secret, type Engine } from "../../provider/offline/engine";
 import { runMatrix } from "../harness/matrix";
 import { useStack } from "../harness/stack";
 import { domainMatrix } from "./matrices/domain";
@@ -160,13 +160,11 @@ describe("Domain without a domains credential", () => {
 });
 
 describe("Domain verification details and extra record types (IAM route)", () => {
-  let stack: TestStack;
+  const stack = useStack({ config: { "nylas:serviceAccount": "" }, env: { NYLAS_SERVICE_ACCOUNT: "", NYLAS_SERVICE_ACCOUNT_FILE: "" } });
   let engine: Engine;
-  beforeAll(async () => {
-    stack = await startStack({ config: { "nylas:serviceAccount": "" }, env: { NYLAS_SERVICE_ACCOUNT: "", NYLAS_SERVICE_ACCOUNT_FILE: "" } });
+  beforeAll(() => {
     engine = stack.engine;
   });
-  afterAll(() => stack.stop());
   const wire = async (id: string) => (await stack.domainsApi("GET", `/v3/domains/${id}`)).body.data;
 
   it("lists dmarc and arc records when asked, reports what Nylas said per type, and waits for them", async () => {
