@@ -13,6 +13,8 @@ export interface Harness {
   /** Raw request: `body` is sent exactly as given, with only the headers given. */
   raw<T = any>(method: string, path: string, body?: string, headers?: Record<string, string>): Promise<Res<T>>;
   control: EmulatorControl;
+  /** Raw call to the control API (`/__emulator` + path), for tests that check its own status codes. */
+  ctl<T = any>(method: string, path: string, body?: unknown): Promise<Res<T>>;
   /** A call with the Organization-bound IAM admin key (the /v3/domains credential). */
   iam: Api;
   signed<T = any>(method: string, path: string, body?: unknown, tweak?: SignTweak): Promise<Res<T>>;
@@ -30,8 +32,10 @@ export async function startHarness(opts: EmulatorOptions = {}): Promise<Harness>
     const { headers, serialized } = signRequest(emu.serviceAccount, method, path.split("?")[0], body, tweak);
     return raw(method, path, tweak.sendBody ?? serialized, { "Content-Type": "application/json", ...headers });
   };
+  const ctl = (method: string, path: string, body?: unknown) =>
+    raw(method, `/__emulator${path}`, body === undefined ? undefined : JSON.stringify(body), { "Content-Type": "application/json" });
   // The emulator's own view: answered under the profile it was started with.
-  return { emu, api: apiOf(emu, emu.apiKey, {}), iam: apiOf(emu, emu.iamAdminKey, {}), raw, control: new EmulatorControl(emu.url), signed, close: () => emu.close() };
+  return { emu, api: apiOf(emu, emu.apiKey, {}), iam: apiOf(emu, emu.iamAdminKey, {}), raw, ctl, control: new EmulatorControl(emu.url), signed, close: () => emu.close() };
 }
 
 // ---------------------------------------------------------------- signing (independent of the emulator's code)

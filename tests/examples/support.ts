@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import type { RunningEmulator } from "../../emulator";
+import type { EmulatorOptions, RunningEmulator } from "../../emulator";
 import { runProgram, type ConfigValue, type ProgramRunResult, type RunProgramOptions } from "../../provider/offline/program";
 import { EmulatorControl, providerConfig, startTestEmulator } from "../harness/stack";
 
@@ -31,8 +31,9 @@ export interface EmulatorState {
   domains: { id: string; domain_address: string }[];
 }
 
-export async function startExampleEnv(opts: { domains?: string[] } = {}): Promise<ExampleEnv> {
-  const emulator = await startTestEmulator({ domains: opts.domains });
+export async function startExampleEnv(opts: { domains?: string[]; variance?: EmulatorOptions["variance"] } = {}): Promise<ExampleEnv> {
+  // Without `variance`, this pass's profile (startTestEmulator's default).
+  const emulator = await startTestEmulator({ domains: opts.domains, ...(opts.variance === undefined ? {} : { variance: opts.variance }) });
   const control = new EmulatorControl(emulator.url);
   const dir = mkdtempSync(path.join(tmpdir(), "nylas-examples-"));
   const config = (extra: Record<string, ConfigValue> = {}) => providerConfig(emulator, extra);

@@ -252,3 +252,31 @@ export function driftStep<S extends MatrixState>(o: DriftOptions<S>): MatrixStep
     },
   };
 }
+
+// ------------------------------------------- the closing checks for tests not (yet) written as matrices
+
+/** {@link closingSteps}' first step as one call: deleted outside Pulumi, refresh drops it, `up` recreates it. */
+export async function expectRecreatedAfterOutOfBandDelete(
+  engine: LifecycleEngine,
+  type: string,
+  name: string,
+  inputs: Props,
+  deleteOutOfBand: (id: string) => Promise<unknown>,
+): Promise<StepResult> {
+  const oldId = engine.get(type, name)!.id;
+  await deleteOutOfBand(oldId);
+  expect((await engine.refresh(type, name)).op).toBe("delete");
+  const again = await engine.up(type, name, inputs);
+  expect(again.op).toBe("create");
+  expect(again.id).not.toBe(oldId);
+  return again;
+}
+
+/** {@link closingSteps}' second step as one call: destroy deletes it at Nylas, and deleting it again succeeds. */
+export async function expectDestroyedTwice(engine: LifecycleEngine, type: string, name: string, exists: (id: string) => Promise<boolean>): Promise<void> {
+  const state = engine.get(type, name)!;
+  await engine.destroy(type, name);
+  expect(engine.get(type, name)).toBeUndefined();
+  expect(await exists(state.id)).toBe(false);
+  await expect(engine.deleteResource(state)).resolves.toBeUndefined();
+}

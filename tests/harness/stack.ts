@@ -30,8 +30,8 @@ export function startTestEmulator(opts: EmulatorOptions = {}): Promise<RunningEm
 }
 
 /**
- * Stack config pointing a provider at `emulator`: API key and service account as secrets, fast retries,
- * the client throttle off. Timeouts stay at the provider's defaults (30 s per request): a test about
+ * Stack config pointing a provider at `emulator`: API key, service account and the domains and IAM keys
+ * as secrets, fast retries, the client throttle off. Timeouts stay at the provider's defaults (30 s per request): a test about
  * timeouts sets its own, and no other test may depend on a short one holding on a loaded machine.
  */
 export function providerConfig(emulator: RunningEmulator, extra: Record<string, ConfigValue> = {}): Record<string, ConfigValue> {
@@ -41,6 +41,7 @@ export function providerConfig(emulator: RunningEmulator, extra: Record<string, 
     "nylas:apiUri": emulator.url,
     "nylas:serviceAccount": { secret: JSON.stringify({ private_key_id: sa.privateKeyId, private_key: sa.privateKeyPem }) },
     "nylas:domainsApiKey": { secret: emulator.iamAdminKey },
+    "nylas:iamApiKey": { secret: emulator.iamAdminKey },
     "nylas:requestsPerSecond": "0",
     "nylas:retryBaseDelayMs": "20",
     ...extra,
@@ -101,6 +102,10 @@ export interface TestStack {
   api: Api;
   /** The same for Manage Domains on /v3/domains, with the Organization-bound IAM admin key. */
   domainsApi: Api;
+  /** The same for the IAM API on /v3/iam/*, with that key too. */
+  iamApi: Api;
+  /** A call with any bearer token (e.g. an agent's IAM API key), answered as the provider is (under this pass's profile). */
+  as(token: string, method: string, path: string, body?: unknown): Promise<ApiResponse>;
   /** Present when started with `receiver: true`. */
   receiver: WebhookReceiver;
   /** A further engine (its own provider host) against the same emulator with other settings; stopped with the stack. */
@@ -132,6 +137,8 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
       profile: opts.emulator?.variance ?? PROFILE,
       api: apiOf(emulator),
       domainsApi: apiOf(emulator, emulator.iamAdminKey),
+      iamApi: apiOf(emulator, emulator.iamAdminKey),
+      as: (token, method, path, body) => apiOf(emulator, token, {})(method, path, body),
       get receiver(): WebhookReceiver {
         if (!receiver) throw new Error("this stack was started without a receiver: startStack({ receiver: true })");
         return receiver;
@@ -180,6 +187,8 @@ export function useStack(opts: StackOptions = {}): TestStack {
     },
     api: (...args) => get().api(...args),
     domainsApi: (...args) => get().domainsApi(...args),
+    iamApi: (...args) => get().iamApi(...args),
+    as: (...args) => get().as(...args),
     engineWith: (config) => get().engineWith(config),
     stop: () => get().stop(),
   };
