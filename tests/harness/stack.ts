@@ -8,19 +8,32 @@ export { EmulatorControl, type FaultRule, type LoggedRequest } from "../../emula
  * A test "stack": the local Nylas emulator (in-process, random port) plus the engine harness driving
  * the real provider host configured against it. Retries are fast and the client throttle is off so
  * tests run quickly; tests about throttling or backoff override `config`.
+ *
+ * The "harsh" jest project (package.json) sets the global `__NYLAS_EMULATOR_VARIANCE__` to "harsh": every
+ * stack's emulator then answers the provider with each disputed behaviour of the reference's §10 at its
+ * harshest (emulator/variance.ts). The stack's own out-of-band calls (`api`, `domainsApi`) are answered
+ * under the default profile, so what a test checks at "Nylas" reads the same under both profiles.
  */
+export type VarianceProfile = "default" | "harsh";
+export const PROFILE: VarianceProfile =
+  (globalThis as { __NYLAS_EMULATOR_VARIANCE__?: unknown }).__NYLAS_EMULATOR_VARIANCE__ === "harsh" ? "harsh" : "default";
+const PLAIN = { "x-emulator-variance": "default" };
 
 export interface TestStack {
   emulator: RunningEmulator;
   engine: Engine;
   control: EmulatorControl;
+  /** The variance profile the provider meets. */
+  profile: VarianceProfile;
   /** Plain API access for out-of-band changes (what a colleague does in the dashboard). */
   api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
+  /** The same for Manage Domains on /v3/domains, with the Organization-bound IAM admin key. */
+  domainsApi(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
   stop(): Promise<void>;
 }
 
 export async function startStack(opts: { emulator?: EmulatorOptions; config?: EngineOptions["config"]; env?: NodeJS.ProcessEnv } = {}): Promise<TestStack> {
-  const emulator = await startEmulator({ quiet: true, ...opts.emulator });
+  const emulator = await startEmulator({ quiet: true, variance: PROFILE, ...opts.emulator });
   const sa = emulator.serviceAccount;
   const engine = await Engine.start({
     env: opts.env,
@@ -28,16 +41,17 @@ export async function startStack(opts: { emulator?: EmulatorOptions; config?: En
       "nylas:apiKey": { secret: emulator.apiKey },
       "nylas:apiUri": emulator.url,
       "nylas:serviceAccount": { secret: JSON.stringify({ private_key_id: sa.privateKeyId, private_key: sa.privateKeyPem }) },
+      "nylas:domainsApiKey": { secret: emulator.iamAdminKey },
       "nylas:requestsPerSecond": "0",
       "nylas:retryBaseDelayMs": "20",
       "nylas:requestTimeoutMs": "5000",
       ...opts.config,
     },
   });
-  const api = async (method: string, path: string, body?: unknown) => {
+  const call = (key: string) => async (method: string, path: string, body?: unknown) => {
     const res = await fetch(`${emulator.url}${path}`, {
       method,
-      headers: { authorization: `Bearer ${emulator.apiKey}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      headers: { authorization: `Bearer ${key}`, ...PLAIN, ...(body === undefined ? {} : { "content-type": "application/json" }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
@@ -47,7 +61,9 @@ export async function startStack(opts: { emulator?: EmulatorOptions; config?: En
     emulator,
     engine,
     control: new EmulatorControl(emulator.url),
-    api,
+    profile: opts.emulator?.variance ?? PROFILE,
+    api: call(emulator.apiKey),
+    domainsApi: call(emulator.iamAdminKey),
     async stop() {
       await engine.stop();
       await emulator.close();
