@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * node dist/emulator/cli.js --port 4780 --data .nylas-emulator [--host H] [--api-key K] [--iam-admin-key K]
- *   [--domain d ...] [--variance default|harsh] [--control] [--rate-limit 50] [--no-webhook-challenge] [--no-fsync] [--quiet]
+ *   [--domain d ...] [--variance default|harsh] [--plan free|full] [--control] [--rate-limit 50] [--no-webhook-challenge] [--no-fsync] [--quiet]
  */
 import { startEmulator, EmulatorOptions } from "./index";
 
@@ -15,6 +15,7 @@ const USAGE = `Usage: nylas-emulator [options]
   --domain D               pre-register (and verify) domain D; repeatable (default agents.example.com)
   --control                enable the /__emulator/ control API (off by default on the CLI)
   --rate-limit N           app-wide limit in requests per second (429 above it)
+  --plan free|full         enforce the Free or Full Platform Agent Account limits (default: none)
   --no-webhook-challenge   do not GET ?challenge=… when creating/reactivating webhooks
   --no-fsync               skip fdatasync after each journal append (faster, less durable)
   --quiet                  no warnings on stderr
@@ -74,6 +75,12 @@ function parse(argv: string[]): EmulatorOptions {
         opts.rateLimitPerSecond = n;
         break;
       }
+      case "--plan": {
+        const p = value();
+        if (p !== "free" && p !== "full") throw new Error("--plan must be free or full");
+        opts.plan = p;
+        break;
+      }
       case "--no-webhook-challenge":
         opts.webhookChallenge = false;
         break;
@@ -110,6 +117,7 @@ async function main(): Promise<void> {
   process.stdout.write(`IAM admin key: ${emu.iamAdminKey}\n`);
   if (opts.variance === "harsh") process.stdout.write("Variance: harsh (see emulator/README.md)\n");
   if (opts.dataDir) process.stdout.write(`Data directory: ${opts.dataDir}\n`);
+  if (opts.plan) process.stdout.write(`Plan: ${opts.plan === "free" ? "Free" : "Full Platform"}\n`);
   if (opts.control) process.stdout.write(`Control API: ${emu.url}/__emulator/\n`);
   let stopping = false;
   const stop = (sig: string): void => {

@@ -3,7 +3,15 @@ import type { App } from "./app";
 import { publicFields } from "./app";
 import { badRequest, notFound } from "./errors";
 import { Faults, parseFaultRules } from "./faults";
-import { deliverInbound, publicMessage, publicThread } from "./handlers/messages";
+import { applyModelConfig, registerModelControls } from "./control-models";
+import { deliverInboundMail, publicMessage, publicThread } from "./handlers/messages";
+import { grantFolders, publicFolder } from "./handlers/folders";
+import { ChannelRec, publicChannel } from "./handlers/channels";
+import { publicSignature, SignatureRec } from "./handlers/signatures";
+import { publicApplication } from "./handlers/applications";
+import { publicCredential, publicPrincipal } from "./handlers/iam";
+import type { CredentialRec, PrincipalRec } from "./iam";
+import { publicRuleEvaluation, RuleEvaluationRec } from "./handlers/rule-evaluations";
 import { publicConnector, publicGrant, verifyPassword } from "./handlers/grants";
 import { publicList } from "./handlers/lists";
 import { publicPolicy } from "./handlers/policies";
@@ -26,7 +34,7 @@ import type {
 } from "./types";
 import { DOMAIN_VERIFICATION_TYPES } from "./types";
 import { bodyObject, isDomain, isEmail, isObject, now, optBool, optString } from "./validate";
-import { parseProfile, parseSwitches, profileOf, profileVariance, SWITCHES } from "./variance";
+import { DEFAULT_VARIANCE, parseProfile, parseSwitches, profileOf, profileVariance, SWITCHES } from "./variance";
 import { randomUUID } from "node:crypto";
 
 export interface RequestLogEntry {
@@ -115,6 +123,7 @@ export function controlRouter(deps: ControlDeps): Router {
         const v = optBool(b, k);
         if (v !== undefined) app.config[k] = v;
       }
+      applyModelConfig(app, b);
       // Older names of two variance switches, kept so existing callers keep working.
       const retry = optBool(b, "retryAfterOnRateLimit");
       if (retry !== undefined) app.variance.retryAfterOn429 = retry;
@@ -252,18 +261,25 @@ export function controlRouter(deps: ControlDeps): Router {
       if (irt) headers.push({ name: "In-Reply-To", value: irt });
       const refs = optString(b, "references");
       if (refs) headers.push({ name: "References", value: refs });
+      const sizeBytes = b.size_bytes === undefined ? undefined : b.size_bytes;
+      if (sizeBytes !== undefined && (typeof sizeBytes !== "number" || !Number.isInteger(sizeBytes) || sizeBytes < 0))
+        throw badRequest("size_bytes must be a non-negative integer (the simulated MIME size)");
       const delivered: Record<string, unknown>[] = [];
+      const refused: Record<string, unknown>[] = [];
       const t = now();
       for (const p of to) {
         const g = app.grantByEmail(p.email);
         if (!g || g.provider !== "nylas") continue;
-        const m = deliverInbound(app, g, { messageId, from: [from], to, cc: [], replyTo: [], subject, body, headers, date: t });
-        if (m) delivered.push(publicMessage(m));
+        const out = deliverInboundMail(app, g, { messageId, from: [from], to, cc: [], replyTo: [], subject, body, headers, date: t, sizeBytes });
+        if (out.message) delivered.push(publicMessage(out.message));
+        if (out.refused) refused.push({ grant_id: g.id, email: g.email, smtp_code: out.refused.code, reason: out.refused.reason });
       }
-      return { body: { data: delivered } };
+      return { body: { data: delivered, refused } };
     },
     none,
   );
+
+  registerModelControls(r, app);
 
   r.get("/__emulator/service-account", () => ({ body: { ...app.sa.file } }), none);
 
@@ -289,6 +305,14 @@ export function controlRouter(deps: ControlDeps): Router {
           domains: s.col<DomainRec>("domains").all().map(publicDomain),
           messages: s.col<MessageRec>("messages").all().map((m) => ({ ...publicMessage(m), message_id: m._message_id })),
           threads: s.col<ThreadRec>("threads").all().map((t) => publicThread(app, t)),
+          folders: s.col<GrantRec>("grants").all().flatMap((g) => grantFolders(app, g.id).map((f) => publicFolder(app, f, undefined))),
+          signatures: s.col<SignatureRec>("signatures").all().map(publicSignature),
+          rule_evaluations: s.col<RuleEvaluationRec>("rule_evaluations").all().map((e) => publicRuleEvaluation(e)),
+          channels: s.col<ChannelRec>("channels").all().map((c) => ({ ...publicChannel(c), type: c._kind })),
+          application: publicApplication(app),
+          principals: s.col<PrincipalRec>("principals").all().map((p) => publicPrincipal(p, DEFAULT_VARIANCE)),
+          credentials: s.col<CredentialRec>("credentials").all().map(publicCredential),
+          plan: app.config.plan ?? null,
         },
       };
     },

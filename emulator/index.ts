@@ -4,6 +4,7 @@
  */
 import type { AddressInfo } from "node:net";
 import { App } from "./app";
+import { PLAN_NAMES, type PlanName } from "./plan";
 import { createServer } from "./server";
 import { loadServiceAccount, SignatureVerifier } from "./service-account";
 import { parseProfile, parseSwitches, profileVariance, type Profile, type Variance } from "./variance";
@@ -22,6 +23,7 @@ export interface EmulatorOptions {
   domains?: string[]; // domains pre-registered (and verified) so agent accounts can be created on them; default ["agents.example.com"]
   webhookChallenge?: boolean; // default true: creating/reactivating a webhook GETs url?challenge=… and requires the echo
   rateLimitPerSecond?: number; // optional app-wide limit (token bucket, 1s window); over → 429
+  plan?: PlanName; // enforce the Free or Full Platform Agent Account limits (default: none)
   quiet?: boolean;
 }
 
@@ -40,6 +42,7 @@ export const DEFAULT_DOMAINS = ["agents.example.com"];
 
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<RunningEmulator> {
   const apiKey = opts.apiKey ?? DEFAULT_API_KEY;
+  if (opts.plan !== undefined && !PLAN_NAMES.includes(opts.plan)) throw new Error(`plan must be one of: ${PLAN_NAMES.join(", ")}`);
   const iamAdminKey = opts.iamAdminKey ?? DEFAULT_IAM_ADMIN_KEY;
   if (iamAdminKey === apiKey) throw new Error("iamAdminKey must differ from apiKey: Nylas tells the two credentials apart by the token");
   const variance = { ...profileVariance(parseProfile(opts.variance ?? "default")), ...parseSwitches(opts.varianceSwitches) };
@@ -57,6 +60,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       requireVerifiedDomain: false,
       uniqueWebhookUrls: true,
       notifySentMessages: true,
+      plan: opts.plan,
+      sendQueueSeconds: 90,
     },
   });
   app.open();
@@ -79,6 +84,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   const close = (): Promise<void> =>
     (closing ??= (async () => {
       for (const c of app.pendingChallenges) c.abort();
+      app.cancelScheduled();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await app.deliverer.close();

@@ -6,12 +6,18 @@ import { authorize } from "./auth";
 import { controlRouter, RequestLogEntry } from "./control";
 import { ApiError, errorTypeForStatus, messageForStatus } from "./errors";
 import { Faults, RateLimiter } from "./faults";
+import { registerApplications } from "./handlers/applications";
+import { registerChannels } from "./handlers/channels";
 import { registerDomains } from "./handlers/domains";
+import { registerFolders } from "./handlers/folders";
+import { registerIam } from "./handlers/iam";
 import { registerGrants } from "./handlers/grants";
 import { registerLists } from "./handlers/lists";
 import { registerMessages } from "./handlers/messages";
 import { registerPolicies } from "./handlers/policies";
+import { registerRuleEvaluations } from "./handlers/rule-evaluations";
 import { registerRules } from "./handlers/rules";
+import { registerSignatures } from "./handlers/signatures";
 import { registerWebhooks } from "./handlers/webhooks";
 import { registerWorkspaces } from "./handlers/workspaces";
 import { Ctx, Result, Router } from "./router";
@@ -36,6 +42,12 @@ export function apiRouter(app: App): Router {
   registerLists(r, app);
   registerWorkspaces(r, app);
   registerDomains(r, app);
+  registerFolders(r, app);
+  registerSignatures(r, app);
+  registerRuleEvaluations(r, app);
+  registerChannels(r, app);
+  registerApplications(r, app);
+  registerIam(r, app);
   return r;
 }
 
@@ -143,7 +155,8 @@ export function createServer(app: App, opts: { control: boolean }): ServerParts 
         parseError = true;
       }
     }
-    const caller = authorize(app.keyring, m.auth, { method, path, headers: req.headers, rawBody: raw, parsedBody: parsed }, (r) =>
+    const authInput = { method, path, headers: req.headers, rawBody: raw, parsedBody: parsed, params: m.params, variance };
+    const caller = authorize(app.keyring, m.auth, authInput, (r) =>
       app.verifier.verify(r.method, r.path, r.headers, r.rawBody, r.parsedBody),
     );
     if (m.auth !== "none" && limiter && !limiter.take()) {

@@ -28,6 +28,15 @@ export const COLLECTIONS = [
   "messages",
   "threads",
   "idempotency",
+  "folders",
+  "signatures",
+  "rule_evaluations",
+  "channels",
+  "application",
+  "usage",
+  "principals",
+  "credentials",
+  "roles",
 ] as const;
 export type CollName = (typeof COLLECTIONS)[number];
 

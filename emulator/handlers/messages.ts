@@ -3,7 +3,7 @@
  * other emulated agent accounts with RFC 5322 threading, inbound/outbound rule evaluation, list/read.
  */
 import { createHash, randomUUID } from "node:crypto";
-import { App, publicFields, SYSTEM_FOLDERS } from "../app";
+import { App, publicFields } from "../app";
 import { ApiError, badRequest, forbidden, notFound } from "../errors";
 import { cursorPage } from "../paging";
 import type { Router } from "../router";
@@ -20,6 +20,11 @@ import type {
   WorkspaceRec,
 } from "../types";
 import { bodyObject, Body, domainOf, has, isEmail, isObject, now, optBool, queryBool, queryInt } from "../validate";
+import { checkSendQuota, countSend, currentPlan, InboundRefusal, inboundSizeRefusal, sendsPerSecond } from "../plan";
+import { applicationEnvironment } from "./applications";
+import { resolveFolderName, resolveFolderRef } from "./folders";
+import { AppliedActions, evaluationInput, recordEvaluation } from "./rule-evaluations";
+import { signatureFor } from "./signatures";
 import type { Variance } from "../variance";
 
 const IDEMPOTENCY_TTL_S = 3600;
@@ -114,11 +119,6 @@ function referencedIds(headers: { name: string; value: string }[]): string[] {
   const irt = parseMessageIds(headerValue(headers, "In-Reply-To") ?? "");
   const refs = parseMessageIds(headerValue(headers, "References") ?? "").reverse();
   return [...new Set([...irt, ...refs])];
-}
-
-function folderId(name: string): string | undefined {
-  const n = name.trim().toLowerCase();
-  return SYSTEM_FOLDERS.find((f) => f.id === n || f.name.toLowerCase() === n)?.id;
 }
 
 /** Find the grant's thread for any of the referenced Message-IDs, or start a new one. */
@@ -249,35 +249,48 @@ export function evaluateRules(
   return out;
 }
 
-function applyActions(m: MessageRec, actions: Action[]): MessageRec {
+/** Apply non-block actions in order; `resolve` maps an `assign_to_folder` name/path to a folder id. */
+function applyActions(
+  m: MessageRec,
+  actions: Action[],
+  resolve: (name: string) => string | undefined,
+): { message: MessageRec; applied: AppliedActions } {
   const next = { ...m, folders: [...m.folders] };
+  const applied: AppliedActions = {};
   for (const a of actions) {
     switch (a.type) {
       case "mark_as_spam":
         next.folders = ["junk"];
+        applied.marked_as_spam = true;
         break;
       case "assign_to_folder": {
-        const f = folderId(a.value ?? "");
-        if (f) next.folders = [f]; // unknown folders are skipped
+        const f = resolve(a.value ?? "");
+        if (!f) break; // a folder that does not exist is skipped
+        next.folders = [f];
+        applied.folder_ids = [...new Set([...(applied.folder_ids ?? []), f])];
         break;
       }
       case "mark_as_read":
         next.unread = false;
+        applied.marked_as_read = true;
         break;
       case "mark_as_starred":
         next.starred = true;
+        applied.marked_starred = true;
         break;
       case "archive":
         next.folders = ["archive"];
+        applied.archived = true;
         break;
       case "trash":
         next.folders = ["trash"];
+        applied.trashed = true;
         break;
       default:
         break;
     }
   }
-  return next;
+  return { message: next, applied };
 }
 
 // ------------------------------------------------------------------ delivery
@@ -292,19 +305,38 @@ export interface InboundMail {
   body: string;
   headers: { name: string; value: string }[];
   date: number;
+  /** Size of the whole MIME message; default: body + headers (for plan and policy size limits). */
+  sizeBytes?: number;
 }
 
-/** Deliver one copy to an agent account's inbox (rules applied); returns undefined when blocked. */
-export function deliverInbound(app: App, g: GrantRec, mail: InboundMail): MessageRec | undefined {
-  const outcome = evaluateRules(app, g, "inbound", {
-    from: mail.from[0]?.email ?? "",
-    recipients: [g.email],
-  });
-  if (outcome.blocked) return undefined;
+export interface InboundOutcome {
+  message?: MessageRec;
+  /** Refused during the SMTP transaction (nothing stored, no webhook). */
+  refused?: InboundRefusal;
+}
+
+const estimatedSize = (mail: InboundMail): number =>
+  Buffer.byteLength(mail.body) + mail.headers.reduce((n, h) => n + h.name.length + h.value.length + 4, 0);
+
+/**
+ * One copy into an agent account (reference §1 "Inbound mail handling"): RCPT-time `block` rules,
+ * size limits, then the other inbound actions; every accepted or blocked message leaves a rule
+ * evaluation (§4b).
+ */
+export function deliverInboundMail(app: App, g: GrantRec, mail: InboundMail): InboundOutcome {
+  const from = mail.from[0]?.email ?? "";
+  const outcome = evaluateRules(app, g, "inbound", { from, recipients: [g.email] });
+  const input = evaluationInput(from);
+  if (outcome.blocked) {
+    recordEvaluation(app, g, { stage: "smtp_rcpt", messageId: null, input, applied: { blocked: true }, matched: outcome.matched });
+    return { refused: { code: 550, reason: `550 5.7.1 message rejected by rule ${outcome.blocked.id}` } };
+  }
+  const refused = inboundSizeRefusal(app, g, mail.sizeBytes ?? estimatedSize(mail));
+  if (refused) return { refused };
   const refs = referencedIds(mail.headers);
   // the account's own copy of the same Message-ID (a message to oneself) shares its thread
   const thread = threadFor(app, g.id, [mail.messageId, ...refs], mail.subject);
-  let m: MessageRec = {
+  const received: MessageRec = {
     id: randomUUID(),
     object: "message",
     grant_id: g.id,
@@ -327,10 +359,16 @@ export function deliverInbound(app: App, g: GrantRec, mail: InboundMail): Messag
     _message_id: mail.messageId,
     _refs: refs,
   };
-  m = applyActions(m, outcome.actions);
+  const { message: m, applied } = applyActions(received, outcome.actions, (name) => resolveFolderName(app, g, name));
   storeMessage(app, m, thread);
+  recordEvaluation(app, g, { stage: "inbox_processing", messageId: m.id, input, applied, matched: outcome.matched });
   app.emit("message.created", publicMessage(m));
-  return m;
+  return { message: m };
+}
+
+/** Deliver one copy to an agent account's inbox (rules applied); returns undefined when refused. */
+export function deliverInbound(app: App, g: GrantRec, mail: InboundMail): MessageRec | undefined {
+  return deliverInboundMail(app, g, mail).message;
 }
 
 // ------------------------------------------------------------------ routes
@@ -411,8 +449,9 @@ export function registerMessages(r: Router, app: App): void {
     if (has(b, "subject") && b.subject !== null && typeof b.subject !== "string") throw badRequest("subject must be a string");
     if (has(b, "body") && b.body !== null && typeof b.body !== "string") throw badRequest("body must be a string");
     const subject = (b.subject as string | undefined) ?? "";
-    const body = (b.body as string | undefined) ?? "";
-    optBool(b, "is_plaintext");
+    const plaintext = optBool(b, "is_plaintext") ?? false;
+    // signature_id: the grant's signature, after a line break at the end of the body (§1c)
+    const body = signatureFor(app, g, b, (b.body as string | undefined) ?? "", plaintext);
     if (has(b, "send_at") && b.send_at !== null && (typeof b.send_at !== "number" || !Number.isInteger(b.send_at)))
       throw badRequest("send_at must be a Unix timestamp (integer seconds)");
     const custom: { name: string; value: string }[] = [];
@@ -455,17 +494,20 @@ export function registerMessages(r: Router, app: App): void {
     const refs = referencedIds(headers);
     const recipients = [...to, ...cc, ...bcc].map((p) => p.email.toLowerCase());
 
-    const outbound = evaluateRules(app, g, "outbound", {
-      from: g.email,
-      recipients,
-      outboundType: refs.length > 0 ? "reply" : "compose",
-    }, variance.outboundRuleScope);
-    if (outbound.blocked)
+    const outboundType = refs.length > 0 ? "reply" : "compose";
+    checkSendQuota(app, g);
+    const outbound = evaluateRules(app, g, "outbound", { from: g.email, recipients, outboundType }, variance.outboundRuleScope);
+    const input = evaluationInput(g.email, { recipients, type: outboundType });
+    if (outbound.blocked) {
+      recordEvaluation(app, g, { stage: "outbound_send", messageId: null, input, applied: { blocked: true }, matched: outbound.matched });
       throw forbidden(`message blocked by outbound rule ${outbound.blocked.id} (${outbound.blocked.name})`, "forbidden");
+    }
+    // Plan sends/second, pooled per environment: a burst above it is queued (202), a full queue → 429.
+    const queuedMs = currentPlan(app) ? app.sendQueue.admit(sendsPerSecond(applicationEnvironment(app)), app.config.sendQueueSeconds) : 0;
 
     const t = now();
     const thread = senderThread ?? threadFor(app, g.id, refs, subject);
-    let sent: MessageRec = {
+    const outgoing: MessageRec = {
       id: randomUUID(),
       object: "message",
       grant_id: g.id,
@@ -488,34 +530,36 @@ export function registerMessages(r: Router, app: App): void {
       _message_id: messageId,
       _refs: refs,
     };
-    sent = applyActions(sent, outbound.actions);
+    const { message: sent, applied } = applyActions(outgoing, outbound.actions, (name) => resolveFolderName(app, g, name));
     storeMessage(app, sent, thread);
-
-    // deliver to emulated agent accounts (one copy per account)
-    const seen = new Set<string>();
-    const publicHeaders = headers.filter((h) => h.name.toLowerCase() !== "bcc");
-    for (const addr of recipients) {
-      if (seen.has(addr)) continue;
-      seen.add(addr);
-      const rg = app.grantByEmail(addr);
-      if (!rg || rg.provider !== "nylas" || rg.grant_status !== "valid") continue;
-      deliverInbound(app, rg, {
-        messageId,
-        from,
-        to,
-        cc,
-        replyTo,
-        subject,
-        body,
-        headers: publicHeaders,
-        date: t,
-      });
-    }
+    recordEvaluation(app, g, { stage: "outbound_send", messageId: sent.id, input, applied, matched: outbound.matched });
+    countSend(app, g);
     const pub = publicMessage(sent);
-    if (app.config.notifySentMessages) app.emit("message.created", pub);
-    app.emit("message.send_success", pub);
-    // §10 W8/L3: a queued send answers 202 with the message minus its headers array.
-    const queued = variance.sendAnswer === "202" || (variance.sendAnswer === "202-under-burst" && app.varianceState.sendBurst(SENDS_PER_SECOND));
+
+    // deliver to emulated agent accounts (one copy per account), now or when the queue reaches it
+    const dispatch = (): void => {
+      if (!app.store.get("grants", g.id)) return;
+      const seen = new Set<string>();
+      const publicHeaders = headers.filter((h) => h.name.toLowerCase() !== "bcc");
+      for (const addr of recipients) {
+        if (seen.has(addr)) continue;
+        seen.add(addr);
+        const rg = app.grantByEmail(addr);
+        if (!rg || rg.provider !== "nylas" || rg.grant_status !== "valid") continue;
+        deliverInbound(app, rg, { messageId, from, to, cc, replyTo, subject, body, headers: publicHeaders, date: t });
+      }
+      if (app.config.notifySentMessages) app.emit("message.created", pub);
+      app.emit("message.send_success", pub);
+      if (g.provider === "nylas") app.emit("message.delivered", pub); // agent-account deliverability event
+    };
+    if (queuedMs > 0) app.schedule(queuedMs, dispatch);
+    else dispatch();
+    // §10 W8/L3: a queued send answers 202 with the message minus its headers array — really queued
+    // under a plan's sends/second, or (without a plan) as the variance switch says.
+    const queued =
+      queuedMs > 0 ||
+      (!currentPlan(app) &&
+        (variance.sendAnswer === "202" || (variance.sendAnswer === "202-under-burst" && app.varianceState.sendBurst(SENDS_PER_SECOND))));
     if (queued) {
       const { headers: _headers, ...withoutHeaders } = pub;
       return { status: 202, body: { data: withoutHeaders } as Record<string, unknown> };
@@ -530,7 +574,7 @@ export function registerMessages(r: Router, app: App): void {
     const starred = queryBool(q, "starred");
     const threadId = q.get("thread_id") || undefined;
     const inRaw = q.get("in") || undefined;
-    const inFolder = inRaw ? (folderId(inRaw) ?? inRaw) : undefined;
+    const inFolder = inRaw ? (resolveFolderRef(app, g, inRaw) ?? inRaw) : undefined;
     const subject = q.get("subject") || undefined;
     const from = q.get("from")?.toLowerCase() || undefined;
     const to = q.get("to")?.toLowerCase() || undefined;
@@ -575,7 +619,7 @@ export function registerMessages(r: Router, app: App): void {
       if (!Array.isArray(b.folders) || b.folders.some((f) => typeof f !== "string"))
         throw badRequest("folders must be an array of folder IDs");
       next.folders = (b.folders as string[]).map((f) => {
-        const id = folderId(f);
+        const id = resolveFolderRef(app, g, f);
         if (!id) throw badRequest(`folder not found: ${f}`);
         return id;
       });
