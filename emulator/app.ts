@@ -30,6 +30,10 @@ export interface RuntimeConfig {
   uniqueWebhookUrls: boolean;
   /** Fire message.created for the sender's own "sent" copy too (default true). */
   notifySentMessages: boolean;
+  /** Fire message.created for mail filed in junk (default true; UNCONFIRMED in the reference). */
+  notifyJunkMessages: boolean;
+  /** Sender domains (and SMTP client IPs) a DNSBL lists: spam for policies with `use_list_dnsbl`. */
+  dnsbl: string[];
 }
 
 export interface AppOptions {

@@ -28,6 +28,7 @@ export const COLLECTIONS = [
   "messages",
   "threads",
   "idempotency",
+  "outbox",
 ] as const;
 export type CollName = (typeof COLLECTIONS)[number];
 

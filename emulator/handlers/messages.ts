@@ -5,8 +5,10 @@
 import { createHash, randomUUID } from "node:crypto";
 import { App, publicFields, SYSTEM_FOLDERS } from "../app";
 import { ApiError, badRequest, forbidden, notFound } from "../errors";
+import { screenInbound, type SpamVerdict } from "../inbound-policy";
+import { recordOutbound } from "../outbox";
 import { cursorPage } from "../paging";
-import type { Router } from "../router";
+import type { Result, Router } from "../router";
 import { canonicalJson } from "../service-account";
 import { OrderedIds } from "../store";
 import type {
@@ -274,15 +276,40 @@ export interface InboundMail {
   body: string;
   headers: { name: string; value: string }[];
   date: number;
+  /** SMTP client address, for mail that came in over SMTP (DNSBL check). */
+  clientIp?: string;
 }
 
-/** Deliver one copy to an agent account's inbox (rules applied); returns undefined when blocked. */
-export function deliverInbound(app: App, g: GrantRec, mail: InboundMail): MessageRec | undefined {
+/** What happened to one recipient's copy (filled by {@link deliverInbound} when passed). */
+export interface InboundVerdict {
+  outcome?: "delivered" | "blocked" | "refused";
+  matchedRuleIds?: string[];
+  reason?: string;
+  spam?: SpamVerdict;
+}
+
+/**
+ * Deliver one copy to an agent account: rules (a block drops it), policy limits (refuse) and spam
+ * detection (junk), then the rules' other actions; returns undefined when nothing was stored.
+ */
+export function deliverInbound(app: App, g: GrantRec, mail: InboundMail, verdict: InboundVerdict = {}): MessageRec | undefined {
   const outcome = evaluateRules(app, g, "inbound", {
     from: mail.from[0]?.email ?? "",
     recipients: [g.email],
   });
-  if (outcome.blocked) return undefined;
+  verdict.matchedRuleIds = outcome.matched;
+  if (outcome.blocked) {
+    verdict.outcome = "blocked";
+    verdict.reason = `blocked by inbound rule ${outcome.blocked.id} (${outcome.blocked.name})`;
+    return undefined;
+  }
+  const screening = screenInbound(app, g, mail);
+  verdict.spam = screening.spam;
+  if (screening.refused) {
+    verdict.outcome = "refused";
+    verdict.reason = screening.refused;
+    return undefined;
+  }
   const refs = referencedIds(mail.headers);
   // the account's own copy of the same Message-ID (a message to oneself) shares its thread
   const thread = threadFor(app, g.id, [mail.messageId, ...refs], mail.subject);
@@ -293,7 +320,7 @@ export function deliverInbound(app: App, g: GrantRec, mail: InboundMail): Messag
     thread_id: thread.id,
     date: mail.date,
     created_at: mail.date,
-    folders: ["inbox"],
+    folders: [screening.spam?.spam ? "junk" : "inbox"],
     from: mail.from,
     to: mail.to,
     cc: mail.cc,
@@ -311,11 +338,22 @@ export function deliverInbound(app: App, g: GrantRec, mail: InboundMail): Messag
   };
   m = applyActions(m, outcome.actions);
   storeMessage(app, m, thread);
-  app.emit("message.created", publicMessage(m));
+  verdict.outcome = "delivered";
+  if (!m.folders.includes("junk") || app.config.notifyJunkMessages) app.emit("message.created", publicMessage(m));
   return m;
 }
 
 // ------------------------------------------------------------------ routes
+
+/** Each app's send path (as `POST …/messages/send` without Idempotency-Key), for SMTP submission. */
+const sendPaths = new WeakMap<App, (g: GrantRec, body: unknown) => Result>();
+
+/** Send as `g` through the same path as the API (validation, rules, delivery, outbox, webhooks). */
+export function submitMessage(app: App, g: GrantRec, body: unknown): Result {
+  const send = sendPaths.get(app);
+  if (!send) throw new Error("the messages routes of this emulator are not registered");
+  return send(g, body);
+}
 
 export function registerMessages(r: Router, app: App): void {
   const inflight = new Set<string>();
@@ -475,11 +513,13 @@ export function registerMessages(r: Router, app: App): void {
 
     // deliver to emulated agent accounts (one copy per account)
     const seen = new Set<string>();
+    const outside: string[] = [];
     const publicHeaders = headers.filter((h) => h.name.toLowerCase() !== "bcc");
     for (const addr of recipients) {
       if (seen.has(addr)) continue;
       seen.add(addr);
       const rg = app.grantByEmail(addr);
+      if (!rg || rg.provider !== "nylas") outside.push(addr);
       if (!rg || rg.provider !== "nylas" || rg.grant_status !== "valid") continue;
       deliverInbound(app, rg, {
         messageId,
@@ -493,11 +533,13 @@ export function registerMessages(r: Router, app: App): void {
         date: t,
       });
     }
+    if (outside.length) recordOutbound(app, sent, outside);
     const pub = publicMessage(sent);
     if (app.config.notifySentMessages) app.emit("message.created", pub);
     app.emit("message.send_success", pub);
     return { status: 200, body: { data: pub } as Record<string, unknown> };
   };
+  sendPaths.set(app, send);
 
   r.get("/v3/grants/:grant/messages", (ctx) => {
     const g = app.requireGrant(ctx.params.grant);
