@@ -177,6 +177,8 @@ export async function startSmtp(app: App, opts: SmtpOptions = {}): Promise<Runni
     disableReverseLookup: true,
     size: MAX_INBOUND,
     logger: false,
+    // close() waits this long for open client connections before ending them
+    closeTimeout: 1000,
     onAuth(auth: { username?: string; password?: string }, _s: Session, cb: (err: Error | null, res?: { user: string }) => void) {
       const g = auth.username ? app.grantByEmail(auth.username) : undefined;
       const fail = () => cb(smtpError(535, "5.7.8 authentication failed: use the agent's address and its app password"));
