@@ -80,7 +80,7 @@ export function publicThread(app: App, t: ThreadRec): Record<string, unknown> {
 
 function snippetOf(body: string): string {
   return body
-    .replace(/<style[\s\S]*?<\/style>/gi, " ")
+    .replace(/<(style|script)[\s\S]*?<\/\1>/gi, " ")
     .replace(/<[^>]+>/g, " ")
     .replace(/&nbsp;/g, " ")
     .replace(/\s+/g, " ")

@@ -149,7 +149,7 @@ export function webInbox(deps: WebInboxDeps): (req: http.IncomingMessage, res: h
             return html`<tr class="${unread ? "unread" : ""}"><td>${msgs.some((m) => m.starred) ? "★" : ""}</td>
               <td>${who(latest.from)}</td>
               <td><a href="/accounts/${enc(g.id)}/threads/${enc(t.id)}">${t.subject || "(no subject)"}</a> <span class="muted">${latest.snippet}</span></td>
-              <td>${msgs.length}</td><td>${when(latest.date)}</td></tr>`;
+              <td>${msgs.length}</td><td class="date">${when(latest.date)}</td></tr>`;
           })}</tbody></table>`}`,
     };
   };

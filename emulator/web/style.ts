@@ -9,7 +9,7 @@ nav{display:flex;gap:4px;padding:0 20px;background:#fff;border-bottom:1px solid 
 nav a{padding:9px 12px;color:#1f2328;border-bottom:2px solid transparent}
 nav a.active{border-bottom-color:#fd8c73;font-weight:600}
 .page{display:flex;gap:20px;padding:16px 20px;align-items:flex-start}
-aside{width:250px;flex:none;background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:10px 12px}
+aside{width:270px;flex:none;background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:10px 12px}
 aside h2{font-size:12px;text-transform:uppercase;letter-spacing:.04em;color:#57606a;margin:2px 0 8px}
 aside ul{list-style:none;margin:0;padding:0}aside li{padding:4px 6px;border-radius:4px;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 aside li.current{background:#ddf4ff}
@@ -19,7 +19,7 @@ h1{font-size:20px;margin:0 0 8px}h2{font-size:15px;margin:18px 0 8px}
 table{border-collapse:collapse;width:100%;margin:6px 0 10px}
 th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #eaeef2;vertical-align:top}
 th{font-size:12px;color:#57606a;font-weight:600;background:#f6f8fa}
-tr.unread td{font-weight:600}
+tr.unread td{font-weight:600}td.date{white-space:nowrap}
 code{font:12px ui-monospace,SFMono-Regular,Menlo,monospace;background:#f6f8fa;padding:1px 4px;border-radius:4px}
 .count{color:#57606a;font-size:12px}
 .badge{display:inline-block;min-width:18px;padding:0 6px;border-radius:9px;background:#0969da;color:#fff;font-size:11px;text-align:center}
