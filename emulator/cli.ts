@@ -81,7 +81,8 @@ async function main(): Promise<void> {
   try {
     opts = parseCommandLine(process.argv.slice(2));
   } catch (e) {
-    process.stderr.write(`nylas-emulator: ${(e as Error).message}\n${USAGE}\n`);
+    // parseArgs explains "--" after the first sentence: the usage below says more
+    process.stderr.write(`nylas-emulator: ${(e as Error).message.split(". ")[0]}\n${USAGE}\n`);
     process.exit(2);
   }
   if (opts.help) {

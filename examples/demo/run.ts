@@ -408,7 +408,7 @@ function parseCommandLine(argv: string[]): Options {
       },
     }));
   } catch (e) {
-    throw new DemoError(oneLine(e), USAGE);
+    throw new DemoError(oneLine(e).split(". ")[0], USAGE); // parseArgs' first sentence names the flag
   }
   if (values.help) {
     out(USAGE);

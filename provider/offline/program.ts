@@ -547,6 +547,11 @@ const USAGE = `usage: node dist/provider/offline/program.js <program dir|file> -
          [--export fnName [--args '<json array>']] [--verbose]
 Runs a Pulumi program's nylas resources through the real provider (no Pulumi CLI needed).`;
 
+function usageError(message: string): void {
+  console.error(`error: ${message}\n${USAGE}`);
+  process.exit(2);
+}
+
 async function main(argv: string[]): Promise<void> {
   if (argv[0] === "--ipc") {
     process.once("message", async (m: ParentMessage) => {
@@ -580,11 +585,12 @@ async function main(argv: string[]): Promise<void> {
       },
     });
   } catch (e) {
-    throw new ProgramRunError(`${oneLine(e)}\n${USAGE}`);
+    // parseArgs explains "--" after the first sentence: the usage below says more
+    return usageError(oneLine(e).split(". ")[0]);
   }
   const { values, positionals } = parsed;
   if (values.help) return void console.log(USAGE);
-  if (positionals.length > 1) throw new ProgramRunError(`one program expected, got ${positionals.join(" ")}\n${USAGE}`);
+  if (positionals.length > 1) return usageError(`one program expected, got ${positionals.join(" ")}`);
   const kv = (flag: string, v: string) => {
     const eq = v.indexOf("=");
     if (eq < 1) throw new ProgramRunError(`--${flag} ${v}: expected ns:key=value`);
@@ -619,7 +625,7 @@ async function main(argv: string[]): Promise<void> {
     args,
   };
   const verbose = values.verbose ?? false;
-  if (!opts.program || !opts.stateFile) throw new ProgramRunError(USAGE);
+  if (!opts.program || !opts.stateFile) return usageError(opts.program ? "--state <file> is required" : "a program directory or file is required");
   try {
     await executeProgram(opts, (l) => console.log(l));
     process.exit(0);
