@@ -348,6 +348,9 @@ export class EmulatorControl {
     const qs = q.toString();
     return (await this.call<{ data: OutboxMessage[] }>("GET", `outbox${qs ? `?${qs}` : ""}`)).data;
   }
+  async outboxMessage(outboxId: string): Promise<OutboxMessage> {
+    return (await this.call<{ data: OutboxMessage }>("GET", `outbox/${encodeURIComponent(outboxId)}`)).data;
+  }
   async clearOutbox(): Promise<void> {
     await this.call("DELETE", "outbox");
   }

@@ -160,6 +160,7 @@ test("mail to outside addresses is kept in the outbox; the correspondent's answe
     rfc_message_id: expect.stringMatching(/^<.+@agents\.example\.com>$/),
   });
   expect(out.headers.map((x) => x.name)).not.toContain("Bcc");
+  expect(await control.outboxMessage(out.id)).toEqual(out);
   expect(await control.outbox({ to: "crm@log.example" })).toHaveLength(1);
   expect(await control.outbox({ to: "nobody@x.example" })).toEqual([]);
 
