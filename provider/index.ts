@@ -8,6 +8,7 @@ export { Workspace, type WorkspaceArgs, DefaultWorkspace, type DefaultWorkspaceA
 export { Domain, type DomainArgs, type DomainWaitForVerificationArgs, type DnsRecord } from "./resources/domain";
 export { AgentAccount, type AgentAccountArgs } from "./resources/agent-account";
 export { Webhook, type WebhookArgs, WEBHOOK_TRIGGER_TYPES } from "./resources/webhook";
-export { AgentMailbox, type AgentMailboxArgs, type AgentMailboxWorkspaceArgs, type AgentMailboxPolicyArgs, type AgentMailboxRuleArgs, type AgentMailboxWebhookArgs } from "./components/agent-mailbox";
+export { AgentMailbox, type AgentMailboxArgs, type AgentMailboxWorkspaceArgs, type AgentMailboxPolicyArgs, type AgentMailboxRuleArgs, type AgentMailboxWebhookArgs, PER_MAILBOX_WEBHOOKS_WARN_AT } from "./components/agent-mailbox";
 export { verifyWebhookSignature, parseWebhookBody, type WebhookNotification } from "./webhook-signature";
+export { createWebhookRouter, grantIdOf, type WebhookRouterOptions, type RouteResult, type RoutedDelivery, type MailboxHandler } from "./webhook-router";
 export * as client from "./client";

@@ -95,10 +95,13 @@ function toBuffer(raw: unknown): Buffer | undefined {
   return undefined;
 }
 
-function headerValue(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
-  for (const [k, v] of Object.entries(headers)) {
-    if (k.toLowerCase() !== name) continue;
-    return Array.isArray(v) ? v[0] : v;
-  }
+/** A header's raw value, whatever case the framework gave its name in (`name` is lower-case). */
+export function findHeader(headers: Record<string, string | string[] | undefined>, name: string): string | string[] | undefined {
+  for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() === name) return v;
   return undefined;
+}
+
+function headerValue(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
+  const v = findHeader(headers, name);
+  return Array.isArray(v) ? v[0] : v;
 }

@@ -91,24 +91,36 @@ export interface AgentMailboxArgs {
   /** Existing (shared) rules to attach to the agent's own workspace as well, e.g. a common blocklist rule. */
   sharedRuleIds?: pulumi.Input<pulumi.Input<string>[]>;
   /**
-   * A webhook subscription. Note: Nylas webhooks are application-wide — they notify about every account
-   * of the application, so filter deliveries on `data.object.grant_id === mailbox.grantId`.
+   * The application-wide {@link Webhook} this mailbox's events arrive on, shared with the other
+   * mailboxes — the shape that scales (one delivery per event instead of one per mailbox per event).
+   * Route deliveries to each mailbox with {@link createWebhookRouter}. The mailbox only waits for it
+   * (so its first mail is not missed) and exposes its secret as `webhookSecret`.
+   */
+  sharedWebhook?: Webhook;
+  /**
+   * A webhook of this mailbox's own — an explicit choice that does not scale: Nylas webhooks are
+   * application-wide, so each one hears EVERY mailbox of the application; N mailboxes with one each
+   * receive N² deliveries for N messages (a warning says so past {@link PER_MAILBOX_WEBHOOKS_WARN_AT}).
+   * Filter deliveries on `data.object.grant_id === mailbox.grantId`. Prefer `sharedWebhook`.
    */
   webhook?: AgentMailboxWebhookArgs;
 }
+
+/** Per-mailbox webhooks in one program beyond which a warning explains the N² deliveries. */
+export const PER_MAILBOX_WEBHOOKS_WARN_AT = 5;
+let perMailboxWebhooks = 0;
 
 /**
  * A ready mailbox for one AI agent.
  *
  * @example
- * // The simplest: an address in the workspace Nylas picks, and a webhook for new mail.
- * const sales = new nylas.AgentMailbox("sales", {
- *   email: "sales-agent@agents.example.com",
- *   name: "Sales Agent",
- *   webhook: { url: "https://agent.example.com/hooks/sales" },
- * });
+ * // The simplest: addresses in the workspace Nylas picks, and ONE webhook for all of them
+ * // (webhooks are application-wide; route deliveries by grant id with createWebhookRouter).
+ * const hook = new nylas.Webhook("agents", { webhookUrl: "https://agent.example.com/hooks/nylas", triggerTypes: ["message.created"] });
+ * const sales = new nylas.AgentMailbox("sales", { email: "sales-agent@agents.example.com", name: "Sales Agent", sharedWebhook: hook });
+ * const support = new nylas.AgentMailbox("support", { email: "support@agents.example.com", sharedWebhook: hook });
  * export const salesGrantId = sales.grantId;
- * export const salesWebhookSecret = sales.webhookSecret; // a secret
+ * export const webhookSecret = hook.webhookSecret; // a secret
  *
  * @example
  * // Per-workflow identity: its own policy and rules on a shared domain.
@@ -152,7 +164,7 @@ export class AgentMailbox extends pulumi.ComponentResource {
   readonly email: pulumi.Output<string>;
   /** The workspace the account is in. */
   readonly workspaceId: pulumi.Output<string>;
-  /** The webhook's signing secret (a secret); `undefined` without `webhook`. */
+  /** The signing secret of its webhook, own or shared (a secret); `undefined` without either. */
   readonly webhookSecret: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: AgentMailboxArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -161,6 +173,9 @@ export class AgentMailbox extends pulumi.ComponentResource {
     const ownWorkspace = args.workspace !== undefined || args.policy !== undefined || args.policyId !== undefined || args.rules !== undefined || args.sharedRuleIds !== undefined;
     if (ownWorkspace && args.workspaceId !== undefined) {
       throw new Error(`AgentMailbox ${name}: workspaceId joins an existing workspace; workspace, policy, policyId, rules and sharedRuleIds give the agent its own — use one or the other`);
+    }
+    if (args.webhook !== undefined && args.sharedWebhook !== undefined) {
+      throw new Error(`AgentMailbox ${name}: give either sharedWebhook (one webhook for many mailboxes) or webhook (one of its own), not both`);
     }
     if (args.policy !== undefined && args.policyId !== undefined) {
       throw new Error(`AgentMailbox ${name}: give either policy (a new policy) or policyId (an existing one), not both`);
@@ -207,10 +222,21 @@ export class AgentMailbox extends pulumi.ComponentResource {
         appPassword: args.appPassword,
         workspaceId: this.workspace ? this.workspace.id : args.workspaceId,
       },
-      child,
+      // With a shared webhook, the account is made once the webhook listens, so its first mail is heard.
+      args.sharedWebhook ? { parent: this, dependsOn: [args.sharedWebhook] } : child,
     );
 
     if (args.webhook) {
+      perMailboxWebhooks++;
+      if (perMailboxWebhooks === PER_MAILBOX_WEBHOOKS_WARN_AT + 1) {
+        const n = perMailboxWebhooks;
+        pulumi.log.warn(
+          `${n} AgentMailboxes have a webhook of their own. Nylas webhooks are application-wide, so every one hears every mailbox: ` +
+            `${n} mailboxes × ${n} webhooks = ${n * n} deliveries for ${n} messages (N² as the fleet grows). ` +
+            "Create one Webhook, pass it as sharedWebhook, and route deliveries by grant id with createWebhookRouter.",
+          this,
+        );
+      }
       const triggerTypes = args.webhook.triggerTypes ?? ["message.created"];
       this.webhook = new Webhook(
         `${name}-webhook`,
@@ -233,7 +259,8 @@ export class AgentMailbox extends pulumi.ComponentResource {
     this.email = this.account.email;
     this.workspaceId = this.account.workspaceId;
     // Secret whatever the engine does with the child's additionalSecretOutputs (mocks ignore them).
-    this.webhookSecret = this.webhook ? pulumi.secret(this.webhook.webhookSecret) : pulumi.output(undefined);
+    const webhook = this.webhook ?? args.sharedWebhook;
+    this.webhookSecret = webhook ? pulumi.secret(webhook.webhookSecret) : pulumi.output(undefined);
     this.registerOutputs({ grantId: this.grantId, email: this.email, workspaceId: this.workspaceId, webhookSecret: this.webhookSecret });
   }
 }

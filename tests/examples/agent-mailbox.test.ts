@@ -111,6 +111,44 @@ describe("AgentMailbox", () => {
     expect(child("support", "Workspace")!.inputs).toMatchObject({ name: "Support", domain: "support.agents.example.com", autoGroup: false, policyId: "shared-policy-id" });
   });
 
+  it("a shared webhook: no webhook child per mailbox, the account waits for the shared one, and its secret is the mailbox's", async () => {
+    const { Webhook } = await import("../../provider/resources/webhook");
+    const hook = new Webhook("fleet-hook", { webhookUrl: "https://agent.example.com/hooks/nylas", triggerTypes: ["message.created"] });
+    const a = new AgentMailbox("fleet-a", { email: "a@agents.example.com", sharedWebhook: hook });
+    const b = new AgentMailbox("fleet-b", { email: "b@agents.example.com", sharedWebhook: hook });
+    await settled(a);
+    await settled(b);
+    for (const name of ["fleet-a", "fleet-b"]) {
+      expect(children(name).map((r) => `${r.type.split(":").pop()} ${r.name}`)).toEqual([`AgentAccount ${name}-account`]);
+      expect(child(name, "AgentAccount")!.deps.some((d) => d.endsWith("::fleet-hook"))).toBe(true);
+    }
+    expect(registered.filter((r) => r.type.endsWith(":Webhook") && r.name.startsWith("fleet"))).toHaveLength(1);
+    expect(await value(a.webhookSecret)).toBe("secret-of-fleet-hook");
+    expect(await pulumi.isSecret(b.webhookSecret)).toBe(true);
+    expect(() => new AgentMailbox("both", { email: "x@agents.example.com", sharedWebhook: hook, webhook: { url: "https://x.example.com/h" } })).toThrow(
+      "AgentMailbox both: give either sharedWebhook (one webhook for many mailboxes) or webhook (one of its own), not both",
+    );
+  });
+
+  it("warns once, with the N² arithmetic, when more than PER_MAILBOX_WEBHOOKS_WARN_AT mailboxes have a webhook of their own", async () => {
+    const { PER_MAILBOX_WEBHOOKS_WARN_AT } = await import("../../provider/components/agent-mailbox");
+    const warn = jest.spyOn(pulumi.log, "warn").mockImplementation(async () => undefined);
+    try {
+      // "sales" above already has one; add enough to pass the threshold by two.
+      const made = [];
+      for (let i = 0; i < PER_MAILBOX_WEBHOOKS_WARN_AT + 1; i++) {
+        made.push(new AgentMailbox(`own-${i}`, { email: `own-${i}@agents.example.com`, webhook: { url: `https://agent.example.com/hooks/${i}` } }));
+      }
+      await Promise.all(made.map(settled));
+      const n = PER_MAILBOX_WEBHOOKS_WARN_AT + 1;
+      const messages = warn.mock.calls.map((c) => String(c[0])).filter((m) => m.includes("webhook of their own"));
+      expect(messages).toEqual([expect.stringContaining(`${n} mailboxes × ${n} webhooks = ${n * n} deliveries for ${n} messages`)]);
+      expect(messages[0]).toContain("sharedWebhook");
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
   it("refuses contradictory arguments with a message that says what to do", () => {
     expect(() => new AgentMailbox("a", { email: "a@agents.example.com", workspaceId: "ws", policy: {} })).toThrow(
       "AgentMailbox a: workspaceId joins an existing workspace; workspace, policy, policyId, rules and sharedRuleIds give the agent its own — use one or the other",
