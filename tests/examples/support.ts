@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { startEmulator, type RunningEmulator } from "../../emulator";
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator";
 import { runProgram, type ConfigValue, type ProgramRunResult, type RunProgramOptions } from "../../provider/offline/program";
 import { EmulatorControl, type EmulatorState } from "../../emulator/control-client";
 
@@ -25,13 +25,14 @@ export interface ExampleEnv {
 }
 
 
-export async function startExampleEnv(opts: { domains?: string[] } = {}): Promise<ExampleEnv> {
-  const emulator = await startEmulator({ quiet: true, domains: opts.domains });
+export async function startExampleEnv(opts: { domains?: string[]; variance?: EmulatorOptions["variance"] } = {}): Promise<ExampleEnv> {
+  const emulator = await startEmulator({ quiet: true, domains: opts.domains, variance: opts.variance });
   const control = new EmulatorControl(emulator.url);
   const dir = mkdtempSync(path.join(tmpdir(), "nylas-examples-"));
   const config = (extra: Record<string, ConfigValue> = {}): Record<string, ConfigValue> => ({
     "nylas:apiUri": emulator.url,
     "nylas:apiKey": { secret: emulator.apiKey },
+    "nylas:iamApiKey": { secret: emulator.iamAdminKey },
     "nylas:requestsPerSecond": "0",
     "nylas:retryBaseDelayMs": "20",
     ...extra,

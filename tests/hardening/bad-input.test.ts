@@ -23,7 +23,7 @@ describe("bad input refused in check", () => {
 
   it("covers at least 100 cases across every resource", () => {
     expect(CATALOG.length).toBeGreaterThanOrEqual(100);
-    expect([...new Set(CATALOG.map((c) => c.type))].sort()).toEqual(["AgentAccount", "DefaultWorkspace", "Domain", "List", "Policy", "Rule", "Webhook", "Workspace"]);
+    expect([...new Set(CATALOG.map((c) => c.type))].sort()).toEqual(["AgentAccount", "DefaultWorkspace", "Domain", "Folder", "List", "Policy", "Rule", "Webhook", "Workspace"]);
     const titles = CATALOG.map((c) => `${c.type} ${c.title}`);
     expect(new Set(titles).size).toBe(titles.length);
   });

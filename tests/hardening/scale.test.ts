@@ -61,7 +61,8 @@ describe("12. many resources at once under a 50 req/s limit", () => {
 
     const log = await stack.control.requests();
     const limited = log.filter((r) => r.status === 429).length;
-    expect(log.length).toBeGreaterThanOrEqual(3 * N);
+    // One create per object at least (the email checks share one grants list, issue 14).
+    expect(log.length).toBeGreaterThanOrEqual(2 * N);
     expect(limited / log.length).toBeLessThan(0.05);
 
     // Exactly what was declared exists: one grant per address, one webhook per URL, each in state.
