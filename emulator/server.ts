@@ -1,5 +1,6 @@
 /** HTTP front: request ids, request log, faults, auth, rate limiting, JSON parsing, routing. */
 import { randomUUID } from "node:crypto";
+import { setMaxListeners } from "node:events";
 import * as http from "node:http";
 import { setTimeout as delay } from "node:timers/promises";
 import type { App } from "./app";
@@ -23,6 +24,7 @@ import { registerWebhooks } from "./handlers/webhooks";
 import { registerWorkspaces } from "./handlers/workspaces";
 import { Ctx, Result, Router } from "./router";
 import { DEFAULT_VARIANCE, type Variance } from "./variance";
+import { webInbox } from "./web/inbox";
 
 const MAX_BODY = 30 * 1024 * 1024;
 const MAX_REQUEST_LOG = 200_000;
@@ -112,7 +114,7 @@ function applySelect(body: Record<string, unknown>, select: string | null): Reco
   return { ...body, data: pick(data) };
 }
 
-export function createServer(app: App, opts: { control: boolean }): ServerParts {
+export function createServer(app: App, opts: { control: boolean; inbox?: boolean }): ServerParts {
   const api = apiRouter(app);
   const faults = new Faults();
   const requests: RequestLogEntry[] = [];
@@ -128,9 +130,12 @@ export function createServer(app: App, opts: { control: boolean }): ServerParts 
   // Injected latency ends when the server closes: a pending wait must not outlive the emulator
   // (it kept test processes alive for seconds after their last test).
   const closed = new AbortController();
+  // Every pending fault wait listens on this one signal: many at once are expected, not a leak.
+  setMaxListeners(0, closed.signal);
   /** Waits `ms` for a latency fault; false when the server closed meanwhile (the request is abandoned). */
   const faultDelay = (ms: number): Promise<boolean> =>
     delay(ms, true, { signal: closed.signal }).catch(() => false);
+  const inbox = opts.inbox ? webInbox({ app, faults, requests, control: !!control }) : undefined;
 
   const varianceFor = (req: http.IncomingMessage): Variance =>
     control && req.headers[VARIANCE_BYPASS_HEADER] === "default" ? DEFAULT_VARIANCE : app.variance;
@@ -191,6 +196,8 @@ export function createServer(app: App, opts: { control: boolean }): ServerParts 
     const url = new URL(req.url ?? "/", "http://emulator.local");
     let path = url.pathname;
     if (path.length > 1 && path.endsWith("/")) path = path.slice(0, -1);
+
+    if (inbox && !path.startsWith("/v3/") && !path.startsWith("/__emulator") && inbox(req, res, path, url)) return;
 
     if (path.startsWith("/__emulator/") || path === "/__emulator") {
       if (!control) {

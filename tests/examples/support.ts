@@ -3,7 +3,10 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { EmulatorOptions, RunningEmulator } from "../../emulator";
 import { runProgram, type ConfigValue, type ProgramRunResult, type RunProgramOptions } from "../../provider/offline/program";
-import { EmulatorControl, providerConfig, startTestEmulator } from "../harness/stack";
+import { EmulatorControl, type EmulatorState } from "../../emulator/control-client";
+import { providerConfig, startTestEmulator } from "../harness/stack";
+
+export type { EmulatorState };
 
 /** Shared by the example tests: an emulator, a temp dir, and program runs configured against them. */
 
@@ -19,16 +22,6 @@ export interface ExampleEnv {
   run(opts: Omit<RunProgramOptions, "config" | "stateFile"> & { state: string; config?: Record<string, ConfigValue> }): Promise<ProgramRunResult>;
   state(): Promise<EmulatorState>;
   stop(): Promise<void>;
-}
-
-export interface EmulatorState {
-  grants: { id: string; email: string; name?: string; workspace_id: string; provider: string; has_app_password: boolean }[];
-  webhooks: { id: string; webhook_url: string; trigger_types: string[]; webhook_secret: string }[];
-  policies: { id: string; name: string; limits: Record<string, unknown> }[];
-  rules: { id: string; name: string; trigger: string; match: { conditions: { field: string; operator: string; value: unknown }[] }; actions: { type: string }[] }[];
-  lists: { id: string; name: string; type: string; items: string[] }[];
-  workspaces: { workspace_id: string; name: string; domain: string; auto_group: boolean; policy_id?: string | null; rule_ids?: string[] | null; default?: boolean }[];
-  domains: { id: string; domain_address: string }[];
 }
 
 export async function startExampleEnv(opts: { domains?: string[]; variance?: EmulatorOptions["variance"] } = {}): Promise<ExampleEnv> {

@@ -69,7 +69,7 @@ describe("AgentMailbox agentKey: a key per agent that reaches only its own mailb
 
   it("the emulator accepts an agent's key on its own grant and refuses it (403) on another grant and on admin endpoints", async () => {
     const { aliceKey, bobKey, aliceGrantId, bobGrantId } = first as Record<string, string>;
-    await env.control.inbound({ from: "customer@example.org", to: ["alice@agents.example.com", "bob@agents.example.com"], subject: "quote?", body: "hi" });
+    await env.control.injectMail({ from: "customer@example.org", to: ["alice@agents.example.com", "bob@agents.example.com"], subject: "quote?", body: "hi" });
 
     const own = await as(aliceKey, "GET", `/v3/grants/${aliceGrantId}/messages`);
     expect(own.status).toBe(200);

@@ -124,7 +124,7 @@ export function channelMatrix(kind: ChannelKind, suite: ChannelSuite): void {
     expect((await suite.channel(made.id)).status).toBe("active");
 
     // Failing at Nylas: still delivering, so it reads as active; refresh says why it fails.
-    await stack.control.channelStatus(made.id, "failing");
+    await stack.control.setChannelStatus(made.id, "failing");
     const mark = engine.host.output.length;
     expect((await engine.refresh(kind.type, "matrix")).outputs).toMatchObject({ status: "active", deliveryStatus: "failing" });
     const failing = `channel ${made.id} is failing: Nylas cannot publish to its topic`;
