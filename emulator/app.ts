@@ -10,6 +10,7 @@ import type {
   ListItemRec,
   MessageRec,
   MetaRec,
+  PolicyRec,
   ThreadRec,
   WebhookRec,
   WorkspaceRec,
@@ -33,6 +34,8 @@ export interface RuntimeConfig {
   plan?: PlanName;
   /** Seconds of sends the per-second send queue holds before answering 429 (default 90). */
   sendQueueSeconds: number;
+  /** Sender domains (and SMTP client IPs) a DNSBL lists: spam for policies with `use_list_dnsbl`. */
+  dnsbl: string[];
 }
 
 export interface AppOptions {
@@ -390,6 +393,12 @@ export class App {
       if (id) return this.store.get<WorkspaceRec>("workspaces", id)!;
     }
     throw notFound(`workspace not found: ${ref}`);
+  }
+
+  /** The policy of the account's workspace, if it has one (a workspace without one runs at the plan maximum). */
+  grantPolicy(g: GrantRec): PolicyRec | undefined {
+    const w = g.workspace_id ? this.store.get<WorkspaceRec>("workspaces", g.workspace_id) : undefined;
+    return w?.policy_id ? this.store.get<PolicyRec>("policies", w.policy_id) : undefined;
   }
 
   requireWorkspace(id: string, status: 400 | 404 = 404): WorkspaceRec {

@@ -4,7 +4,6 @@ import { publicFields } from "./app";
 import { badRequest, notFound } from "./errors";
 import { Faults, parseFaultRules } from "./faults";
 import { applyModelConfig, registerModelControls } from "./control-models";
-import { deliverInboundMail, publicMessage, publicThread } from "./handlers/messages";
 import { grantFolders, publicFolder } from "./handlers/folders";
 import { ChannelRec, publicChannel } from "./handlers/channels";
 import { publicSignature, SignatureRec } from "./handlers/signatures";
@@ -17,6 +16,9 @@ import { publicList } from "./handlers/lists";
 import { publicPolicy } from "./handlers/policies";
 import { publicWorkspace } from "./handlers/workspaces";
 import { publicDomain } from "./handlers/domains";
+import { injectFromJson, replyToOutbox } from "./inject";
+import { publicMessage, publicThread } from "./mailbox";
+import { listOutbox, type OutboxRec } from "./outbox";
 import { Router } from "./router";
 import type {
   ConnectorRec,
@@ -25,7 +27,6 @@ import type {
   ListItemRec,
   ListRec,
   MessageRec,
-  Participant,
   PolicyRec,
   RuleRec,
   ThreadRec,
@@ -33,9 +34,8 @@ import type {
   WorkspaceRec,
 } from "./types";
 import { DOMAIN_VERIFICATION_TYPES } from "./types";
-import { bodyObject, isDomain, isEmail, isObject, now, optBool, optString } from "./validate";
+import { bodyObject, isDomain, isEmail, now, optBool, optString } from "./validate";
 import { DEFAULT_VARIANCE, parseProfile, parseSwitches, profileOf, profileVariance, SWITCHES } from "./variance";
-import { randomUUID } from "node:crypto";
 
 export interface RequestLogEntry {
   method: string;
@@ -122,6 +122,12 @@ export function controlRouter(deps: ControlDeps): Router {
       for (const k of ["webhookChallenge", "requireVerifiedDomain", "uniqueWebhookUrls", "notifySentMessages"] as const) {
         const v = optBool(b, k);
         if (v !== undefined) app.config[k] = v;
+      }
+      if ("dnsbl" in b) {
+        const v = b.dnsbl;
+        if (!Array.isArray(v) || v.some((d) => typeof d !== "string" || !d.trim()))
+          throw badRequest("dnsbl must be an array of domains or IP addresses");
+        app.config.dnsbl = (v as string[]).map((d) => d.trim().toLowerCase());
       }
       applyModelConfig(app, b);
       // Older names of two variance switches, kept so existing callers keep working.
@@ -238,46 +244,38 @@ export function controlRouter(deps: ControlDeps): Router {
     none,
   );
 
-  /** Simulate mail from an outside sender arriving at one or more agent accounts. */
-  r.post(
-    "/__emulator/inbound",
+  /** Mail from an outside sender into agent accounts (emulator/inject.ts). */
+  r.post("/__emulator/inbound", (ctx) => ({ body: { ...injectFromJson(app, ctx.body) } }), none);
+
+  /** What agents sent to outside addresses, oldest first; `?to=`, `?from=`, `?grant_id=` filter. */
+  r.get(
+    "/__emulator/outbox",
     (ctx) => {
-      const b = bodyObject(ctx.body);
-      const part = (v: unknown, label: string): Participant => {
-        if (typeof v === "string" && isEmail(v)) return { email: v };
-        if (isObject(v) && typeof v.email === "string" && isEmail(v.email))
-          return typeof v.name === "string" ? { email: v.email, name: v.name } : { email: v.email };
-        throw badRequest(`${label} must be an email address or {email, name?}`);
-      };
-      const from = part(b.from, "from");
-      const toRaw = Array.isArray(b.to) ? b.to : [b.to];
-      const to = toRaw.map((v, i) => part(v, `to[${i}]`));
-      const subject = optString(b, "subject") ?? "";
-      const body = optString(b, "body") ?? "";
-      const headers: { name: string; value: string }[] = [];
-      const messageId = optString(b, "message_id") ?? `<${randomUUID()}@${from.email.split("@")[1]}>`;
-      headers.push({ name: "Message-ID", value: messageId }, { name: "Subject", value: subject }, { name: "From", value: from.email });
-      const irt = optString(b, "in_reply_to");
-      if (irt) headers.push({ name: "In-Reply-To", value: irt });
-      const refs = optString(b, "references");
-      if (refs) headers.push({ name: "References", value: refs });
-      const sizeBytes = b.size_bytes === undefined ? undefined : b.size_bytes;
-      if (sizeBytes !== undefined && (typeof sizeBytes !== "number" || !Number.isInteger(sizeBytes) || sizeBytes < 0))
-        throw badRequest("size_bytes must be a non-negative integer (the simulated MIME size)");
-      const delivered: Record<string, unknown>[] = [];
-      const refused: Record<string, unknown>[] = [];
-      const t = now();
-      for (const p of to) {
-        const g = app.grantByEmail(p.email);
-        if (!g || g.provider !== "nylas") continue;
-        const out = deliverInboundMail(app, g, { messageId, from: [from], to, cc: [], replyTo: [], subject, body, headers, date: t, sizeBytes });
-        if (out.message) delivered.push(publicMessage(out.message));
-        if (out.refused) refused.push({ grant_id: g.id, email: g.email, smtp_code: out.refused.code, reason: out.refused.reason });
-      }
-      return { body: { data: delivered, refused } };
+      const q = ctx.query;
+      const filter = { to: q.get("to") ?? undefined, from: q.get("from") ?? undefined, grantId: q.get("grant_id") ?? undefined };
+      return { body: { data: listOutbox(app, filter) } };
     },
     none,
   );
+  r.delete(
+    "/__emulator/outbox",
+    () => {
+      for (const m of app.store.col("outbox").all()) app.store.del("outbox", m.id);
+      return { body: { data: [] } };
+    },
+    none,
+  );
+  r.get(
+    "/__emulator/outbox/:id",
+    (ctx) => {
+      const m = app.store.get<OutboxRec>("outbox", ctx.params.id);
+      if (!m) throw notFound(`outbox message not found: ${ctx.params.id}`);
+      return { body: { data: m } };
+    },
+    none,
+  );
+  /** The outside recipient answers an outbox message, in its thread. */
+  r.post("/__emulator/outbox/:id/reply", (ctx) => ({ body: { ...replyToOutbox(app, ctx.params.id, ctx.body) } }), none);
 
   registerModelControls(r, app);
 
@@ -313,6 +311,7 @@ export function controlRouter(deps: ControlDeps): Router {
           principals: s.col<PrincipalRec>("principals").all().map((p) => publicPrincipal(p, DEFAULT_VARIANCE)),
           credentials: s.col<CredentialRec>("credentials").all().map(publicCredential),
           plan: app.config.plan ?? null,
+          outbox: s.col<OutboxRec>("outbox").all(),
         },
       };
     },

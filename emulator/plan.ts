@@ -4,7 +4,8 @@
  */
 import type { App } from "./app";
 import { ApiError, badRequest, forbidden } from "./errors";
-import type { GrantRec, PolicyRec, WorkspaceRec } from "./types";
+import type { InboundRefusal } from "./inbound-policy";
+import type { GrantRec } from "./types";
 
 export type PlanName = "free" | "full";
 export const PLAN_NAMES: readonly PlanName[] = ["free", "full"];
@@ -103,9 +104,7 @@ function secondsToNextUtcDay(ms: number): number {
 
 /** The workspace policy's explicit `limit_count_daily_email_sent` (omitted = plan maximum). */
 function policyDailySends(app: App, g: GrantRec): number | undefined {
-  const w = g.workspace_id ? app.store.get<WorkspaceRec>("workspaces", g.workspace_id) : undefined;
-  const p = w?.policy_id ? app.store.get<PolicyRec>("policies", w.policy_id) : undefined;
-  const v = p?._limits.limit_count_daily_email_sent;
+  const v = app.grantPolicy(g)?._limits.limit_count_daily_email_sent;
   return typeof v === "number" && v >= 0 ? v : undefined;
 }
 
@@ -142,26 +141,14 @@ export function countSend(app: App, g: GrantRec): void {
 
 // ------------------------------------------------------------------ inbound size
 
-export interface InboundRefusal {
-  /** SMTP reply code the sending server would get. */
-  code: number;
-  reason: string;
-}
-
-/** Plan inbound size, and the workspace policy's `limit_size_total_mime` when it sets one. */
-export function inboundSizeRefusal(app: App, g: GrantRec, sizeBytes: number): InboundRefusal | undefined {
+/** The plan's inbound message size (the policy's stricter `limit_size_total_mime` is inbound-policy.ts's). */
+export function planInboundRefusal(app: App, sizeBytes: number): InboundRefusal | undefined {
   const plan = currentPlan(app);
-  if (plan && sizeBytes > plan.inboundBytes)
-    return {
-      code: 552,
-      reason: `552 5.3.4 message size ${sizeBytes} bytes exceeds the ${planLabel(app)} plan's inbound limit of ${plan.inboundBytes} bytes`,
-    };
-  const w = g.workspace_id ? app.store.get<WorkspaceRec>("workspaces", g.workspace_id) : undefined;
-  const p = w?.policy_id ? app.store.get<PolicyRec>("policies", w.policy_id) : undefined;
-  const max = p?._limits.limit_size_total_mime;
-  if (typeof max === "number" && sizeBytes > max)
-    return { code: 552, reason: `552 5.3.4 message size ${sizeBytes} bytes exceeds the policy's limit_size_total_mime of ${max} bytes` };
-  return undefined;
+  if (!plan || sizeBytes <= plan.inboundBytes) return undefined;
+  return {
+    code: 552,
+    reason: `5.3.4 message size ${sizeBytes} bytes exceeds the ${planLabel(app)} plan's inbound limit of ${plan.inboundBytes} bytes`,
+  };
 }
 
 // ------------------------------------------------------------------ per-second send queue

@@ -22,6 +22,7 @@ import { registerWebhooks } from "./handlers/webhooks";
 import { registerWorkspaces } from "./handlers/workspaces";
 import { Ctx, Result, Router } from "./router";
 import { DEFAULT_VARIANCE, type Variance } from "./variance";
+import { webInbox } from "./web/inbox";
 
 const MAX_BODY = 30 * 1024 * 1024;
 const MAX_REQUEST_LOG = 200_000;
@@ -113,7 +114,7 @@ function applySelect(body: Record<string, unknown>, select: string | null): Reco
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-export function createServer(app: App, opts: { control: boolean }): ServerParts {
+export function createServer(app: App, opts: { control: boolean; inbox?: boolean }): ServerParts {
   const api = apiRouter(app);
   const faults = new Faults();
   const requests: RequestLogEntry[] = [];
@@ -126,6 +127,7 @@ export function createServer(app: App, opts: { control: boolean }): ServerParts 
   };
   configureLimiter();
   const control = opts.control ? controlRouter({ app, faults, requests, onConfigChange: configureLimiter }) : undefined;
+  const inbox = opts.inbox ? webInbox({ app, faults, requests, control: !!control }) : undefined;
 
   const varianceFor = (req: http.IncomingMessage): Variance =>
     control && req.headers[VARIANCE_BYPASS_HEADER] === "default" ? DEFAULT_VARIANCE : app.variance;
@@ -186,6 +188,8 @@ export function createServer(app: App, opts: { control: boolean }): ServerParts 
     const url = new URL(req.url ?? "/", "http://emulator.local");
     let path = url.pathname;
     if (path.length > 1 && path.endsWith("/")) path = path.slice(0, -1);
+
+    if (inbox && !path.startsWith("/v3/") && !path.startsWith("/__emulator") && inbox(req, res, path, url)) return;
 
     if (path.startsWith("/__emulator/") || path === "/__emulator") {
       if (!control) {

@@ -37,6 +37,7 @@ export const COLLECTIONS = [
   "principals",
   "credentials",
   "roles",
+  "outbox",
 ] as const;
 export type CollName = (typeof COLLECTIONS)[number];
 

@@ -285,6 +285,13 @@ export const SWITCHES = {
     harsh: "created-failing",
     doc: "SNS create whose connector.verification publish fails: 400 70005 on create | channel created with status failing — undocumented [docs: verification on create]",
   }),
+  junkNotification: spec({
+    id: "L10",
+    values: ["fires", "silent"] as const,
+    default: "fires",
+    harsh: "fires",
+    doc: "message.created for inbound mail filed in junk (policy spam detection or mark_as_spam): fires | not sent — undocumented [inferred]; harsh keeps fires, which trips an agent that takes every message.created for inbox mail",
+  }),
   pubsubListStatus: spec({
     id: "L9",
     values: ["pause", "paused"] as const,

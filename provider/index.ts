@@ -9,6 +9,10 @@ export { Domain, type DomainArgs, type DomainWaitForVerificationArgs, type DnsRe
 export { Folder, type FolderArgs } from "./resources/folder";
 export { AgentAccount, type AgentAccountArgs, type AgentAccountSignatureArgs } from "./resources/agent-account";
 export { Webhook, type WebhookArgs, WEBHOOK_TRIGGER_TYPES } from "./resources/webhook";
+export { PubSubChannel, type PubSubChannelArgs, SnsChannel, type SnsChannelArgs, type ChannelArgs } from "./resources/channel";
+export { IamPrincipal, type IamPrincipalArgs, type IamPrincipalBindingArgs, SYSTEM_ROLES, KNOWN_PERMISSIONS } from "./resources/iam-principal";
+export { IamCredential, type IamCredentialArgs } from "./resources/iam-credential";
+export { AgentKey, type AgentKeyArgs, type AgentKeyOptionsArgs, AGENT_LOOP_PERMISSIONS } from "./components/agent-key";
 export { AgentMailbox, type AgentMailboxArgs, type AgentMailboxWorkspaceArgs, type AgentMailboxPolicyArgs, type AgentMailboxRuleArgs, type AgentMailboxWebhookArgs, PER_MAILBOX_WEBHOOKS_WARN_AT } from "./components/agent-mailbox";
 export { getRuleEvaluations, getRuleEvaluationsOutput, type RuleEvaluation, type GetRuleEvaluationsOptions } from "./rule-evaluations";
 export { verifyWebhookSignature, parseWebhookBody, type WebhookNotification } from "./webhook-signature";

@@ -59,9 +59,21 @@ export interface ResourceDefinition<I extends Props, O extends Props> {
   create(ctx: Context, inputs: I): Promise<Created<O>>;
   /**
    * Finds an existing object by natural key: for `adopt: true` (`purpose` "adopt") and after an
-   * ambiguous create ("lost-create": what is found was most likely made by this provider).
+   * ambiguous create ("lost-create": what is found was most likely made by this provider), leaving out
+   * the ids in `exclude` (see `existing`).
    */
-  find?(ctx: Context, inputs: I, purpose: FindPurpose): Promise<Created<O> | undefined>;
+  find?(ctx: Context, inputs: I, purpose: FindPurpose, exclude?: ReadonlySet<string>): Promise<Created<O> | undefined>;
+  /**
+   * Ids of objects that already have this natural key, listed once before a create, so the lookup after
+   * a lost answer cannot take one of them for what the create made (keys Nylas does not keep unique,
+   * e.g. IAM names). Given to `find` as `exclude`.
+   */
+  existing?(ctx: Context, inputs: I): Promise<ReadonlySet<string>>;
+  /**
+   * What to do with the object a create whose answer was lost made: adopt it (default), or delete it
+   * and create again — when that answer held something no read returns (an IAM key's secret).
+   */
+  lostCreate?: "adopt" | "delete";
   /** The object an `adopt` string names, when it may be more than an id (a Domain's address); default: `read`. */
   resolve?(ctx: Context, ref: string, inputs: I): Promise<Created<O> | undefined>;
   /** Current state, shaped like outputs; `undefined` when gone. `olds` says which inputs were declared. */
@@ -237,9 +249,17 @@ export function show(v: unknown): string {
 
 // ----------------------------------------------------------------------------------------------- diff
 
-export async function diff<I extends Props, O extends Props>(def: ResourceDefinition<I, O>, olds: O, news: Props): Promise<dynamic.DiffResult> {
+export async function diff<I extends Props, O extends Props>(def: ResourceDefinition<I, O>, olds: O, news: Props, id?: string): Promise<dynamic.DiffResult> {
   const changed = await changedKeys(def, olds, news);
   const replaces = changed.filter((k) => def.replaceOnChange?.includes(k));
+  // The replacement is created with the same inputs: an `adopt` still set would take over the very
+  // object being replaced (by its id, or found again by its natural key) and then delete it.
+  if (replaces.length && (news.adopt === true || (id !== undefined && news.adopt === id))) {
+    throw new Error(
+      `Nylas ${def.type} ${id ?? ""}: ${replaces.join(", ")} changed, so it is replaced by a new one — but adopt is set, and the ` +
+        `replacement would take over this same object again; remove adopt (it did its job when the object came into the stack) and run again`,
+    );
+  }
   return {
     changes: changed.length > 0,
     replaces,
@@ -277,7 +297,7 @@ const GHOST_SETTLE_MAX_MS = 5_000;
  * call may take (the client's `deadlineMs`): found → adopted; not found after an ambiguous failure →
  * created again; refused after an answer was lost ("already exists": our first create landing) → looked
  * for again rather than reported. So a create Nylas commits late ends as one adopted object, not as a
- * failure with an orphan.
+ * failure with an orphan. (With `lostCreate: "delete"` the object found is deleted and created again.)
  */
 export async function create<I extends Props, O extends Props>(def: ResourceDefinition<I, O>, ctx: Context, props: Props): Promise<Created<O>> {
   const { [PROVIDER_KEY]: provider, adopt, ...rest } = props;
@@ -288,9 +308,27 @@ export async function create<I extends Props, O extends Props>(def: ResourceDefi
     const outs = await def.update(ctx, found.id, found.outs, inputs);
     return { id: found.id, outs: keep(outs) };
   }
+  const what = `creating Nylas ${def.type} (${def.describe(inputs)})`;
+  const before = def.existing
+    ? await def.existing(ctx, inputs).catch((e) => {
+        throw decorate(e, what);
+      })
+    : undefined;
+  // An object whose create answer held what no read returns (an IAM key's secret) is deleted and made again.
+  const discard =
+    def.lostCreate === "delete"
+      ? async (ghost: Created<O>) => {
+          ctx.warn(
+            `Nylas ${def.type} ${def.describe(inputs)}: the create's answer was lost but the object was made (${ghost.id}); ` +
+              "what only that answer held cannot be read back, so it is deleted and created again",
+          );
+          await def.delete(ctx, ghost.id, ghost.outs);
+          return true;
+        }
+      : undefined;
   let made: { value: Created<O>; lost: boolean };
   try {
-    made = await createOnce(ctx, `creating Nylas ${def.type} (${def.describe(inputs)})`, () => def.create(ctx, inputs), def.find && (() => def.find!(ctx, inputs, "lost-create")));
+    made = await createOnce(ctx, what, () => def.create(ctx, inputs), def.find && (() => def.find!(ctx, inputs, "lost-create", before)), discard);
   } catch (e) {
     if (e instanceof PartialCreateError) throw new PartialCreateError(e.id, { ...e.properties, [PROVIDER_KEY]: provider }, new Error(e.message));
     throw e;
@@ -305,9 +343,16 @@ export async function create<I extends Props, O extends Props>(def: ResourceDefi
  * One create that never makes a duplicate, for anything Nylas creates without an idempotency key (a
  * resource, or an object a resource makes inside another, such as an account's signature): after an
  * ambiguous failure it looks with `find` (growing waits, until the client's deadline) before trying
- * again, and returns what it finds with `lost: true`. A {@link PartialCreateError} passes through.
+ * again, and returns what it finds with `lost: true` — unless `discard` disposed of it (then it creates
+ * again). A {@link PartialCreateError} passes through.
  */
-export async function createOnce<T>(ctx: Context, what: string, make: () => Promise<T>, find: (() => Promise<T | undefined>) | undefined): Promise<{ value: T; lost: boolean }> {
+export async function createOnce<T>(
+  ctx: Context,
+  what: string,
+  make: () => Promise<T>,
+  find: (() => Promise<T | undefined>) | undefined,
+  discard?: (found: T) => Promise<boolean>,
+): Promise<{ value: T; lost: boolean }> {
   const deadline = Date.now() + ctx.api.deadlineMs;
   let answerLost = false;
   let wait = GHOST_SETTLE_MS;
@@ -328,6 +373,7 @@ export async function createOnce<T>(ctx: Context, what: string, make: () => Prom
         await sleep(wait);
         wait = Math.min(wait * 2, GHOST_SETTLE_MAX_MS);
         const ghost = await find();
+        if (ghost && discard && (await discard(ghost))) break;
         if (ghost) return { value: ghost, lost: true };
         if (err.maybeCommitted) break;
       }
@@ -410,8 +456,8 @@ export function providerFor<I extends Props, O extends Props>(def: ResourceDefin
       if (r.failures.length === 0) for (const w of def.warnings?.(r.inputs as I) ?? []) context().warn(`Nylas ${def.type}: ${w}`);
       return r;
     },
-    async diff(_id, olds, news) {
-      return diff(def, olds as O, news);
+    async diff(id, olds, news) {
+      return diff(def, olds as O, news, id);
     },
     // Outputs cross the same Struct boundary as checked inputs, so `undefined` is dropped here once.
     async create(inputs) {

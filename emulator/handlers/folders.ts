@@ -9,7 +9,7 @@ import { badRequest, notFound } from "../errors";
 import { cursorPage } from "../paging";
 import type { Router } from "../router";
 import { OrderedIds } from "../store";
-import type { GrantRec, MessageRec, PolicyRec, WorkspaceRec } from "../types";
+import type { GrantRec, MessageRec } from "../types";
 import { bodyObject, Body, checkString, has } from "../validate";
 import { cursorPaging } from "../variance";
 
@@ -108,11 +108,10 @@ export function resolveFolderRef(app: App, g: GrantRec, ref: string): string | u
  * account's folders are read or mail is filed, and never deletes them when a name is removed.
  */
 export function ensurePolicyFolders(app: App, g: GrantRec): void {
-  if (g.provider !== "nylas" || !g.workspace_id) return;
-  const w = app.store.get<WorkspaceRec>("workspaces", g.workspace_id);
-  const p = w?.policy_id ? app.store.get<PolicyRec>("policies", w.policy_id) : undefined;
+  if (g.provider !== "nylas") return;
+  const p = app.grantPolicy(g);
   const wanted = p?.options?.additional_folders;
-  if (!Array.isArray(wanted) || wanted.length === 0) return;
+  if (!p || !Array.isArray(wanted) || wanted.length === 0) return;
   for (const name of wanted as string[]) {
     if (systemByName(name) || customByPath(app, g.id, name)) continue;
     const t = Math.floor(Date.now() / 1000);
@@ -120,7 +119,7 @@ export function ensurePolicyFolders(app: App, g: GrantRec): void {
       id: randomUUID(),
       grant_id: g.id,
       name,
-      _policy_id: p!.id,
+      _policy_id: p.id,
       created_at: t,
       updated_at: t,
     });

@@ -3,11 +3,10 @@ import { randomInt } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import * as path from "node:path";
-import { startEmulator, type RunningEmulator } from "../../emulator";
-import { parseWebhookBody, verifyWebhookSignature, type WebhookNotification } from "../../provider/webhook-signature";
-import { getRuleEvaluations } from "../../provider/rule-evaluations";
+import { parseArgs } from "node:util";
+import { getRuleEvaluations, parseWebhookBody, verifyWebhookSignature, type WebhookNotification } from "pulumi-nylas-agents";
+import { startEmulator, WebhookReceiver, type Delivery, type RunningEmulator } from "pulumi-nylas-agents/emulator";
 import { ProgramRunError, runProgram, type ConfigValue, type ProgramRunResult } from "../../provider/offline/program";
-import { WebhookReceiver, type Delivery } from "../../emulator/receiver";
 
 /**
  * `npm run demo`: an AI agent gets its own email, end to end, on this machine.
@@ -57,7 +56,7 @@ const step = (line: string) => out(`▸ ${line}`);
 const indent = (line: string) => out(`    ${line}`);
 
 async function main(argv: string[]): Promise<void> {
-  const opts = parseArgs(argv);
+  const opts = parseCommandLine(argv);
   const started = Date.now();
   const rel = shown(opts.stateDir);
   out(`Nylas Agent Accounts demo — ${opts.destroy ? "destroy" : "deploy + round trip"} (state in ${rel}/)`);
@@ -402,39 +401,44 @@ const short = (id: string) => (id.length > 13 ? `${id.slice(0, 8)}…` : id);
 
 // ------------------------------------------------------------------------------------------- helpers
 
-function parseArgs(argv: string[]): Options {
-  const opts: Options = {
-    destroy: false,
-    stateDir: path.join(ROOT, ".demo"),
-    emulatorPort: 4790,
-    receiverPort: 4791,
-    forceHarness: false,
-    verbose: false,
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new DemoError(`${a} needs a value`, USAGE);
-      return v;
-    };
-    const port = () => {
-      const n = Number(value());
-      if (!Number.isInteger(n) || n < 1 || n > 65535) throw new DemoError(`${a} must be a port number 1-65535`, USAGE);
-      return n;
-    };
-    if (a === "--destroy") opts.destroy = true;
-    else if (a === "--state-dir") opts.stateDir = path.resolve(value());
-    else if (a === "--emulator-port") opts.emulatorPort = port();
-    else if (a === "--receiver-port") opts.receiverPort = port();
-    else if (a === "--harness") opts.forceHarness = true;
-    else if (a === "--verbose") opts.verbose = true;
-    else if (a === "--help" || a === "-h") {
-      out(USAGE);
-      process.exit(0);
-    } else throw new DemoError(`unknown option ${a}`, USAGE);
+function parseCommandLine(argv: string[]): Options {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        destroy: { type: "boolean" },
+        "state-dir": { type: "string" },
+        "emulator-port": { type: "string" },
+        "receiver-port": { type: "string" },
+        harness: { type: "boolean" },
+        verbose: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    }));
+  } catch (e) {
+    throw new DemoError(oneLine(e).split(". ")[0], USAGE); // parseArgs' first sentence names the flag
   }
-  return opts;
+  if (values.help) {
+    out(USAGE);
+    process.exit(0);
+  }
+  const port = (flag: string, v: string | undefined, dflt: number) => {
+    if (v === undefined) return dflt;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1 || n > 65535) throw new DemoError(`--${flag} must be a port number 1-65535`, USAGE);
+    return n;
+  };
+  return {
+    destroy: values.destroy ?? false,
+    stateDir: values["state-dir"] !== undefined ? path.resolve(values["state-dir"]) : path.join(ROOT, ".demo"),
+    emulatorPort: port("emulator-port", values["emulator-port"], 4790),
+    receiverPort: port("receiver-port", values["receiver-port"], 4791),
+    forceHarness: values.harness ?? false,
+    verbose: values.verbose ?? false,
+  };
 }
 
 function findRoot(): string {

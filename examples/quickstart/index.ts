@@ -15,6 +15,8 @@ import * as nylas from "pulumi-nylas-agents";
  *   local emulator pre-registers; with real Nylas use e.g. your `<app>.nylas.email` trial domain).
  * - `quickstart:salesAppPassword`, `quickstart:supportAppPassword` (secrets, optional) — IMAP/SMTP
  *   passwords; without them the mailboxes work over the API only.
+ * - `quickstart:agentKeys` (optional, default false) — give each agent an IAM API key that reaches only
+ *   its own mailbox; needs `nylas:iamApiKey` (secret), an Organization-bound IAM key with `iam.*`.
  */
 const config = new pulumi.Config();
 const domain = config.get("domain") ?? "agents.example.com";
@@ -74,6 +76,12 @@ const support = new nylas.AgentAccount("support", {
 
 const supportTeam = new nylas.Folder("support-team", { grantId: support.grantId, path: "Team" });
 
+// A key per agent: each agent's runtime gets an IAM API key bound to its own grant (read and send
+// mail, threads, folders) instead of the application API key — a leaked agent key reaches one mailbox.
+const agentKeys = config.getBoolean("agentKeys") ?? false;
+const salesKey = agentKeys ? new nylas.AgentKey("sales", { grantId: sales.grantId }) : undefined;
+const supportKey = agentKeys ? new nylas.AgentKey("support", { grantId: support.grantId }) : undefined;
+
 const inbound = new nylas.Webhook("inbound", {
   webhookUrl,
   triggerTypes: ["message.created"],
@@ -93,3 +101,6 @@ export const listId = blocked.id;
 export const webhookId = inbound.id;
 /** Verify deliveries with `verifyWebhookSignature(rawBody, req.headers["x-nylas-signature"], webhookSecret)`. */
 export const webhookSecret = inbound.webhookSecret;
+/** Each agent's own key (secrets), with `quickstart:agentKeys`: `Authorization: Bearer <key>` on `/v3/grants/<its grant>/…`. */
+export const salesAgentApiKey = salesKey?.apiKey;
+export const supportAgentApiKey = supportKey?.apiKey;

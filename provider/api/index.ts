@@ -1,10 +1,12 @@
 import type { NylasClient } from "../client";
+import { Channels } from "./channels";
 import { Applications } from "./applications";
 import { Domains } from "./domains";
 import { Folders } from "./folders";
 import { Connectors, Grants } from "./grants";
 import { Lists } from "./lists";
 import { Policies } from "./policies";
+import { IamCredentials, IamPrincipals } from "./iam";
 import { RuleEvaluations } from "./rule-evaluations";
 import { Rules } from "./rules";
 import { Signatures } from "./signatures";
@@ -12,6 +14,8 @@ import { Webhooks } from "./webhooks";
 import { Workspaces } from "./workspaces";
 
 export { isGone, makePath, type PathParams } from "./base";
+export type { ChannelKind, ChannelWire } from "./channels";
+export type { BindingWire, CredentialWire, PrincipalWire } from "./iam";
 export type { ApplicationWire } from "./applications";
 export type { DnsRecordWire, DomainWire, VerificationAttempt, VerificationOptions } from "./domains";
 export { isSystemFolder, isSystemFolderPath, SYSTEM_FOLDERS, type FolderWire, type Folders } from "./folders";
@@ -38,6 +42,10 @@ export class NylasApi {
   readonly lists: Lists;
   readonly workspaces: Workspaces;
   readonly domains: Domains;
+  readonly pubsubChannels: Channels;
+  readonly snsChannels: Channels;
+  readonly iamPrincipals: IamPrincipals;
+  private readonly credentialsByPrincipal = new Map<string, IamCredentials>();
   readonly applications: Applications;
   readonly ruleEvaluations: RuleEvaluations;
 
@@ -50,8 +58,18 @@ export class NylasApi {
     this.rules = new Rules(client);
     this.lists = new Lists(client);
     this.domains = new Domains(client);
+    this.pubsubChannels = new Channels(client, "pubsub");
+    this.snsChannels = new Channels(client, "sns");
+    this.iamPrincipals = new IamPrincipals(client);
     this.applications = new Applications(client);
     this.ruleEvaluations = new RuleEvaluations(client);
+  }
+
+  /** The credentials of one IAM principal (a collection under its path). */
+  iamCredentials(principalId: string): IamCredentials {
+    let c = this.credentialsByPrincipal.get(principalId);
+    if (!c) this.credentialsByPrincipal.set(principalId, (c = new IamCredentials(this.client, principalId)));
+    return c;
   }
 
   /** The folders of one account (`/v3/grants/{grant_id}/folders`). */

@@ -34,6 +34,7 @@ export class Lists extends Collection<typeof listWire> {
       wire: listWire,
       paging: "cursor",
       updateVerb: "PUT",
+      listedReads: true,
     });
   }
 

@@ -25,6 +25,7 @@ export class Policies extends Collection<typeof policyWire> {
       wire: policyWire,
       paging: "cursor",
       updateVerb: "PUT",
+      listedReads: true,
       // Limits come back resolved against the plan (omitted ones filled in): only Nylas knows them.
       readBack: (answer) => answer.limits === undefined || answer.spam_detection === undefined,
     });

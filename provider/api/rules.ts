@@ -35,6 +35,7 @@ export class Rules extends Collection<typeof ruleWire> {
       wire: ruleWire,
       paging: "cursor",
       updateVerb: "PUT",
+      listedReads: true,
       // Fields Nylas defaults when a request leaves them out: only Nylas knows their value.
       readBack: (answer) => ["priority", "enabled", "trigger"].some((f) => answer[f] === undefined || answer[f] === null),
     });

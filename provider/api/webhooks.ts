@@ -38,6 +38,7 @@ export class Webhooks extends Collection<typeof webhookWire> {
       wire: webhookWire,
       paging: "unpaged",
       updateVerb: "PUT",
+      listedReads: true,
       gone: "404 or 400 not found",
     });
   }

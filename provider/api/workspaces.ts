@@ -37,6 +37,7 @@ export class Workspaces extends Collection<typeof workspaceWire> {
       wire: workspaceWire,
       paging: "unpaged",
       updateVerb: "PATCH",
+      listedReads: true,
     });
   }
 

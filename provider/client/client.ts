@@ -32,6 +32,8 @@ export interface ClientOptions {
   apiUri?: string;
   /** IAM API key (Organization-bound, `domains.*`): the bearer token of the Manage Domains API at `/v3/domains`. */
   domainsApiKey?: string;
+  /** IAM API key (Organization-bound, `iam.*`): the bearer token of the IAM API at `/v3/iam/*`. */
+  iamApiKey?: string;
   /** Signs the older `/v3/admin/domains` route; domains never use the application API key. */
   serviceAccount?: ServiceAccountCredentials;
   /** Which Manage Domains route to call; unset: `/v3/domains` when `domainsApiKey` is set, else the signed route. */
@@ -39,8 +41,13 @@ export interface ClientOptions {
   /** Per-attempt timeout in ms (headers and body). Default 30 s. */
   timeoutMs?: number;
   retry?: Partial<RetryOptions>;
-  /** Client-side rate, requests per second; 0 disables. Default 10 (burst 20), like the Nylas CLI. */
+  /**
+   * A fixed client-side rate, requests per second; 0 disables. Unset: adaptive — from Nylas's published
+   * 50 req/s, halved on a 429 and regained gradually, so processes sharing an application share its
+   * limit (see throttle.ts).
+   */
   requestsPerSecond?: number;
+  /** Burst of the fixed rate; default twice the rate. */
   burst?: number;
   /** Open connections at most (and so requests in flight). Default 16. */
   concurrency?: number;
@@ -54,7 +61,17 @@ export type DomainsRoute = "iam" | "service-account";
 export const DOMAINS_ROUTES: readonly DomainsRoute[] = ["iam", "service-account"];
 
 /** The credential a call authenticates with. */
-export type Credential = "apiKey" | "domainsApiKey" | "serviceAccount";
+export type Credential = "apiKey" | "domainsApiKey" | "iamApiKey" | "serviceAccount";
+
+/** How to name each bearer credential when it is missing: one clear error per credential. */
+const MISSING_BEARER: Record<Exclude<Credential, "serviceAccount">, string> = {
+  apiKey: "no Nylas API key: set it with `pulumi config set --secret nylas:apiKey <key>` or the NYLAS_API_KEY environment variable",
+  domainsApiKey: "no Nylas domains API key: set it with `pulumi config set --secret nylas:domainsApiKey <IAM API key>` or NYLAS_DOMAINS_API_KEY",
+  iamApiKey:
+    "no Nylas IAM API key: IAM principals and credentials (IamPrincipal, IamCredential, AgentKey, AgentMailbox agentKey) are managed with an " +
+    "Organization-bound IAM API key holding the iam.* permissions (the IAM Admin role; the application API key cannot manage IAM): " +
+    "set it with `pulumi config set --secret nylas:iamApiKey <key>` or NYLAS_IAM_API_KEY",
+};
 
 export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
@@ -126,8 +143,8 @@ export class NylasClient {
     this.retry = { ...DEFAULT_RETRY, ...retry };
     this.timeoutMs = opts.timeoutMs ?? 30_000;
     this.userAgent = opts.userAgent ?? `pulumi-nylas-agents/${packageVersion}`;
-    const rps = opts.requestsPerSecond ?? 10;
-    this.throttle = new Throttle(rps, opts.burst ?? Math.max(1, rps * 2));
+    const rps = opts.requestsPerSecond;
+    this.throttle = new Throttle(rps === undefined ? { kind: "adaptive" } : { kind: "fixed", perSecond: rps, burst: opts.burst ?? Math.max(1, rps * 2) });
     this.origin = new URL(this.baseUrl).origin;
     this.ownsDispatcher = !opts.dispatcher;
     this.dispatcher =
@@ -182,9 +199,14 @@ export class NylasClient {
    * absent, empty or null cursor or at an empty page; a cursor that repeats is an error, not a loop.
    * `maxItems` stops early (pages of at most 200 are asked for; never more items than that are returned).
    */
-  async listCursor<T>(opts: Omit<CallOptions<T>, "method" | "data" | "answer"> & { item: z.ZodType<T>; pageSize?: number; maxItems?: number }): Promise<T[]> {
-    const out: T[] = [];
+  async listCursor<T>(opts: ListOptions<T> & { maxItems?: number }): Promise<T[]> {
+    return collect(this.pagesCursor(opts), opts.maxItems);
+  }
+
+  /** The pages of {@link listCursor}, one call each, as they come (a caller may stop early). */
+  async *pagesCursor<T>(opts: ListOptions<T> & { maxItems?: number }): AsyncGenerator<Page<T>> {
     const seen = new Set<string>();
+    let got = 0;
     let cursor: string | undefined;
     const page = cached(cursorPages, opts.item, (item) =>
       z.looseObject({
@@ -193,20 +215,21 @@ export class NylasClient {
       }),
     );
     for (;;) {
-      const limit = Math.min(opts.pageSize ?? 200, opts.maxItems !== undefined ? Math.max(1, opts.maxItems - out.length) : 200);
+      // A capped read (the newest rule evaluations) asks for no more than it still needs.
+      const limit = Math.min(opts.pageSize ?? 200, opts.maxItems !== undefined ? Math.max(1, opts.maxItems - got) : 200);
       const raw = await this.send({ ...opts, method: "GET", query: { ...opts.query, limit, page_token: cursor } });
       const parsed = this.parseWith(opts, page, raw.body);
       const data = parsed.data;
       const items = Array.isArray(data) ? data : (data?.items ?? []);
-      out.push(...items);
-      // A capped read (e.g. the newest rule evaluations) stops as soon as it has enough.
-      if (opts.maxItems !== undefined && out.length >= opts.maxItems) return out.slice(0, opts.maxItems);
+      got += items.length;
       cursor = (Array.isArray(data) ? undefined : data?.next_cursor) || parsed.next_cursor || undefined;
-      if (!cursor || items.length === 0) return out;
-      if (seen.has(cursor)) {
+      const last = !cursor || items.length === 0;
+      if (!last && seen.has(cursor!)) {
         throw new NylasResponseShapeError("GET", fillPath(opts.path, opts.params), [`next_cursor "${cursor}" repeated; stopping to avoid an endless loop`]);
       }
-      seen.add(cursor);
+      yield { items, last };
+      if (last) return;
+      seen.add(cursor!);
     }
   }
 
@@ -214,17 +237,22 @@ export class NylasClient {
    * Every item of an offset-paginated list (`/v3/grants`, `/v3/connectors`): pages until a short or
    * empty one. A server that caps the page below what was asked says so in `limit`; that size counts.
    */
-  async listOffset<T>(opts: Omit<CallOptions<T>, "method" | "data" | "answer"> & { item: z.ZodType<T>; pageSize?: number }): Promise<T[]> {
-    const out: T[] = [];
+  async listOffset<T>(opts: ListOptions<T>): Promise<T[]> {
+    return collect(this.pagesOffset(opts));
+  }
+
+  /** The pages of {@link listOffset}, one call each, as they come (a caller may stop early). */
+  async *pagesOffset<T>(opts: ListOptions<T>): AsyncGenerator<Page<T>> {
     const limit = opts.pageSize ?? 200;
     const page = cached(offsetPages, opts.item, (item) => z.looseObject({ data: z.array(item).nullish(), limit: z.number().nullish() }));
     for (let offset = 0; ; ) {
       const raw = await this.send({ ...opts, method: "GET", query: { ...opts.query, limit, offset } });
       const parsed = this.parseWith(opts, page, raw.body);
       const items = parsed.data ?? [];
-      out.push(...items);
       const served = parsed.limit && parsed.limit > 0 ? Math.min(parsed.limit, limit) : limit;
-      if (items.length === 0 || items.length < served) return out;
+      const last = items.length === 0 || items.length < served;
+      yield { items, last };
+      if (last) return;
       offset += items.length;
     }
   }
@@ -235,7 +263,7 @@ export class NylasClient {
     const idempotent = opts.idempotent ?? opts.method !== "POST";
     let started: number | undefined;
     for (let attempt = 1; ; attempt++) {
-      await this.throttle.acquire();
+      const ticket = await this.throttle.acquire();
       // The deadline counts from the first attempt: waiting in our own throttle queue is not a failure.
       started ??= Date.now();
       let failure: Failure;
@@ -243,11 +271,15 @@ export class NylasClient {
       let retryAfterMs: number | undefined;
       try {
         const res = await this.once(opts, path);
-        if (res.status >= 200 && res.status < 300) return res;
+        if (res.status >= 200 && res.status < 300) {
+          this.throttle.answered(ticket);
+          return res;
+        }
+        retryAfterMs = parseRetryAfter(res.headers["retry-after"]);
+        if (res.status === 429) this.throttle.throttled(ticket, retryAfterMs);
+        else this.throttle.answered(ticket);
         failure = { kind: "status", status: res.status };
         error = apiErrorFrom(res.status, res.body, opts.method, path, header(res.headers, "x-request-id"), !idempotent && maybeCommitted(failure));
-        retryAfterMs = parseRetryAfter(res.headers["retry-after"]);
-        if (res.status === 429 && retryAfterMs !== undefined) this.throttle.pause(retryAfterMs);
       } catch (e) {
         ({ failure, error } = this.classify(e, opts.method, path));
       }
@@ -279,18 +311,11 @@ export class NylasClient {
         );
       }
       Object.assign(headers, signRequest(this.opts.serviceAccount, opts.method, path, body));
-    } else if (opts.auth === "domainsApiKey") {
-      if (!this.opts.domainsApiKey) {
-        throw new NylasConfigError("no Nylas domains API key: set it with `pulumi config set --secret nylas:domainsApiKey <IAM API key>` or NYLAS_DOMAINS_API_KEY");
-      }
-      headers.authorization = `Bearer ${this.opts.domainsApiKey}`;
     } else {
-      if (!this.opts.apiKey) {
-        throw new NylasConfigError(
-          "no Nylas API key: set it with `pulumi config set --secret nylas:apiKey <key>` or the NYLAS_API_KEY environment variable",
-        );
-      }
-      headers.authorization = `Bearer ${this.opts.apiKey}`;
+      const credential = (opts.auth ?? "apiKey") as keyof typeof MISSING_BEARER;
+      const key = this.opts[credential];
+      if (!key) throw new NylasConfigError(MISSING_BEARER[credential]);
+      headers.authorization = `Bearer ${key}`;
     }
     const fullPath = new URL(this.baseUrl).pathname.replace(/\/$/, "") + path + queryString(opts.query);
     this.attempts++;
@@ -353,6 +378,25 @@ function cached<S extends z.ZodType, R extends z.ZodType>(cache: WeakMap<z.ZodTy
   let schema = cache.get(key) as R | undefined;
   if (!schema) cache.set(key, (schema = build(key)));
   return schema;
+}
+
+/** Options of a paged list: the call's, plus the item schema and the page size (default 200, the maximum). */
+export type ListOptions<T> = Omit<CallOptions<T>, "method" | "data" | "answer"> & { item: z.ZodType<T>; pageSize?: number };
+
+/** One page of a list; `last` when no call for another would follow. */
+export interface Page<T> {
+  items: T[];
+  last: boolean;
+}
+
+/** Every item of `pages`; with `maxItems`, stops (calling for no further page) once it has that many. */
+async function collect<T>(pages: AsyncIterable<Page<T>>, maxItems?: number): Promise<T[]> {
+  const out: T[] = [];
+  for await (const page of pages) {
+    out.push(...page.items);
+    if (maxItems !== undefined && out.length >= maxItems) return out.slice(0, maxItems);
+  }
+  return out;
 }
 
 /** Fills `{name}` placeholders, URL-encoding each value; a missing one is a programming error. */

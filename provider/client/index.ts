@@ -2,4 +2,4 @@ export * from "./client";
 export * from "./errors";
 export * from "./retry";
 export * from "./signing";
-export { Throttle } from "./throttle";
+export { ADAPTIVE_DEFAULTS, AdaptiveRate, Throttle, TokenBucket, type AdaptiveOptions, type Clock, type ThrottleMode } from "./throttle";

@@ -302,7 +302,7 @@ export const agentAccountDefinition: ResourceDefinition<AgentAccountInputs, Agen
   describe: (i) => `email ${i.email}`,
 
   async create(ctx, inputs) {
-    const taken = await ctx.api.grants.findByEmail(inputs.email);
+    const taken = await ctx.api.grants.takenBy(inputs.email);
     if (taken) throw alreadyTaken(inputs.email, taken, "");
     const { grant, existing } = await ctx.api.grants.createAgentAccount(toWire(inputs));
     if (existing) {
@@ -330,7 +330,7 @@ export const agentAccountDefinition: ResourceDefinition<AgentAccountInputs, Agen
   },
 
   async read(ctx, id, olds) {
-    const g = await ctx.api.grants.get(id);
+    const g = await ctx.api.grants.read(id);
     if (!g) return undefined;
     requireAgentAccount(g, id);
     // The password is write-only at Nylas: the hash of the one we last set is all there is to keep.

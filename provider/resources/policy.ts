@@ -214,7 +214,7 @@ export const policyDefinition: ResourceDefinition<PolicyInputs, PolicyOutputs> =
   },
 
   async read(ctx, id, olds) {
-    const p = await ctx.api.policies.get(id);
+    const p = await ctx.api.policies.read(id);
     return p && toOutputs(p, olds);
   },
 

@@ -262,7 +262,7 @@ export const ruleDefinition: ResourceDefinition<RuleInputs, RuleOutputs> = {
   },
 
   async read(ctx, id) {
-    const r = await ctx.api.rules.get(id);
+    const r = await ctx.api.rules.read(id);
     if (!r) return undefined;
     const outs = toOutputs(r);
     await warnMissingLists(ctx, id, outs);

@@ -178,7 +178,7 @@ export const workspaceDefinition: ResourceDefinition<WorkspaceInputs, WorkspaceO
   },
 
   async read(ctx, id) {
-    const w = await ctx.api.workspaces.get(id);
+    const w = await ctx.api.workspaces.read(id);
     if (!w) return undefined;
     if (w.default) {
       throw new Error(`Nylas workspace ${id} is the application's default workspace; manage it with DefaultWorkspace, not Workspace`);

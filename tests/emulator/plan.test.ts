@@ -129,10 +129,19 @@ test("inbound size: 50 MB on Free, 100 MB on Full → refused with SMTP 552, not
   expect((await mail(50_000_000)).body.data).toHaveLength(1);
   const refused = await mail(50_000_001);
   expect(refused.body.data).toEqual([]);
-  expect(refused.body.refused).toEqual([{ grant_id: a.id, email: a.email, smtp_code: 552, reason: expect.stringMatching(/Free plan's inbound limit of 50000000 bytes/) }]);
+  expect(refused.body.results).toEqual([
+    {
+      email: a.email,
+      grant_id: a.id,
+      outcome: "refused",
+      matched_rule_ids: [],
+      smtp_code: 552,
+      reason: expect.stringMatching(/Free plan's inbound limit of 50000000 bytes/),
+    },
+  ]);
   await h.ctl("POST", "/config", { plan: "full" });
   expect((await mail(99_000_000)).body.data).toHaveLength(1);
-  expect((await mail(100_000_001)).body.refused).toHaveLength(1);
+  expect((await mail(100_000_001)).body.results).toEqual([expect.objectContaining({ outcome: "refused", smtp_code: 552 })]);
   expect((await h.api("GET", `/v3/grants/${a.id}/messages`)).body.data).toHaveLength(2);
 });
 

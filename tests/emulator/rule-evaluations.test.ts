@@ -35,7 +35,7 @@ test("every inbound message is recorded — blocked at RCPT (no message), filed,
 
   const blocked = await inbound("x@spam.example");
   expect(blocked.body.data).toEqual([]);
-  expect(blocked.body.refused).toEqual([expect.objectContaining({ grant_id: g.id, smtp_code: 550 })]);
+  expect(blocked.body.results).toEqual([expect.objectContaining({ grant_id: g.id, outcome: "blocked", smtp_code: 550 })]);
   const junked = (await inbound("y@meh.example")).body.data[0];
   expect(junked).toMatchObject({ folders: ["junk"], starred: true });
   const plain = (await inbound("Z@Friend.Example")).body.data[0];

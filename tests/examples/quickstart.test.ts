@@ -118,4 +118,25 @@ describe("examples/quickstart through the program runner", () => {
     expect([s.webhooks, s.policies, s.rules, s.lists]).toEqual([[], [], [], []]);
     expect(s.workspaces.filter((w) => !w.default)).toEqual([]);
   });
+
+  it("with quickstart:agentKeys, each agent gets an IAM API key that reads and sends as its own mailbox only", async () => {
+    const keys = { ...config(), "quickstart:agentKeys": "true" };
+    const r = await env.run({ program: example("quickstart"), stack: "keys", state: "quickstart-keys.json", config: keys });
+    expect(Object.entries(opsOf(r)).filter(([k]) => k.startsWith("nylas:Iam")).sort()).toEqual([
+      ["nylas:IamCredential sales-credential", "create"],
+      ["nylas:IamCredential support-credential", "create"],
+      ["nylas:IamPrincipal sales-principal", "create"],
+      ["nylas:IamPrincipal support-principal", "create"],
+    ]);
+    expect(r.secretOutputs.sort()).toEqual(["salesAgentApiKey", "supportAgentApiKey", "webhookSecret"]);
+    const { salesAgentApiKey, salesGrantId, supportGrantId } = r.outputs as Record<string, string>;
+    const as = async (method: string, p: string) => (await fetch(`${env.emulator.url}${p}`, { method, headers: { authorization: `Bearer ${salesAgentApiKey}` } })).status;
+    expect(await as("GET", `/v3/grants/${salesGrantId}/messages`)).toBe(200);
+    expect(await as("GET", `/v3/grants/${supportGrantId}/messages`)).toBe(403);
+    expect(await as("GET", "/v3/webhooks")).toBe(403);
+    expect(readFileSync(r.stateFile, "utf8")).not.toContain(salesAgentApiKey);
+    const gone = await env.run({ program: example("quickstart"), stack: "keys", state: "quickstart-keys.json", config: keys, destroy: true });
+    expect(gone.steps).toHaveLength(13);
+    expect(((await env.state()) as any).principals.filter((p: any) => p.resource_binding.type === "grant")).toEqual([]);
+  });
 });

@@ -1,4 +1,5 @@
 import type { Engine } from "../../provider/offline/engine";
+import { outputContaining } from "../harness/output";
 import { secret } from "../../provider/offline/engine";
 import { WebhookReceiver } from "../../emulator/receiver";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -202,6 +203,9 @@ describe("faults survived", () => {
       ["Rule", "^/v3/rules$", `/v3/rules`, "PUT", () => ruleBody(`ghost-${tag}`), (s: any) => named(s.rules, `ghost-${tag}`)],
       ["Workspace", "^/v3/workspaces$", `/v3/workspaces`, "PATCH", () => ({ name: `ghost-${tag}`, domain: `ghost-${tag}.example` }), (s: any) => s.workspaces.filter((w: any) => w.domain === `ghost-${tag}.example`)],
       ["Webhook", "^/v3/webhooks$", `/v3/webhooks`, "PUT", () => ({ webhookUrl: hookUrl(`ghost-${tag}`), triggerTypes: ["message.created"] }), (s: any) => s.webhooks.filter((w: any) => w.webhook_url === hookUrl(`ghost-${tag}`))],
+      ["PubSubChannel", "^/v3/channels/pubsub$", `/v3/channels/pubsub`, "PUT", () => ({ topic: `projects/acme-agents/topics/ghost-${tag}`, triggerTypes: ["message.created"] }), (s: any) => s.channels.filter((c: any) => c.topic === `projects/acme-agents/topics/ghost-${tag}`)],
+      ["SnsChannel", "^/v3/channels/sns$", `/v3/channels/sns`, "PUT", () => ({ topic: `arn:aws:sns:us-east-1:123456789012:ghost-${tag}`, roleArn: "arn:aws:iam::123456789012:role/nylas", triggerTypes: ["message.created"] }), (s: any) => s.channels.filter((c: any) => c.topic === `arn:aws:sns:us-east-1:123456789012:ghost-${tag}`)],
+      ["IamPrincipal", "^/v3/iam/principals$", `/v3/iam/principals`, "PATCH", () => ({ name: `ghost-${tag}`, binding: { type: "organization" }, directPermissions: ["domains.read"] }), (s: any) => named(s.principals, `ghost-${tag}`)],
       ["Workspace (no domain)", "^/v3/workspaces$", `/v3/workspaces`, "PATCH", () => ({ name: `ghost-nodomain-${tag}` }), (s: any) => s.workspaces.filter((w: any) => w.name === `ghost-nodomain-${tag}`)],
       ["Folder", "^/v3/grants/[^/]+/folders$", "/v3/grants/[^/]+/folders/?", "PUT", () => ({ grantId: folderGrant, path: `Ghosts/${tag}` }), (s: any) => s.folders.filter((f: any) => f.grant_id === folderGrant && f.name === `Ghosts/${tag}`)],
     ] as const;
@@ -353,6 +357,8 @@ describe("faults survived", () => {
     ["Rule", ruleBody("gone"), (id: string) => `/v3/rules/${id}`],
     ["List", { name: "gone", type: "tld", items: ["xyz"] }, (id: string) => `/v3/lists/${id}`],
     ["Workspace", { name: "gone", domain: "gone.example" }, (id: string) => `/v3/workspaces/${id}`],
+    ["PubSubChannel", { topic: "projects/acme-agents/topics/gone", triggerTypes: ["grant.created"] }, (id: string) => `/v3/channels/pubsub/${id}`],
+    ["SnsChannel", { topic: "arn:aws:sns:us-east-1:123456789012:gone", roleArn: "arn:aws:iam::123456789012:role/nylas", triggerTypes: ["grant.created"] }, (id: string) => `/v3/channels/sns/${id}`],
     ["Folder", { grantId: "__grant__", path: "Gone" }, (id: string) => `/v3/grants/${folderGrant}/folders/${id}`],
   ] as const)("7. deleting a %s that is already gone succeeds (also after a 503 on the way)", async (type, raw, path) => {
     const inputs = JSON.parse(JSON.stringify(raw).replace("__hook__", `${receiver.url}/faults`).replace("__grant__", folderGrant));
@@ -360,9 +366,98 @@ describe("faults survived", () => {
     expect((await stack.api("DELETE", path(made.id))).status).toBe(200);
     await faults([{ method: "DELETE", path: "^/v3/", kind: "status", status: 503, times: 1 }]);
     await engine.destroy(type, `gone-${type}`);
-    // Gone is 404, and for webhooks the spec's 400 "record not found" (§10 N1).
-    expect(statuses(await log(), "DELETE", "^/v3/")).toEqual([503, type === "Webhook" ? 400 : 404]);
+    // Gone is a 404, or for a webhook or a channel the documented 400 "record not found" (§10 N1, N3).
+    expect(statuses(await log(), "DELETE", "^/v3/")).toEqual([503, type === "Webhook" || type.endsWith("Channel") ? 400 : 404]);
     expect(engine.get(type, `gone-${type}`)).toBeUndefined();
+  });
+
+  it("7. deleting an IamCredential and an IamPrincipal that are already gone succeeds (also after a 503 on the way)", async () => {
+    const p = await engine.up("IamPrincipal", "gone-principal", { name: "gone", binding: { type: "organization" }, directPermissions: ["domains.read"] });
+    await engine.up("IamCredential", "gone-key", { principalId: p.id, name: "gone" });
+    // Deleting the principal deletes its keys too.
+    expect((await stack.iamApi("DELETE", `/v3/iam/principals/${p.id}`)).status).toBe(200);
+    await faults([{ method: "DELETE", path: "^/v3/iam/", kind: "status", status: 503, times: 1 }]);
+    await engine.destroy("IamCredential", "gone-key");
+    await engine.destroy("IamPrincipal", "gone-principal");
+    expect(statuses(await log(), "DELETE", "^/v3/iam/")).toEqual([503, 404, 404]);
+    expect(engine.get("IamCredential", "gone-key")).toBeUndefined();
+  });
+
+  // ------------------------------------------------------------- 5b. IAM keys: a lost answer held the secret
+
+  describe("5b. IAM keys whose create answer was lost", () => {
+    let grantId: string;
+    let principalId: string;
+    const keysNamed = async (name: string) => ((await state()).credentials as any[]).filter((c) => c.principal_id === principalId && c.name === name);
+    const readsMail = async (key: string) => (await stack.as(key, "GET", `/v3/grants/${grantId}/messages`)).status;
+    beforeAll(async () => {
+      grantId = (await stack.api("POST", "/v3/connect/custom", { provider: "nylas", settings: { email: "iam-faults@agents.example.com" } })).body.data.id;
+      principalId = (await engine.up("IamPrincipal", "faults-agent", { name: "faults agent", binding: { type: "grant", id: grantId }, directPermissions: ["messages.read"] })).id;
+    });
+    afterAll(async () => {
+      await engine.destroy("IamPrincipal", "faults-agent");
+    });
+
+    it.each([
+      ["reset after commit", [{ method: "POST", path: "/credentials$", kind: "commit-then-reset", times: 1 }]],
+      ["504 after commit", [{ method: "POST", path: "/credentials$", kind: "commit-then-status", status: 504, times: 1 }]],
+      [
+        "503, then reset after commit, and a failing lookup",
+        [
+          { method: "POST", path: "/credentials$", kind: "status", status: 503, times: 1 },
+          { method: "POST", path: "/credentials$", kind: "commit-then-reset", times: 1 },
+          { method: "GET", path: "/credentials$", kind: "status", status: 503, times: 1, after: 1 },
+        ],
+      ],
+    ] as Array<[string, FaultRule[]]>)("%s: the unusable key is deleted, a new one made — exactly one key, and it works", async (label, rules) => {
+      const name = `lost ${label}`;
+      await faults(rules);
+      const mark = engine.host.output.length;
+      const made = await engine.up("IamCredential", "lost", { principalId, name });
+      const keys = await keysNamed(name);
+      expect(keys.map((k) => k.id)).toEqual([made.id]);
+      const out = await outputContaining(engine, mark, "so it is deleted and created again");
+      expect(out).toMatch(/warning: Nylas IamCredential .*: the create's answer was lost but the object was made \(\w+\); what only that answer held cannot be read back, so it is deleted and created again/);
+      const orphan = /was made \((\w+)\)/.exec(out)![1];
+      expect(orphan).not.toBe(made.id);
+      expect(await readsMail(made.outputs.apiKey as string)).toBe(200);
+      await stack.control.clearFaults();
+      expect((await engine.refresh("IamCredential", "lost")).op).toBe("same");
+      await engine.destroy("IamCredential", "lost");
+      expect(await keysNamed(name)).toEqual([]);
+    });
+
+    it("a lost answer during a rotation: the old key (same name) is never taken for the orphan, and works until the new one is in place", async () => {
+      const made = await engine.up("IamCredential", "rotating", { principalId, name: "rotating", secretVersion: 1 });
+      const oldKey = made.outputs.apiKey as string;
+      await faults([{ method: "POST", path: "/credentials$", kind: "commit-then-reset", times: 1 }]);
+      const rotated = await engine.up("IamCredential", "rotating", { principalId, name: "rotating", secretVersion: 2 });
+      expect(rotated.op).toBe("replace");
+      const requests = (await log()).filter((r) => r.path.includes("/credentials"));
+      const deletes = requests.filter((r) => r.method === "DELETE").map((r) => r.path.split("/").pop());
+      // First the orphan (not the old key), then — after the new key was made — the old key.
+      expect(deletes).toHaveLength(2);
+      expect(deletes[0]).not.toBe(made.id);
+      expect(deletes[1]).toBe(made.id);
+      const lastPost = requests.map((r) => r.method).lastIndexOf("POST");
+      expect(requests.findIndex((r) => r.method === "DELETE" && r.path.endsWith(made.id))).toBeGreaterThan(lastPost);
+      expect((await keysNamed("rotating")).map((k) => k.id)).toEqual([rotated.id]);
+      expect([await readsMail(rotated.outputs.apiKey as string), await readsMail(oldKey)]).toEqual([200, 401]);
+      await engine.destroy("IamCredential", "rotating");
+    });
+
+    it("a principal of the same name on the same binding, made by hand, is never adopted for a lost create", async () => {
+      const twin = (await stack.iamApi("POST", "/v3/iam/principals", { name: "twin", resource_binding: { type: "grant", id: grantId }, roles: ["role_system_messages_reader"] })).body.data;
+      await faults([{ method: "POST", path: "^/v3/iam/principals$", kind: "commit-then-reset", times: 1 }]);
+      const made = await engine.up("IamPrincipal", "twin", { name: "twin", binding: { type: "grant", id: grantId }, directPermissions: ["messages.read"] });
+      expect(made.id).not.toBe(twin.id);
+      const twins = named((await state()).principals, "twin");
+      expect(twins.map((p: any) => p.id).sort()).toEqual([twin.id, made.id].sort());
+      // The hand-made one is untouched.
+      expect(twins.find((p: any) => p.id === twin.id)).toMatchObject({ roles: ["role_system_messages_reader"], direct_permissions: [] });
+      await engine.destroy("IamPrincipal", "twin");
+      await stack.iamApi("DELETE", `/v3/iam/principals/${twin.id}`);
+    });
   });
   // ------------------------------------------------------------- a small stack with dependencies (8, 9)
 

@@ -61,7 +61,8 @@ describe("12. many resources at once under a 50 req/s limit", () => {
 
     const log = await stack.control.requests();
     const limited = log.filter((r) => r.status === 429).length;
-    expect(log.length).toBeGreaterThanOrEqual(3 * N);
+    // One create per object at least (the email checks share one grants list, issue 14).
+    expect(log.length).toBeGreaterThanOrEqual(2 * N);
     expect(limited / log.length).toBeLessThan(0.05);
 
     // Exactly what was declared exists: one grant per address, one webhook per URL, each in state.
@@ -71,8 +72,8 @@ describe("12. many resources at once under a 50 req/s limit", () => {
     const urls = s.webhooks.map((w: any) => w.webhook_url).sort();
     expect(urls).toEqual(Array.from({ length: N }, (_, i) => hook(i).webhookUrl).sort());
     for (let i = 0; i < N; i++) {
-      expect(engine.get("AgentAccount", `fleet-${i}`)!.id).toBe(s.grants.find((g: any) => g.email === account(i).email).id);
-      expect(engine.get("Webhook", `fleet-${i}`)!.outputs.webhookSecret).toBe(s.webhooks.find((w: any) => w.webhook_url === hook(i).webhookUrl).webhook_secret);
+      expect(engine.get("AgentAccount", `fleet-${i}`)!.id).toBe(s.grants.find((g: any) => g.email === account(i).email)!.id);
+      expect(engine.get("Webhook", `fleet-${i}`)!.outputs.webhookSecret).toBe(s.webhooks.find((w: any) => w.webhook_url === hook(i).webhookUrl)!.webhook_secret);
     }
 
     // A second `up` of the whole fleet is a no-op without a single API call.

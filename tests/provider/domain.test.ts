@@ -159,7 +159,7 @@ describe("Domain through the provider host (IAM API key on /v3/domains, the defa
   });
 
   it("adopts an existing domain by id and by address", async () => {
-    const pre = (await stack.control.registerDomain("adopt-id.example")).data;
+    const pre = await stack.control.registerDomain("adopt-id.example");
     const byId = await engine.up("Domain", "adopt-id", { name: "Adopted", domainAddress: "adopt-id.example", adopt: pre.id });
     expect(byId).toMatchObject({ op: "create", id: pre.id });
     expect(byId.outputs).toMatchObject({ name: "Adopted", verifiedMx: true });
@@ -167,7 +167,7 @@ describe("Domain through the provider host (IAM API key on /v3/domains, the defa
     expect((await wire(pre.id)).name).toBe("Adopted");
     expect((await engine.up("Domain", "adopt-id", { name: "Adopted", domainAddress: "adopt-id.example", adopt: pre.id })).op).toBe("same");
 
-    const pre2 = (await stack.control.registerDomain("adopt-true.example")).data;
+    const pre2 = await stack.control.registerDomain("adopt-true.example");
     const byAddress = await engine.up("Domain", "adopt-true", { name: "found", domainAddress: "ADOPT-TRUE.example", adopt: true });
     expect(byAddress.id).toBe(pre2.id);
     expect((await domains()).filter((d) => d.domain_address === "adopt-true.example")).toHaveLength(1);

@@ -33,7 +33,7 @@ describe("Folder through the provider host", () => {
     expect(await stack.control.requests()).toEqual([]); // check + diff make no API calls
 
     // A rename is an update in place: same folder, its mail kept.
-    await stack.control.inbound({ from: "ceo@acme.example", to: "folders-a@agents.example.com", subject: "hello" });
+    await stack.control.injectMail({ from: "ceo@acme.example", to: "folders-a@agents.example.com", subject: "hello" });
     const [msg] = (await stack.api("GET", `/v3/grants/${grantA}/messages?limit=5`)).body.data;
     await stack.api("PUT", `/v3/grants/${grantA}/messages/${msg.id}`, { folders: [made.id] });
     const renamed = await engine.up("Folder", "matrix", { grantId: grantA, path: "Clients/Acme Corp" });

@@ -40,11 +40,11 @@ describe("getRuleEvaluations", () => {
   afterAll(() => stack.stop());
 
   it("says why mail was filed, blocked, or left alone, newest first", async () => {
-    await stack.control.inbound({ from: "friend@elsewhere.example", to: "evaluated@agents.example.com", subject: "hi" });
-    const refused = await stack.control.inbound({ from: "bot@spam.example", to: "evaluated@agents.example.com", subject: "win" });
-    expect(refused.refused).toHaveLength(1);
-    const filed = await stack.control.inbound({ from: "CEO@acme.example", to: "evaluated@agents.example.com", subject: "Order" });
-    const messageId = filed.data[0].id;
+    await stack.control.injectMail({ from: "friend@elsewhere.example", to: "evaluated@agents.example.com", subject: "hi" });
+    const refused = await stack.control.injectMail({ from: "bot@spam.example", to: "evaluated@agents.example.com", subject: "win" });
+    expect(refused.results.filter((r) => r.outcome === "blocked" || r.outcome === "refused")).toHaveLength(1);
+    const filed = await stack.control.injectMail({ from: "CEO@acme.example", to: "evaluated@agents.example.com", subject: "Order" });
+    const messageId = filed.data[0].id as string;
     // The message really is in the folder the rule names.
     const inFolder = (await stack.api("GET", `/v3/grants/${grantId}/messages?in=${folderId}`)).body.data as any[];
     expect(inFolder.map((m) => m.id)).toEqual([messageId]);
@@ -78,7 +78,7 @@ describe("getRuleEvaluations", () => {
   });
 
   it("reads only as many pages as the limit needs", async () => {
-    for (let i = 0; i < 5; i++) await stack.control.inbound({ from: `n${i}@acme.example`, to: "evaluated@agents.example.com", subject: `n${i}` });
+    for (let i = 0; i < 5; i++) await stack.control.injectMail({ from: `n${i}@acme.example`, to: "evaluated@agents.example.com", subject: `n${i}` });
     await stack.control.clearRequests();
     const two = await getRuleEvaluations(grantId, { limit: 2, resolveNames: false, connection: connection() });
     expect(two.map((e) => e.input.fromAddress)).toEqual(["n4@acme.example", "n3@acme.example"]);
