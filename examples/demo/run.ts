@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { parseWebhookBody, verifyWebhookSignature, type WebhookNotification } from "pulumi-nylas-agents";
+import { getRuleEvaluations, parseWebhookBody, verifyWebhookSignature, type WebhookNotification } from "pulumi-nylas-agents";
 import { startEmulator, WebhookReceiver, type Delivery, type RunningEmulator } from "pulumi-nylas-agents/emulator";
 import { ProgramRunError, runProgram, type ConfigValue, type ProgramRunResult } from "../../provider/offline/program";
 
@@ -16,6 +16,7 @@ import { ProgramRunError, runProgram, type ConfigValue, type ProgramRunResult } 
  *    local file backend when a Pulumi CLI is on PATH, else through the program runner (the same
  *    provider code, driven by the engine harness; state in `<state-dir>/state.json`).
  * 3. Sends mail from the sales agent to the support agent, shows the signed `message.created` webhook,
+ *    shows the rule that filed it into support's declared "Team" folder (Nylas's rule evaluation),
  *    replies in the same thread and lists the thread.
  * 4. Prints a summary. A second run changes nothing; `--destroy` removes every resource.
  */
@@ -257,12 +258,13 @@ interface DemoOutputs {
   salesGrantId: string;
   supportEmail: string;
   supportGrantId: string;
+  supportTeamFolderId: string;
   webhookSecret: string;
 }
 
 function outputsOf(r: ProgramRunResult): DemoOutputs {
   const o = r.outputs as Partial<DemoOutputs>;
-  for (const k of ["salesEmail", "salesGrantId", "supportEmail", "supportGrantId", "webhookSecret"] as const) {
+  for (const k of ["salesEmail", "salesGrantId", "supportEmail", "supportGrantId", "supportTeamFolderId", "webhookSecret"] as const) {
     if (typeof o[k] !== "string" || !o[k]) throw new DemoError(`the quickstart program did not export ${k}`, "examples/quickstart/index.ts must export it");
   }
   return o as DemoOutputs;
@@ -325,6 +327,15 @@ async function roundTrip(emulator: RunningEmulator, receiver: WebhookReceiver, o
   const notification = parseWebhookBody<WebhookNotification>(delivery.rawBody, delivery.headers);
   const inbound = notification.data.object as unknown as Message;
   step(`webhook       message.created for ${o.supportEmail} (message ${short(inbound.id)}), x-nylas-signature ${signature.slice(0, 12)}… verified with webhookSecret ✓`);
+
+  // A workspace rule filed it into support's declared "Team" folder; Nylas's rule evaluation says why.
+  const stored = await api<{ folders?: string[] }>("GET", `/v3/grants/${o.supportGrantId}/messages/${inbound.id}`);
+  const [evaluation] = await getRuleEvaluations(o.supportGrantId, { messageId: inbound.id, connection: { apiKey: emulator.apiKey, apiUri: emulator.url } });
+  if (!stored.folders?.includes(o.supportTeamFolderId) || !evaluation) {
+    throw new DemoError(`the message was not filed into support's "Team" folder (folders: ${(stored.folders ?? []).join(", ") || "none"})`, "the quickstart's file-team-mail rule or Team folder is missing: run npm run demo again, or --destroy and start over");
+  }
+  step(`filed         into "Team" of ${o.supportEmail} (folder ${short(o.supportTeamFolderId)}) by a rule ✓`);
+  step(`evaluation    ${evaluation.summary}`);
 
   const reply = await api<Message>("POST", `/v3/grants/${o.supportGrantId}/messages/send`, {
     to: [{ email: o.salesEmail, name: "Sales Agent" }],
