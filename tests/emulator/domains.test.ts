@@ -207,11 +207,11 @@ describe("domains", () => {
     expect(v.body.data.status).toBe("done");
     expect((await h.signed("GET", `/v3/admin/domains/${d.id}`)).body.data.verified_ownership).toBe(true);
 
-    await h.control.setVerification(d.id, "dkim", false);
+    await h.control.setDomainVerification(d.id, { type: "dkim", ok: false });
     const f = await h.signed("POST", `/v3/admin/domains/${d.id}/verify`, { type: "dkim" });
     expect(f.body.data.status).toBe("failed");
     expect((await h.signed("GET", `/v3/admin/domains/${d.id}`)).body.data.verified_dkim).toBe(false);
-    await h.control.setVerification(d.id, "dkim", true);
+    await h.control.setDomainVerification(d.id, { type: "dkim", ok: true });
     expect((await h.signed("POST", `/v3/admin/domains/${d.id}/verify`, { type: "dkim" })).body.data.status).toBe("done");
   });
 

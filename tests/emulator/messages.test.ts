@@ -190,7 +190,7 @@ test("inbound rules of the recipient's workspace apply; outbound block → 403",
 });
 
 test("control API inbound mail from an outside sender", async () => {
-  const r = await h.control.inbound({ from: { email: "customer@example.net", name: "C" }, to: "bob@agents.example.com", subject: "Help", body: "pls" });
+  const r = await h.control.injectMail({ from: { email: "customer@example.net", name: "C" }, to: "bob@agents.example.com", subject: "Help", body: "pls" });
   expect(r.data).toHaveLength(1);
   const m = (await h.api("GET", `/v3/grants/${bob.id}/messages?unread=true`)).body.data[0];
   expect(m).toMatchObject({ subject: "Help", from: [{ email: "customer@example.net", name: "C" }] });

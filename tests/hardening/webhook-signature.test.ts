@@ -50,7 +50,7 @@ describe("verifyWebhookSignature on real gzip deliveries after a rotation", () =
     const newSecret = rotated.outputs.webhookSecret as string;
     expect(newSecret).not.toBe(oldSecret);
     const account = await stack.engine.up("AgentAccount", "inbox", { email: "inbox@agents.example.com" });
-    const sent = await stack.control.inbound({ from: "customer@outside.example", to: "inbox@agents.example.com", subject: "Sentinel subject 42", body: "hello" });
+    const sent = await stack.control.injectMail({ from: "customer@outside.example", to: "inbox@agents.example.com", subject: "Sentinel subject 42", body: "hello" });
     expect(sent.data).toHaveLength(1);
     const d = await stack.receiver.waitFor((x) => x.path === "/sig/zipped");
     expect(d.headers["content-encoding"]).toBe("gzip");

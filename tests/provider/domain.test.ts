@@ -59,7 +59,7 @@ describe("Domain through the provider host (IAM API key on /v3/domains, the defa
 
   it("times out cleanly when a verification never completes", async () => {
     const made = await stack.engine.up("Domain", "stuck", { name: "stuck", domainAddress: "stuck.example" });
-    await stack.control.setVerification(made.id, "dkim", false, "no CNAME found");
+    await stack.control.setDomainVerification(made.id, { type: "dkim", ok: false, message: "no CNAME found" });
     const wait = { types: ["dkim", "spf"], timeoutSeconds: 2, intervalSeconds: 1 };
     const err = await stack.engine.up("Domain", "stuck", { name: "stuck", domainAddress: "stuck.example", waitForVerification: wait }).catch((e) => e);
     const dkim = (made.outputs.dnsRecords as any[]).find((r) => r.type === "dkim");

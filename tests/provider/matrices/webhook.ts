@@ -36,7 +36,7 @@ export const webhookMatrix = matrix<State>({
           createdAt: expect.any(Number),
         });
         t.state.secret = made.outputs.webhookSecret as string;
-        expect((await t.control.state()).webhooks.find((w: any) => w.id === made.id).webhook_secret).toBe(t.state.secret);
+        expect((await t.control.state()).webhooks.find((w: any) => w.id === made.id)!.webhook_secret).toBe(t.state.secret);
       },
     },
     noOpStep(),
