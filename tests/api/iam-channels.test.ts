@@ -1,4 +1,4 @@
-import { fakeNylas, ok, webhookGone, type FakeNylas } from "./support";
+import { fakeNylas, ok, webhookGone, type FakeNylas } from "../harness/fake-nylas";
 
 /**
  * The IAM collections and the notification channels against a scripted Nylas (reference §9b, §2b;

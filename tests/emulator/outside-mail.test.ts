@@ -1,10 +1,11 @@
 /** Outside correspondents: injected mail through rules and policy (inbox, junk, nowhere), threading, webhooks, the outbox and replies to it. */
 import { EmulatorControl, EmulatorControlError } from "../../emulator/control-client";
-import { createAccount, Harness, hmacHex, Receiver, startHarness, startReceiver } from "./helpers";
+import { WebhookReceiver } from "../../emulator/receiver";
+import { createAccount, Harness, hmacHex, startHarness } from "./helpers";
 
 let h: Harness;
 let control: EmulatorControl;
-let rcv: Receiver;
+let rcv: WebhookReceiver;
 let agent: { id: string; email: string };
 let secret: string;
 const customer = { email: "dana@customer.example", name: "Dana" };
@@ -17,7 +18,7 @@ afterAll(() => h.close());
 beforeEach(async () => {
   await control.reset();
   agent = await createAccount(h, "agent@agents.example.com", { name: "Agent" });
-  rcv = await startReceiver();
+  rcv = await WebhookReceiver.start();
   secret = (await h.api("POST", "/v3/webhooks", { trigger_types: ["message.created"], webhook_url: `${rcv.url}/hook` })).body.data.webhook_secret;
 });
 afterEach(() => rcv.close());
@@ -42,7 +43,7 @@ test("injected mail lands in the inbox, threads, and fires a signed message.crea
   expect(m.headers).toEqual(expect.arrayContaining([{ name: "Message-ID", value: r.message_id }, { name: "From", value: "Dana <dana@customer.example>" }]));
 
   const d = await rcv.waitFor((x) => x.json?.type === "message.created");
-  expect(d.headers["x-nylas-signature"]).toBe(hmacHex(secret, d.raw));
+  expect(d.headers["x-nylas-signature"]).toBe(hmacHex(secret, d.rawBody));
   expect(d.json.data.object).toMatchObject({ id: m.id, grant_id: agent.id, thread_id: m.thread_id });
 
   // A reply with In-Reply-To joins the thread; References alone do too.
@@ -78,7 +79,7 @@ test("rules decide: block → nowhere (no webhook), mark_as_spam → junk, archi
   expect(news.results[0]).toMatchObject({ outcome: "delivered", folder: "archive" });
 
   await rcv.waitFor((x) => x.json?.data?.object?.subject === "n");
-  const notified = rcv.posts().map((x) => x.json.data.object.subject).sort();
+  const notified = rcv.deliveries.map((x) => x.json.data.object.subject).sort();
   expect(notified).toEqual(["j", "n"]); // the blocked one left no trace
   expect((await control.state()).messages.map((m) => m.subject).sort()).toEqual(["j", "n"]);
 });
@@ -107,7 +108,7 @@ test("one pipeline: every injected message leaves a rule evaluation, rules file 
   ]);
 
   await rcv.waitFor((x) => x.json?.data?.object?.subject === "hello");
-  expect(rcv.posts().map((x) => x.json.data.object.subject)).toEqual(["order", "hello"]);
+  expect(rcv.deliveries.map((x) => x.json.data.object.subject)).toEqual(["order", "hello"]);
   const published = await control.channelDeliveries();
   expect(published.map((d) => [d.channel_id, d.trigger, d.status, JSON.parse(d.message).data.object.subject])).toEqual([
     [channel.id, "message.created", 200, "order"],
@@ -146,7 +147,7 @@ test("policy spam detection files suspicious mail in junk; the L10 switch junkNo
   expect(quiet.results[0].folder).toBe("junk");
   await control.injectMail({ from: customer, to: agent.email, subject: "loud" });
   await rcv.waitFor((x) => x.json?.data?.object?.subject === "loud");
-  expect(rcv.posts().map((x) => x.json.data.object.subject)).not.toContain("quiet");
+  expect(rcv.deliveries.map((x) => x.json.data.object.subject)).not.toContain("quiet");
 });
 
 test("policy limits refuse mail: daily received count and total MIME size", async () => {
