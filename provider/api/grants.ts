@@ -61,6 +61,8 @@ export class Grants extends Collection<typeof grantWire> {
       updateVerb: "PATCH",
       listedReads: true,
       lookupKey: (g) => g.email?.toLowerCase(),
+      // Documented defaults, said explicitly: what a new burst of creates reads to catch up.
+      newestFirst: { sort_by: "created_at", order_by: "desc" },
     });
   }
 
@@ -86,8 +88,14 @@ export class Grants extends Collection<typeof grantWire> {
       const g = await this.findByEmail(email);
       return g ? [g] : [];
     });
-    if (found.length > 0) return listed ? this.findByEmail(email) : found[0];
-    // Free: the create follows, and keeps the burst's list alive until it is answered (createAgentAccount).
+    let taken: GrantWire | undefined = found[0];
+    if (taken && listed) {
+      // The list may be older than a delete made since: ask Nylas before refusing.
+      taken = await this.findByEmail(email);
+      if (!taken) for (const g of found) this.snapshots!.forget(g.id);
+    }
+    if (taken) return taken;
+    // Free: the create follows, and keeps the burst going until it is answered (createAgentAccount).
     this.creating.set(key, this.snapshots!.hold());
     return undefined;
   }
