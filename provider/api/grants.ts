@@ -75,11 +75,13 @@ export class Grants extends Collection<typeof grantWire> {
   }
 
   /**
-   * The grant that has `email`, as a create asks before making one. When many creates are in flight,
-   * one unfiltered list of every grant answers them all (snapshot.ts) with this process's own creates and
-   * deletes laid over it; a lone create asks {@link findByEmail}. A "taken" answer from the list is confirmed
-   * with `findByEmail` (the grant may have been deleted since); a grant created by someone else after the
-   * list is caught by {@link createAgentAccount} (its `created_at` is older than the attempt).
+   * The grant that has `email`, as a create asks before making one: from one unfiltered list of every
+   * grant, kept for the process with its own creates and deletes laid over it (snapshot.ts). A check
+   * made while creates or other calls are in flight belongs to their burst and costs no call; one that
+   * starts alone first reads the newest grants (one page), so a grant made just before is seen. A
+   * "taken" from the list is confirmed with {@link findByEmail} (it may have been deleted since); a grant
+   * made by someone else during a burst is caught by {@link createAgentAccount} (a known id, or a
+   * `created_at` older than the attempt). Without a usable list, {@link findByEmail} answers.
    */
   async takenBy(email: string): Promise<GrantWire | undefined> {
     const key = email.toLowerCase();
