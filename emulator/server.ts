@@ -6,16 +6,23 @@ import { authorize } from "./auth";
 import { controlRouter, RequestLogEntry } from "./control";
 import { ApiError, errorTypeForStatus, messageForStatus } from "./errors";
 import { Faults, RateLimiter } from "./faults";
+import { registerApplications } from "./handlers/applications";
+import { registerChannels } from "./handlers/channels";
 import { registerDomains } from "./handlers/domains";
+import { registerFolders } from "./handlers/folders";
+import { registerIam } from "./handlers/iam";
 import { registerGrants } from "./handlers/grants";
 import { registerLists } from "./handlers/lists";
 import { registerMessages } from "./handlers/messages";
 import { registerPolicies } from "./handlers/policies";
+import { registerRuleEvaluations } from "./handlers/rule-evaluations";
 import { registerRules } from "./handlers/rules";
+import { registerSignatures } from "./handlers/signatures";
 import { registerWebhooks } from "./handlers/webhooks";
 import { registerWorkspaces } from "./handlers/workspaces";
 import { Ctx, Result, Router } from "./router";
 import { DEFAULT_VARIANCE, type Variance } from "./variance";
+import { webInbox } from "./web/inbox";
 
 const MAX_BODY = 30 * 1024 * 1024;
 const MAX_REQUEST_LOG = 200_000;
@@ -36,6 +43,12 @@ export function apiRouter(app: App): Router {
   registerLists(r, app);
   registerWorkspaces(r, app);
   registerDomains(r, app);
+  registerFolders(r, app);
+  registerSignatures(r, app);
+  registerRuleEvaluations(r, app);
+  registerChannels(r, app);
+  registerApplications(r, app);
+  registerIam(r, app);
   return r;
 }
 
@@ -101,7 +114,7 @@ function applySelect(body: Record<string, unknown>, select: string | null): Reco
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-export function createServer(app: App, opts: { control: boolean }): ServerParts {
+export function createServer(app: App, opts: { control: boolean; inbox?: boolean }): ServerParts {
   const api = apiRouter(app);
   const faults = new Faults();
   const requests: RequestLogEntry[] = [];
@@ -114,6 +127,7 @@ export function createServer(app: App, opts: { control: boolean }): ServerParts 
   };
   configureLimiter();
   const control = opts.control ? controlRouter({ app, faults, requests, onConfigChange: configureLimiter }) : undefined;
+  const inbox = opts.inbox ? webInbox({ app, faults, requests, control: !!control }) : undefined;
 
   const varianceFor = (req: http.IncomingMessage): Variance =>
     control && req.headers[VARIANCE_BYPASS_HEADER] === "default" ? DEFAULT_VARIANCE : app.variance;
@@ -143,7 +157,8 @@ export function createServer(app: App, opts: { control: boolean }): ServerParts 
         parseError = true;
       }
     }
-    const caller = authorize(app.keyring, m.auth, { method, path, headers: req.headers, rawBody: raw, parsedBody: parsed }, (r) =>
+    const authInput = { method, path, headers: req.headers, rawBody: raw, parsedBody: parsed, params: m.params, variance };
+    const caller = authorize(app.keyring, m.auth, authInput, (r) =>
       app.verifier.verify(r.method, r.path, r.headers, r.rawBody, r.parsedBody),
     );
     if (m.auth !== "none" && limiter && !limiter.take()) {
@@ -173,6 +188,8 @@ export function createServer(app: App, opts: { control: boolean }): ServerParts 
     const url = new URL(req.url ?? "/", "http://emulator.local");
     let path = url.pathname;
     if (path.length > 1 && path.endsWith("/")) path = path.slice(0, -1);
+
+    if (inbox && !path.startsWith("/v3/") && !path.startsWith("/__emulator") && inbox(req, res, path, url)) return;
 
     if (path.startsWith("/__emulator/") || path === "/__emulator") {
       if (!control) {

@@ -173,6 +173,22 @@ export interface DeliveryLogEntry {
   ts: number; // ms
 }
 
+/** A publish to a Pub/Sub or SNS channel's topic (no cloud is reachable: this log is the only record). */
+export interface ChannelDeliveryLogEntry {
+  id: string; // notification id
+  channel_id: string;
+  channel_type: "pubsub" | "sns";
+  topic: string;
+  trigger: string;
+  /** Message attributes (`trigger_type`, `content_encoding` when compressed). */
+  attributes: Record<string, string>;
+  /** The message body as published: JSON, or base64 of the gzip bytes with compressed_delivery. */
+  message: string;
+  status: number; // 200 = published; 0 = the topic could not be reached
+  error?: string;
+  ts: number; // ms
+}
+
 export interface WebhookTarget {
   id: string;
   webhook_url: string;
@@ -218,7 +234,7 @@ export function encodeNotification(n: Notification, secret: string, compressed: 
  * Real Nylas spreads retries over 10–20 minutes; the emulator waits `retryDelaysMs`.
  */
 export class Deliverer {
-  readonly log: DeliveryLogEntry[] = [];
+  readonly log: (DeliveryLogEntry | ChannelDeliveryLogEntry)[] = [];
   private timers = new Set<NodeJS.Timeout>();
   private inflight = new Set<Promise<void>>();
   private abort = new AbortController();
@@ -273,7 +289,7 @@ export class Deliverer {
     this.inflight.add(p);
   }
 
-  private record(e: DeliveryLogEntry): void {
+  record(e: DeliveryLogEntry | ChannelDeliveryLogEntry): void {
     this.log.push(e);
     if (this.log.length > this.maxLog) this.log.splice(0, this.log.length - this.maxLog);
   }

@@ -240,12 +240,12 @@ export abstract class Collection<S extends WireSchema> {
     return back;
   }
 
-  /** The one object among `items` that `matches`, `undefined` for none; several are an error naming them. */
-  protected findOne(items: readonly z.infer<S>[], matches: (o: z.infer<S>) => boolean, are: string): z.infer<S> | undefined {
+  /** The one object among `items` that `matches`, `undefined` for none; several are an error naming them and saying what to do. */
+  protected findOne(items: readonly z.infer<S>[], matches: (o: z.infer<S>) => boolean, are: string, fix = "set adopt to the id of the one to manage"): z.infer<S> | undefined {
     const found = items.filter(matches);
     if (found.length > 1) {
       const ids = found.map((o) => String((o as Record<string, unknown>)[this.spec.idField])).join(", ");
-      throw new Error(`several Nylas ${this.spec.plural} ${are} (${ids}); set adopt to the id of the one to manage`);
+      throw new Error(`several Nylas ${this.spec.plural} ${are} (${ids}); ${fix}`);
     }
     return found[0];
   }

@@ -32,6 +32,8 @@ export interface ClientOptions {
   apiUri?: string;
   /** IAM API key (Organization-bound, `domains.*`): the bearer token of the Manage Domains API at `/v3/domains`. */
   domainsApiKey?: string;
+  /** IAM API key (Organization-bound, `iam.*`): the bearer token of the IAM API at `/v3/iam/*`. */
+  iamApiKey?: string;
   /** Signs the older `/v3/admin/domains` route; domains never use the application API key. */
   serviceAccount?: ServiceAccountCredentials;
   /** Which Manage Domains route to call; unset: `/v3/domains` when `domainsApiKey` is set, else the signed route. */
@@ -59,7 +61,17 @@ export type DomainsRoute = "iam" | "service-account";
 export const DOMAINS_ROUTES: readonly DomainsRoute[] = ["iam", "service-account"];
 
 /** The credential a call authenticates with. */
-export type Credential = "apiKey" | "domainsApiKey" | "serviceAccount";
+export type Credential = "apiKey" | "domainsApiKey" | "iamApiKey" | "serviceAccount";
+
+/** How to name each bearer credential when it is missing: one clear error per credential. */
+const MISSING_BEARER: Record<Exclude<Credential, "serviceAccount">, string> = {
+  apiKey: "no Nylas API key: set it with `pulumi config set --secret nylas:apiKey <key>` or the NYLAS_API_KEY environment variable",
+  domainsApiKey: "no Nylas domains API key: set it with `pulumi config set --secret nylas:domainsApiKey <IAM API key>` or NYLAS_DOMAINS_API_KEY",
+  iamApiKey:
+    "no Nylas IAM API key: IAM principals and credentials (IamPrincipal, IamCredential, AgentKey, AgentMailbox agentKey) are managed with an " +
+    "Organization-bound IAM API key holding the iam.* permissions (the IAM Admin role; the application API key cannot manage IAM): " +
+    "set it with `pulumi config set --secret nylas:iamApiKey <key>` or NYLAS_IAM_API_KEY",
+};
 
 export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
@@ -187,14 +199,16 @@ export class NylasClient {
    * the sources disagree: `data` is an array, or an object whose `items` is an array or `null` (rules:
    * no rules at all); the cursor is `data.next_cursor`, else the top-level one. The list ends at an
    * absent, empty or null cursor or at an empty page; a cursor that repeats is an error, not a loop.
+   * `maxItems` stops early (pages of at most 200 are asked for; never more items than that are returned).
    */
-  async listCursor<T>(opts: ListOptions<T>): Promise<T[]> {
-    return collect(this.pagesCursor(opts));
+  async listCursor<T>(opts: ListOptions<T> & { maxItems?: number }): Promise<T[]> {
+    return collect(this.pagesCursor(opts), opts.maxItems);
   }
 
   /** The pages of {@link listCursor}, one call each, as they come (a caller may stop early). */
-  async *pagesCursor<T>(opts: ListOptions<T>): AsyncGenerator<Page<T>> {
+  async *pagesCursor<T>(opts: ListOptions<T> & { maxItems?: number }): AsyncGenerator<Page<T>> {
     const seen = new Set<string>();
+    let got = 0;
     let cursor: string | undefined;
     const page = cached(cursorPages, opts.item, (item) =>
       z.looseObject({
@@ -203,10 +217,13 @@ export class NylasClient {
       }),
     );
     for (;;) {
-      const raw = await this.send({ ...opts, method: "GET", query: { ...opts.query, limit: opts.pageSize ?? 200, page_token: cursor } });
+      // A capped read (the newest rule evaluations) asks for no more than it still needs.
+      const limit = Math.min(opts.pageSize ?? 200, opts.maxItems !== undefined ? Math.max(1, opts.maxItems - got) : 200);
+      const raw = await this.send({ ...opts, method: "GET", query: { ...opts.query, limit, page_token: cursor } });
       const parsed = this.parseWith(opts, page, raw.body);
       const data = parsed.data;
       const items = Array.isArray(data) ? data : (data?.items ?? []);
+      got += items.length;
       cursor = (Array.isArray(data) ? undefined : data?.next_cursor) || parsed.next_cursor || undefined;
       const last = !cursor || items.length === 0;
       if (!last && seen.has(cursor!)) {
@@ -305,18 +322,11 @@ export class NylasClient {
         );
       }
       Object.assign(headers, signRequest(this.opts.serviceAccount, opts.method, path, body));
-    } else if (opts.auth === "domainsApiKey") {
-      if (!this.opts.domainsApiKey) {
-        throw new NylasConfigError("no Nylas domains API key: set it with `pulumi config set --secret nylas:domainsApiKey <IAM API key>` or NYLAS_DOMAINS_API_KEY");
-      }
-      headers.authorization = `Bearer ${this.opts.domainsApiKey}`;
     } else {
-      if (!this.opts.apiKey) {
-        throw new NylasConfigError(
-          "no Nylas API key: set it with `pulumi config set --secret nylas:apiKey <key>` or the NYLAS_API_KEY environment variable",
-        );
-      }
-      headers.authorization = `Bearer ${this.opts.apiKey}`;
+      const credential = (opts.auth ?? "apiKey") as keyof typeof MISSING_BEARER;
+      const key = this.opts[credential];
+      if (!key) throw new NylasConfigError(MISSING_BEARER[credential]);
+      headers.authorization = `Bearer ${key}`;
     }
     const fullPath = new URL(this.baseUrl).pathname.replace(/\/$/, "") + path + queryString(opts.query);
     this.attempts++;
@@ -390,9 +400,13 @@ export interface Page<T> {
   last: boolean;
 }
 
-async function collect<T>(pages: AsyncIterable<Page<T>>): Promise<T[]> {
+/** Every item of `pages`; with `maxItems`, stops (calling for no further page) once it has that many. */
+async function collect<T>(pages: AsyncIterable<Page<T>>, maxItems?: number): Promise<T[]> {
   const out: T[] = [];
-  for await (const page of pages) out.push(...page.items);
+  for await (const page of pages) {
+    out.push(...page.items);
+    if (maxItems !== undefined && out.length >= maxItems) return out.slice(0, maxItems);
+  }
   return out;
 }
 

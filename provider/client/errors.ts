@@ -92,6 +92,12 @@ const HINTS: Record<number, string> = {
   429: "rate limited by Nylas; lower nylas:requestsPerSecond or retry later",
 };
 
+/** The IAM API is called with the IAM API key, not the application key: its refusals say so. */
+const IAM_HINTS: Record<number, string> = {
+  401: "the IAM API key was rejected (expired, disabled or unknown; the application API key cannot call the IAM API) — set nylas:iamApiKey or NYLAS_IAM_API_KEY to an Organization-bound IAM API key",
+  403: "the IAM API key is not bound to the organization or lacks the iam.* permission for this call (the IAM Admin role holds them)",
+};
+
 function formatApiError(
   status: number,
   type: string,
@@ -100,7 +106,7 @@ function formatApiError(
   path: string,
   requestId: string | undefined,
 ): string {
-  const hint = HINTS[status] ?? (status >= 500 ? "Nylas had a server error; retry later" : "");
+  const hint = (path.startsWith("/v3/iam/") ? IAM_HINTS[status] : undefined) ?? HINTS[status] ?? (status >= 500 ? "Nylas had a server error; retry later" : "");
   const detail = apiMessage ? `: ${apiMessage}` : "";
   const rid = requestId ? ` [request_id ${requestId}]` : "";
   return `${status} ${type || "error"} from ${method} ${path}${detail}${hint ? ` — ${hint}` : ""}${rid}`;
@@ -145,8 +151,4 @@ function parseErrorBody(body: unknown): { type: string; message: string; request
 
 function str(v: unknown): string {
   return typeof v === "string" ? v : "";
-}
-
-export function isNotFound(e: unknown): boolean {
-  return e instanceof NylasNotFoundError;
 }

@@ -49,6 +49,7 @@ export interface EngineOptions extends HostOptions {
 const SECRET_OUTPUTS: Record<string, string[]> = {
   Webhook: ["webhookSecret"],
   AgentAccount: ["appPasswordHash"],
+  IamCredential: ["apiKey"],
 };
 
 export class Engine {

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { RuleWire } from "../api";
 import type { Context, ResourceDefinition } from "../lifecycle";
 import { displayName, isDomain, isEmail, oneOf } from "../schema";
+import { declareFolderTargets } from "../folder-targets";
 import { NylasResource } from "./base";
 import { isTld } from "./list";
 
@@ -317,7 +318,9 @@ export interface RuleActionArgs {
   type: pulumi.Input<"block" | "mark_as_spam" | "assign_to_folder" | "move_to_folder" | "mark_as_read" | "mark_as_starred" | "archive" | "trash">;
   /**
    * Only for `assign_to_folder` (and required there): the folder name or path, e.g. `Clients/Acme` or
-   * `Archive`; resolved when the rule runs (a missing folder is skipped).
+   * `Archive`; resolved when the rule runs (a missing folder is skipped). Preview warns when no
+   * {@link Folder} (or Policy `options.additionalFolders`) in the program declares the path and it is
+   * not a system folder; naming `folder.path` also makes Pulumi create the folder first.
    */
   value?: pulumi.Input<string>;
 }
@@ -374,5 +377,7 @@ export class Rule extends NylasResource {
 
   constructor(name: string, args: RuleArgs, opts?: pulumi.CustomResourceOptions) {
     super("Rule", name, args, ["priority", "enabled", "trigger", "createdAt"], opts);
+    // Preview warns about an assign_to_folder path no declared Folder matches (no API call).
+    declareFolderTargets(this, args.name, args.actions);
   }
 }

@@ -24,7 +24,13 @@ describe("AgentMailbox", () => {
         newResource: (args) => {
           const id = `${args.name}-id`;
           const extra: Record<string, unknown> =
-            args.type.endsWith(":AgentAccount") ? { grantId: id, workspaceId: args.inputs.workspaceId ?? "default-workspace" } : args.type.endsWith(":Webhook") ? { webhookSecret: `secret-of-${args.name}` } : {};
+            args.type.endsWith(":AgentAccount")
+              ? { grantId: id, workspaceId: args.inputs.workspaceId ?? "default-workspace" }
+              : args.type.endsWith(":Webhook")
+                ? { webhookSecret: `secret-of-${args.name}` }
+                : args.type.endsWith(":IamCredential")
+                  ? { apiKey: `key-of-${args.name}`, expiresAt: 1799193600 }
+                  : {};
           return { id: args.custom ? id : undefined, state: { ...args.inputs, ...extra } };
         },
         call: () => ({}),
@@ -127,6 +133,59 @@ describe("AgentMailbox", () => {
     expect(await pulumi.isSecret(b.webhookSecret)).toBe(true);
     expect(() => new AgentMailbox("both", { email: "x@agents.example.com", sharedWebhook: hook, webhook: { url: "https://x.example.com/h" } })).toThrow(
       "AgentMailbox both: give either sharedWebhook (one webhook for many mailboxes) or webhook (one of its own), not both",
+    );
+  });
+
+  it("agentKey: a principal bound to the mailbox's own grant with the agent-loop permissions, and its key as a secret output", async () => {
+    const m = new AgentMailbox("keyed", { email: " Keyed@Agents.example.com", agentKey: true });
+    await settled(m);
+    expect(children("keyed").map((r) => `${r.type.split(":").pop()} ${r.name}`).sort()).toEqual(["AgentAccount keyed-account", "AgentKey keyed-agent-key"]);
+    expect(child("keyed", "AgentKey")).toBeUndefined(); // a component, not a dynamic resource
+    expect(registered.find((r) => r.name === "keyed-agent-key")!.type).toBe("nylas:index:AgentKey");
+    const principal = children("keyed-agent-key").find((r) => r.type.endsWith(":IamPrincipal"))!;
+    expect(plain(principal.inputs)).toMatchObject({
+      name: "agent keyed@agents.example.com",
+      binding: { type: "grant", id: "keyed-account-id" },
+      directPermissions: ["messages.read", "messages.send", "threads.read", "folders.read"],
+    });
+    const credential = children("keyed-agent-key").find((r) => r.type.endsWith(":IamCredential"))!;
+    expect(plain(credential.inputs)).toMatchObject({ principalId: "keyed-agent-key-principal-id", name: "agent key" });
+    expect(await value(m.agentApiKey)).toBe("key-of-keyed-agent-key-credential");
+    expect(await pulumi.isSecret(m.agentApiKey)).toBe(true);
+
+    // Options: roles and permissions of its own (replacing the default set), expiry and rotation.
+    const n = new AgentMailbox("keyed2", {
+      email: "keyed2@agents.example.com",
+      agentKey: { roles: ["role_custom_triage"], directPermissions: ["messages.read"], expiresAt: "2027-06-30T00:00:00Z", secretVersion: 3 },
+    });
+    await settled(n);
+    const p2 = children("keyed2-agent-key").find((r) => r.type.endsWith(":IamPrincipal"))!;
+    expect(plain(p2.inputs)).toMatchObject({ roles: ["role_custom_triage"], directPermissions: ["messages.read"] });
+    const c2 = children("keyed2-agent-key").find((r) => r.type.endsWith(":IamCredential"))!;
+    expect(plain(c2.inputs)).toMatchObject({ expiresAt: "2027-06-30T00:00:00Z", secretVersion: 3 });
+    // Without agentKey: none, and agentApiKey is undefined.
+    expect(await value(new AgentMailbox("keyless", { email: "keyless@agents.example.com" }).agentApiKey)).toBeUndefined();
+  });
+
+  it("sharedNotifications takes a Webhook, a PubSubChannel or an SnsChannel: the account waits for it", async () => {
+    const { PubSubChannel, SnsChannel } = await import("../../provider/resources/channel");
+    const { Webhook } = await import("../../provider/resources/webhook");
+    const pubsub = new PubSubChannel("fleet-pubsub", { topic: "projects/acme-agents/topics/agents", triggerTypes: ["message.created"] });
+    const sns = new SnsChannel("fleet-sns", { topic: "arn:aws:sns:us-east-1:123456789012:agents", roleArn: "arn:aws:iam::123456789012:role/nylas", triggerTypes: ["message.created"] });
+    const hook = new Webhook("fleet-hook-2", { webhookUrl: "https://agent.example.com/hooks/nylas2", triggerTypes: ["message.created"] });
+    const viaPubsub = new AgentMailbox("via-pubsub", { email: "p@agents.example.com", sharedNotifications: pubsub });
+    const viaSns = new AgentMailbox("via-sns", { email: "s@agents.example.com", sharedNotifications: sns });
+    const viaHook = new AgentMailbox("via-hook", { email: "h@agents.example.com", sharedNotifications: hook });
+    for (const m of [viaPubsub, viaSns, viaHook]) await settled(m);
+    expect(child("via-pubsub", "AgentAccount")!.deps.some((d) => d.endsWith("::fleet-pubsub"))).toBe(true);
+    expect(child("via-sns", "AgentAccount")!.deps.some((d) => d.endsWith("::fleet-sns"))).toBe(true);
+    expect(await value(viaPubsub.webhookSecret)).toBeUndefined(); // a channel has no signing secret
+    expect(await value(viaHook.webhookSecret)).toBe("secret-of-fleet-hook-2");
+    expect(() => new AgentMailbox("twice", { email: "t@agents.example.com", sharedWebhook: hook, sharedNotifications: pubsub })).toThrow(
+      "AgentMailbox twice: sharedWebhook and sharedNotifications are the same option; give one",
+    );
+    expect(() => new AgentMailbox("mixed", { email: "m@agents.example.com", sharedNotifications: pubsub, webhook: { url: "https://x.example.com/h" } })).toThrow(
+      "AgentMailbox mixed: give either sharedNotifications (one destination for many mailboxes) or webhook (one of its own), not both",
     );
   });
 

@@ -2,9 +2,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { startEmulator, type RunningEmulator } from "../../emulator";
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator";
 import { runProgram, type ConfigValue, type ProgramRunResult, type RunProgramOptions } from "../../provider/offline/program";
-import { EmulatorControl } from "../harness/stack";
+import { EmulatorControl, type EmulatorState } from "../../emulator/control-client";
+
+export type { EmulatorState };
 
 /** Shared by the example tests: an emulator, a temp dir, and program runs configured against them. */
 
@@ -22,23 +24,15 @@ export interface ExampleEnv {
   stop(): Promise<void>;
 }
 
-export interface EmulatorState {
-  grants: { id: string; email: string; name?: string; workspace_id: string; provider: string; has_app_password: boolean }[];
-  webhooks: { id: string; webhook_url: string; trigger_types: string[]; webhook_secret: string }[];
-  policies: { id: string; name: string; limits: Record<string, unknown> }[];
-  rules: { id: string; name: string; trigger: string; match: { conditions: { field: string; operator: string; value: unknown }[] }; actions: { type: string }[] }[];
-  lists: { id: string; name: string; type: string; items: string[] }[];
-  workspaces: { workspace_id: string; name: string; domain: string; auto_group: boolean; policy_id?: string | null; rule_ids?: string[] | null; default?: boolean }[];
-  domains: { id: string; domain_address: string }[];
-}
 
-export async function startExampleEnv(opts: { domains?: string[] } = {}): Promise<ExampleEnv> {
-  const emulator = await startEmulator({ quiet: true, domains: opts.domains });
+export async function startExampleEnv(opts: { domains?: string[]; variance?: EmulatorOptions["variance"] } = {}): Promise<ExampleEnv> {
+  const emulator = await startEmulator({ quiet: true, domains: opts.domains, variance: opts.variance });
   const control = new EmulatorControl(emulator.url);
   const dir = mkdtempSync(path.join(tmpdir(), "nylas-examples-"));
   const config = (extra: Record<string, ConfigValue> = {}): Record<string, ConfigValue> => ({
     "nylas:apiUri": emulator.url,
     "nylas:apiKey": { secret: emulator.apiKey },
+    "nylas:iamApiKey": { secret: emulator.iamAdminKey },
     "nylas:requestsPerSecond": "0",
     "nylas:retryBaseDelayMs": "20",
     ...extra,

@@ -10,7 +10,7 @@ import { ROOT, example } from "./support";
  */
 describe("examples", () => {
   const projects = readdirSync(path.join(ROOT, "examples"), { withFileTypes: true })
-    .filter((d) => d.isDirectory() && d.name !== "demo")
+    .filter((d) => d.isDirectory() && d.name !== "demo" && d.name !== "agent-loop") // not Pulumi projects
     .map((d) => d.name)
     .sort();
 

@@ -23,7 +23,7 @@ describe("bad input refused in check", () => {
 
   it("covers at least 100 cases across every resource", () => {
     expect(CATALOG.length).toBeGreaterThanOrEqual(100);
-    expect([...new Set(CATALOG.map((c) => c.type))].sort()).toEqual(["AgentAccount", "DefaultWorkspace", "Domain", "List", "Policy", "Rule", "Webhook", "Workspace"]);
+    expect([...new Set(CATALOG.map((c) => c.type))].sort()).toEqual(["AgentAccount", "DefaultWorkspace", "Domain", "Folder", "List", "Policy", "Rule", "Webhook", "Workspace"]);
     const titles = CATALOG.map((c) => `${c.type} ${c.title}`);
     expect(new Set(titles).size).toBe(titles.length);
   });
@@ -75,7 +75,7 @@ describe("large but valid inputs work, batched as the API requires", () => {
     expect(count(log, "POST", /^\/v3\/lists\/[^/]+\/items$/)).toBe(5); // ≤ 1,000 values per request
     expect(list.outputs.itemsCount).toBe(5000);
     const s1 = await stack.control.state();
-    expect(s1.lists.find((l: any) => l.id === list.id).items.sort()).toEqual([...domains].sort());
+    expect(s1.lists.find((l: any) => l.id === list.id)!.items.sort()).toEqual([...domains].sort());
 
     await stack.control.clearRequests();
     expect((await engine.refresh("List", "big")).op).toBe("same");
@@ -104,7 +104,7 @@ describe("large but valid inputs work, batched as the API requires", () => {
     log = await stack.control.requests();
     expect(count(log, "POST", /^\/v3\/workspaces$/)).toBe(1); // rule_ids is sent whole, in one request
     expect(ws.outputs.ruleIds).toEqual([...ruleIds].sort());
-    expect((await stack.control.state()).workspaces.find((w: any) => w.workspace_id === ws.id).rule_ids).toHaveLength(300);
+    expect((await stack.control.state()).workspaces.find((w: any) => w.workspace_id === ws.id)!.rule_ids).toHaveLength(300);
 
     await stack.control.clearRequests();
     expect((await engine.refresh("Workspace", "big")).op).toBe("same");

@@ -1,11 +1,12 @@
 import type { Engine } from "../../provider/offline/engine";
+import { outputContaining } from "../harness/output";
 import { secret } from "../../provider/offline/engine";
 import { WebhookReceiver } from "../../emulator/receiver";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startEmulator, type RunningEmulator } from "../../emulator";
-import { startStack, type FaultRule, type TestStack } from "../harness/stack";
+import { PROFILE, startStack, type FaultRule, type TestStack } from "../harness/stack";
 import { calls, changedKeys, extraEngine, failure, outputSince, PW, ruleBody, sleep, statuses } from "./support";
 
 /**
@@ -17,11 +18,15 @@ import { calls, changedKeys, extraEngine, failure, outputSince, PW, ruleBody, sl
  * every resource, to compound faults, and to full lifecycles.
  */
 const named = (objs: any[], name: string) => objs.filter((o) => o.name === name);
+/** A successful delete: 200, or 204 under the harsh profile (§10 E6). */
+const DELETED = PROFILE === "harsh" ? 204 : 200;
 
 describe("faults survived", () => {
   let stack: TestStack;
   let engine: Engine;
   let receiver: WebhookReceiver;
+  /** An account for the folder rows (folders live in an account). */
+  let folderGrant: string;
   beforeAll(async () => {
     [stack, receiver] = await Promise.all([
       startStack({ config: { "nylas:retryBaseDelayMs": "10", "nylas:maxAttempts": "6", "nylas:deadlineMs": "20000" } }),
@@ -29,6 +34,7 @@ describe("faults survived", () => {
     ]);
     engine = stack.engine;
     await stack.api("POST", "/v3/connectors", { name: "nylas", provider: "nylas" });
+    folderGrant = (await stack.api("POST", "/v3/connect/custom", { provider: "nylas", settings: { email: "fault-folders@agents.example.com" } })).body.data.id;
   });
   afterAll(async () => {
     await stack.stop();
@@ -38,8 +44,6 @@ describe("faults survived", () => {
     await stack.control.clearFaults();
   });
 
-  /** A successful DELETE: 200, or 204 with no body (§10 E6; the harsh profile). */
-  const deleted = () => (stack.profile === "harsh" ? 204 : 200);
   const state = () => stack.control.state();
   const log = () => stack.control.requests();
   const hookUrl = (p: string) => `${receiver.url}/faults/${p}`;
@@ -80,7 +84,7 @@ describe("faults survived", () => {
     expect(statuses(after, "PUT", "^/v3/policies/")).toEqual([429, 200]);
     // Under the harsh profile the PUT answers sparsely, and the provider reads the policy back once more.
     expect(statuses(after, "GET", "^/v3/policies/")).toEqual(stack.profile === "harsh" ? [429, 200, 200] : [429, 200]);
-    expect(statuses(after, "DELETE", "^/v3/policies/")).toEqual([429, deleted(), deleted(), deleted()]);
+    expect(statuses(after, "DELETE", "^/v3/policies/")).toEqual([429, DELETED, DELETED, DELETED]);
     const left = (await state()).policies;
     expect(names.flatMap((n) => named(left, n))).toEqual([]);
   });
@@ -120,7 +124,7 @@ describe("faults survived", () => {
     expect(grants[0]).toMatchObject({ id: made.id, name: "Throttled 2" });
     await engine.destroy("AgentAccount", "throttled");
     const requests = await log();
-    for (const method of ["POST", "PATCH", "DELETE"]) expect(statuses(requests, method, "^/v3/(connect/custom|grants/.*)$").slice(0, 4)).toEqual([429, 429, 429, method === "POST" ? 201 : method === "DELETE" ? deleted() : 200]);
+    for (const method of ["POST", "PATCH", "DELETE"]) expect(statuses(requests, method, "^/v3/(connect/custom|grants/.*)$").slice(0, 4)).toEqual([429, 429, 429, method === "POST" ? 201 : method === "DELETE" ? DELETED : 200]);
     expect((await state()).grants.filter((g: any) => g.email === email)).toEqual([]);
 
     // Throttled for good: one clear error once the attempts are used up, nothing made, nothing recorded.
@@ -165,7 +169,7 @@ describe("faults survived", () => {
     await engine.destroy(type, name);
     const requests = await log();
     expect(statuses(requests, updateMethod, `^/v3/${collection}/[^/]+$`)).toEqual([status, status, 200]);
-    expect(statuses(requests, "DELETE", `^/v3/${collection}/[^/]+$`)).toEqual([status, status, deleted()]);
+    expect(statuses(requests, "DELETE", `^/v3/${collection}/[^/]+$`)).toEqual([status, status, DELETED]);
     expect(statuses(requests, "GET", `^/v3/${collection}`).slice(0, 2)).toEqual([status, status]);
     expect(((await state())[collection] as any[]).filter((o) => o.id === made.id || o.workspace_id === made.id)).toEqual([]);
   });
@@ -185,7 +189,7 @@ describe("faults survived", () => {
     // status 0 = the connection was cut; the reset create was looked up (nothing there) and sent again.
     expect(statuses(requests, "POST", "^/v3/connect/custom$")).toEqual([0, 201]);
     expect(statuses(requests, "PATCH", "^/v3/grants/")).toEqual([0, 200]);
-    expect(statuses(requests, "DELETE", "^/v3/grants/")).toEqual([0, deleted()]);
+    expect(statuses(requests, "DELETE", "^/v3/grants/")).toEqual([0, DELETED]);
     expect((await state()).grants.filter((g: any) => g.email === email)).toEqual([]);
   });
   // ------------------------------------------------------------- 5. create committed, answer lost (ghosts)
@@ -199,6 +203,11 @@ describe("faults survived", () => {
       ["Rule", "^/v3/rules$", `/v3/rules`, "PUT", () => ruleBody(`ghost-${tag}`), (s: any) => named(s.rules, `ghost-${tag}`)],
       ["Workspace", "^/v3/workspaces$", `/v3/workspaces`, "PATCH", () => ({ name: `ghost-${tag}`, domain: `ghost-${tag}.example` }), (s: any) => s.workspaces.filter((w: any) => w.domain === `ghost-${tag}.example`)],
       ["Webhook", "^/v3/webhooks$", `/v3/webhooks`, "PUT", () => ({ webhookUrl: hookUrl(`ghost-${tag}`), triggerTypes: ["message.created"] }), (s: any) => s.webhooks.filter((w: any) => w.webhook_url === hookUrl(`ghost-${tag}`))],
+      ["PubSubChannel", "^/v3/channels/pubsub$", `/v3/channels/pubsub`, "PUT", () => ({ topic: `projects/acme-agents/topics/ghost-${tag}`, triggerTypes: ["message.created"] }), (s: any) => s.channels.filter((c: any) => c.topic === `projects/acme-agents/topics/ghost-${tag}`)],
+      ["SnsChannel", "^/v3/channels/sns$", `/v3/channels/sns`, "PUT", () => ({ topic: `arn:aws:sns:us-east-1:123456789012:ghost-${tag}`, roleArn: "arn:aws:iam::123456789012:role/nylas", triggerTypes: ["message.created"] }), (s: any) => s.channels.filter((c: any) => c.topic === `arn:aws:sns:us-east-1:123456789012:ghost-${tag}`)],
+      ["IamPrincipal", "^/v3/iam/principals$", `/v3/iam/principals`, "PATCH", () => ({ name: `ghost-${tag}`, binding: { type: "organization" }, directPermissions: ["domains.read"] }), (s: any) => named(s.principals, `ghost-${tag}`)],
+      ["Workspace (no domain)", "^/v3/workspaces$", `/v3/workspaces`, "PATCH", () => ({ name: `ghost-nodomain-${tag}` }), (s: any) => s.workspaces.filter((w: any) => w.name === `ghost-nodomain-${tag}`)],
+      ["Folder", "^/v3/grants/[^/]+/folders$", "/v3/grants/[^/]+/folders/?", "PUT", () => ({ grantId: folderGrant, path: `Ghosts/${tag}` }), (s: any) => s.folders.filter((f: any) => f.grant_id === folderGrant && f.name === `Ghosts/${tag}`)],
     ] as const;
 
   const lostAnswers: Array<[string, (createPath: string, lookupPath: string, updateMethod: string) => FaultRule[]]> = [
@@ -218,10 +227,11 @@ describe("faults survived", () => {
   ];
 
   describe.each(lostAnswers.map(([label, rules], i) => [label, rules, i] as const))("5. %s", (_label, rules, i) => {
-    it.each(ghostCases(`g${i}`).map((c) => [c[0], c] as const))("adopts the %s that was made instead of making a second one", async (type, c) => {
+    it.each(ghostCases(`g${i}`).map((c) => [c[0], c] as const))("adopts the %s that was made instead of making a second one", async (label, c) => {
       const [, createPath, lookup, updateMethod, makeInputs, mine] = c;
+      const type = label.split(" ")[0];
       const inputs = makeInputs() as Record<string, unknown>;
-      const name = `ghost-${i}-${type}`;
+      const name = `ghost-${i}-${label.replace(/\W+/g, "-")}`;
       await faults(rules(createPath, lookup, updateMethod));
       const mark = engine.host.output.length;
       const made = await engine.up(type, name, inputs);
@@ -233,11 +243,32 @@ describe("faults survived", () => {
       if (type === "Webhook") expect(made.outputs.webhookSecret).toBe(objs[0].webhook_secret); // rotated: the unknown secret is replaced
       if (type === "List") expect(objs[0].items).toEqual(["a@spam.example"]);
       if (type === "AgentAccount") expect(objs[0].has_app_password).toBe(true);
+      // The folder found after the lost answer is the provider's own: destroy deletes it (checked below).
+      if (type === "Folder") expect(made.outputs.createdByProvider).toBe(true);
       await stack.control.clearFaults();
       expect((await engine.preview(type, name, inputs)).op).toBe("same");
       expect((await engine.refresh(type, name)).op).toBe("same");
       await engine.destroy(type, name);
       expect(mine(await state())).toEqual([]);
+    });
+  });
+
+  describe.each(lostAnswers.map(([label, rules], i) => [label, rules, i] as const))("5. %s (a signature made with an account)", (_label, rules, i) => {
+    it("adopts the signature that was made instead of making a second one", async () => {
+      const email = `ghost-sig-${i}@agents.example.com`;
+      const inputs = { email, signatures: [{ name: "Work", body: "<p>Ghost agent</p>" }, { name: "Short", body: "<p>G.</p>" }] };
+      await faults(rules("^/v3/grants/[^/]+/signatures$", "/v3/grants/[^/]+/signatures/?", "PUT"));
+      const mark = engine.host.output.length;
+      const made = await engine.up("AgentAccount", `ghost-sig-${i}`, inputs);
+      await stack.control.clearFaults();
+      const mine = (await state()).signatures.filter((x: any) => x.grant_id === made.id);
+      expect(mine.map((x: any) => x.name).sort()).toEqual(["Short", "Work"]);
+      expect(made.outputs.signatureIds).toEqual(Object.fromEntries(mine.map((x: any) => [x.name, x.id])));
+      expect(outputSince(engine, mark)).toMatch(/warning: creating signature "(Short|Work)" of Nylas AgentAccount .*: the create's answer was lost but the signature was made \(sig_\w+\); adopting it/);
+      expect((await engine.preview("AgentAccount", `ghost-sig-${i}`, inputs)).op).toBe("same");
+      expect((await engine.refresh("AgentAccount", `ghost-sig-${i}`)).op).toBe("same");
+      await engine.destroy("AgentAccount", `ghost-sig-${i}`);
+      expect((await state()).signatures.filter((x: any) => x.grant_id === made.id)).toEqual([]);
     });
   });
 
@@ -326,15 +357,107 @@ describe("faults survived", () => {
     ["Rule", ruleBody("gone"), (id: string) => `/v3/rules/${id}`],
     ["List", { name: "gone", type: "tld", items: ["xyz"] }, (id: string) => `/v3/lists/${id}`],
     ["Workspace", { name: "gone", domain: "gone.example" }, (id: string) => `/v3/workspaces/${id}`],
+    ["PubSubChannel", { topic: "projects/acme-agents/topics/gone", triggerTypes: ["grant.created"] }, (id: string) => `/v3/channels/pubsub/${id}`],
+    ["SnsChannel", { topic: "arn:aws:sns:us-east-1:123456789012:gone", roleArn: "arn:aws:iam::123456789012:role/nylas", triggerTypes: ["grant.created"] }, (id: string) => `/v3/channels/sns/${id}`],
+    ["Folder", { grantId: "__grant__", path: "Gone" }, (id: string) => `/v3/grants/${folderGrant}/folders/${id}`],
   ] as const)("7. deleting a %s that is already gone succeeds (also after a 503 on the way)", async (type, raw, path) => {
-    const inputs = JSON.parse(JSON.stringify(raw).replace("__hook__", `${receiver.url}/faults`));
+    const inputs = JSON.parse(JSON.stringify(raw).replace("__hook__", `${receiver.url}/faults`).replace("__grant__", folderGrant));
     const made = await engine.up(type, `gone-${type}`, inputs);
     expect((await stack.api("DELETE", path(made.id))).status).toBe(200);
     await faults([{ method: "DELETE", path: "^/v3/", kind: "status", status: 503, times: 1 }]);
     await engine.destroy(type, `gone-${type}`);
-    // Gone is a 404, or for a webhook the documented 400 "record not found".
-    expect(statuses(await log(), "DELETE", "^/v3/")).toEqual([503, type === "Webhook" ? 400 : 404]);
+    // Gone is a 404, or for a webhook or a channel the documented 400 "record not found" (§10 N1, N3).
+    expect(statuses(await log(), "DELETE", "^/v3/")).toEqual([503, type === "Webhook" || type.endsWith("Channel") ? 400 : 404]);
     expect(engine.get(type, `gone-${type}`)).toBeUndefined();
+  });
+
+  it("7. deleting an IamCredential and an IamPrincipal that are already gone succeeds (also after a 503 on the way)", async () => {
+    const p = await engine.up("IamPrincipal", "gone-principal", { name: "gone", binding: { type: "organization" }, directPermissions: ["domains.read"] });
+    await engine.up("IamCredential", "gone-key", { principalId: p.id, name: "gone" });
+    // Deleting the principal deletes its keys too.
+    expect((await stack.iamApi("DELETE", `/v3/iam/principals/${p.id}`)).status).toBe(200);
+    await faults([{ method: "DELETE", path: "^/v3/iam/", kind: "status", status: 503, times: 1 }]);
+    await engine.destroy("IamCredential", "gone-key");
+    await engine.destroy("IamPrincipal", "gone-principal");
+    expect(statuses(await log(), "DELETE", "^/v3/iam/")).toEqual([503, 404, 404]);
+    expect(engine.get("IamCredential", "gone-key")).toBeUndefined();
+  });
+
+  // ------------------------------------------------------------- 5b. IAM keys: a lost answer held the secret
+
+  describe("5b. IAM keys whose create answer was lost", () => {
+    let grantId: string;
+    let principalId: string;
+    const keysNamed = async (name: string) => ((await state()).credentials as any[]).filter((c) => c.principal_id === principalId && c.name === name);
+    const readsMail = async (key: string) => (await stack.as(key, "GET", `/v3/grants/${grantId}/messages`)).status;
+    beforeAll(async () => {
+      grantId = (await stack.api("POST", "/v3/connect/custom", { provider: "nylas", settings: { email: "iam-faults@agents.example.com" } })).body.data.id;
+      principalId = (await engine.up("IamPrincipal", "faults-agent", { name: "faults agent", binding: { type: "grant", id: grantId }, directPermissions: ["messages.read"] })).id;
+    });
+    afterAll(async () => {
+      await engine.destroy("IamPrincipal", "faults-agent");
+    });
+
+    it.each([
+      ["reset after commit", [{ method: "POST", path: "/credentials$", kind: "commit-then-reset", times: 1 }]],
+      ["504 after commit", [{ method: "POST", path: "/credentials$", kind: "commit-then-status", status: 504, times: 1 }]],
+      [
+        "503, then reset after commit, and a failing lookup",
+        [
+          { method: "POST", path: "/credentials$", kind: "status", status: 503, times: 1 },
+          { method: "POST", path: "/credentials$", kind: "commit-then-reset", times: 1 },
+          { method: "GET", path: "/credentials$", kind: "status", status: 503, times: 1, after: 1 },
+        ],
+      ],
+    ] as Array<[string, FaultRule[]]>)("%s: the unusable key is deleted, a new one made — exactly one key, and it works", async (label, rules) => {
+      const name = `lost ${label}`;
+      await faults(rules);
+      const mark = engine.host.output.length;
+      const made = await engine.up("IamCredential", "lost", { principalId, name });
+      const keys = await keysNamed(name);
+      expect(keys.map((k) => k.id)).toEqual([made.id]);
+      const out = await outputContaining(engine, mark, "so it is deleted and created again");
+      expect(out).toMatch(/warning: Nylas IamCredential .*: the create's answer was lost but the object was made \(\w+\); what only that answer held cannot be read back, so it is deleted and created again/);
+      const orphan = /was made \((\w+)\)/.exec(out)![1];
+      expect(orphan).not.toBe(made.id);
+      expect(await readsMail(made.outputs.apiKey as string)).toBe(200);
+      await stack.control.clearFaults();
+      expect((await engine.refresh("IamCredential", "lost")).op).toBe("same");
+      await engine.destroy("IamCredential", "lost");
+      expect(await keysNamed(name)).toEqual([]);
+    });
+
+    it("a lost answer during a rotation: the old key (same name) is never taken for the orphan, and works until the new one is in place", async () => {
+      const made = await engine.up("IamCredential", "rotating", { principalId, name: "rotating", secretVersion: 1 });
+      const oldKey = made.outputs.apiKey as string;
+      await faults([{ method: "POST", path: "/credentials$", kind: "commit-then-reset", times: 1 }]);
+      const rotated = await engine.up("IamCredential", "rotating", { principalId, name: "rotating", secretVersion: 2 });
+      expect(rotated.op).toBe("replace");
+      const requests = (await log()).filter((r) => r.path.includes("/credentials"));
+      const deletes = requests.filter((r) => r.method === "DELETE").map((r) => r.path.split("/").pop());
+      // First the orphan (not the old key), then — after the new key was made — the old key.
+      expect(deletes).toHaveLength(2);
+      expect(deletes[0]).not.toBe(made.id);
+      expect(deletes[1]).toBe(made.id);
+      const lastPost = requests.map((r) => r.method).lastIndexOf("POST");
+      expect(requests.findIndex((r) => r.method === "DELETE" && r.path.endsWith(made.id))).toBeGreaterThan(lastPost);
+      expect((await keysNamed("rotating")).map((k) => k.id)).toEqual([rotated.id]);
+      expect([await readsMail(rotated.outputs.apiKey as string), await readsMail(oldKey)]).toEqual([200, 401]);
+      await engine.destroy("IamCredential", "rotating");
+    });
+
+    it("a principal of the same name on the same binding, made by hand, is never adopted for a lost create", async () => {
+      const twin = (await stack.iamApi("POST", "/v3/iam/principals", { name: "twin", resource_binding: { type: "grant", id: grantId }, roles: ["role_system_messages_reader"] })).body.data;
+      await faults([{ method: "POST", path: "^/v3/iam/principals$", kind: "commit-then-reset", times: 1 }]);
+      const made = await engine.up("IamPrincipal", "twin", { name: "twin", binding: { type: "grant", id: grantId }, directPermissions: ["messages.read"] });
+      expect(made.id).not.toBe(twin.id);
+      const twins = named((await state()).principals, "twin");
+      expect(twins.map((p: any) => p.id).sort()).toEqual([twin.id, made.id].sort());
+      // The hand-made one is untouched.
+      expect(twins.find((p: any) => p.id === twin.id)).toMatchObject({ roles: ["role_system_messages_reader"], direct_permissions: [] });
+      await engine.destroy("IamPrincipal", "twin");
+      await stack.iamApi("DELETE", `/v3/iam/principals/${twin.id}`);
+    });
   });
   // ------------------------------------------------------------- a small stack with dependencies (8, 9)
 

@@ -72,8 +72,8 @@ describe("12. many resources at once under a 50 req/s limit", () => {
     const urls = s.webhooks.map((w: any) => w.webhook_url).sort();
     expect(urls).toEqual(Array.from({ length: N }, (_, i) => hook(i).webhookUrl).sort());
     for (let i = 0; i < N; i++) {
-      expect(engine.get("AgentAccount", `fleet-${i}`)!.id).toBe(s.grants.find((g: any) => g.email === account(i).email).id);
-      expect(engine.get("Webhook", `fleet-${i}`)!.outputs.webhookSecret).toBe(s.webhooks.find((w: any) => w.webhook_url === hook(i).webhookUrl).webhook_secret);
+      expect(engine.get("AgentAccount", `fleet-${i}`)!.id).toBe(s.grants.find((g: any) => g.email === account(i).email)!.id);
+      expect(engine.get("Webhook", `fleet-${i}`)!.outputs.webhookSecret).toBe(s.webhooks.find((w: any) => w.webhook_url === hook(i).webhookUrl)!.webhook_secret);
     }
 
     // A second `up` of the whole fleet is a no-op without a single API call.

@@ -13,11 +13,13 @@ import { recordRegistrations } from "../harness/mocks";
  * error message, and everything the provider host printed. One plaintext occurrence fails the test.
  */
 const API_KEY = "nyk_SENTINEL_apikey_7Q2xVr9LmTz";
+const IAM_KEY = "nyk_SENTINEL_iamadminkey_3Jd8Ks0Qw";
+const WRONG_IAM_KEY = "nyk_SENTINEL_wrongiamkey_8Lp2Qw";
 const WRONG_KEY = "nyk_SENTINEL_wrongkey_4Hs8Pq1Wn";
 const PW1 = "Sentinel-AppPass-1111aZ";
 const PW2 = "Sentinel-AppPass-2222bY";
 const BAD_PW = "Sentinel pw with spaces 1A";
-const TYPES = ["AgentAccount", "Webhook", "Policy", "Rule", "List", "Workspace", "DefaultWorkspace", "Domain"];
+const TYPES = ["AgentAccount", "Webhook", "Policy", "Rule", "List", "Workspace", "DefaultWorkspace", "Domain", "PubSubChannel", "SnsChannel", "IamPrincipal", "IamCredential"];
 
 describe("secrets never stored or shown in plaintext", () => {
   let stack: TestStack;
@@ -25,7 +27,7 @@ describe("secrets never stored or shown in plaintext", () => {
   let receiver: WebhookReceiver;
   const engines: Engine[] = [];
   beforeAll(async () => {
-    [stack, receiver] = await Promise.all([startStack({ emulator: { apiKey: API_KEY } }), WebhookReceiver.start()]);
+    [stack, receiver] = await Promise.all([startStack({ emulator: { apiKey: API_KEY, iamAdminKey: IAM_KEY } }), WebhookReceiver.start()]);
     engine = stack.engine;
     engines.push(engine);
   });
@@ -63,7 +65,23 @@ describe("secrets never stored or shown in plaintext", () => {
     expect(webhookSecrets.every((s) => typeof s === "string" && s.length >= 16)).toBe(true);
     await engine.up("Domain", "s-domain", { name: "S", domainAddress: "mail.secret.example" });
     await engine.up("Domain", "s-domain", { name: "S renamed", domainAddress: "mail.secret.example" });
-    for (const [type, name] of [["Policy", "s-policy"], ["List", "s-list"], ["Rule", "s-rule"], ["Workspace", "s-ws"], ["DefaultWorkspace", "s-default"], ["AgentAccount", "s-agent"], ["Webhook", "s-hook"], ["Domain", "s-domain"]]) {
+    const pubsub = { topic: "projects/secret-agents/topics/events", triggerTypes: ["message.created"] };
+    await engine.up("PubSubChannel", "s-pubsub", pubsub);
+    await engine.up("PubSubChannel", "s-pubsub", { ...pubsub, description: "d" });
+    const sns = { topic: "arn:aws:sns:us-east-1:123456789012:events", roleArn: "arn:aws:iam::123456789012:role/nylas", triggerTypes: ["message.created"] };
+    await engine.up("SnsChannel", "s-sns", sns);
+    await engine.up("SnsChannel", "s-sns", { ...sns, compressedDelivery: true });
+    // IAM: the admin key manages a principal bound to the agent's grant and its keys (one rotation).
+    const grantId = engine.get("AgentAccount", "s-agent")!.outputs.grantId as string;
+    const principal = await engine.up("IamPrincipal", "s-principal", { name: "s-principal", binding: { type: "grant", id: grantId }, directPermissions: ["messages.read"] });
+    await engine.up("IamPrincipal", "s-principal", { name: "s-principal", binding: { type: "grant", id: grantId }, directPermissions: ["messages.read", "threads.read"] });
+    const key1 = await engine.up("IamCredential", "s-key", { principalId: principal.id, name: "s-key", secretVersion: 1 });
+    const key2 = await engine.up("IamCredential", "s-key", { principalId: principal.id, name: "s-key", secretVersion: 2 });
+    await engine.up("IamCredential", "s-key", { principalId: principal.id, name: "s-key renamed", secretVersion: 2 });
+    const agentKeys = [key1.outputs.apiKey as string, key2.outputs.apiKey as string];
+    expect(new Set(agentKeys).size).toBe(2);
+    expect((await stack.as(agentKeys[1], "GET", `/v3/grants/${grantId}/messages`)).status).toBe(200);
+    for (const [type, name] of [["Policy", "s-policy"], ["List", "s-list"], ["Rule", "s-rule"], ["Workspace", "s-ws"], ["DefaultWorkspace", "s-default"], ["AgentAccount", "s-agent"], ["Webhook", "s-hook"], ["Domain", "s-domain"], ["PubSubChannel", "s-pubsub"], ["SnsChannel", "s-sns"], ["IamPrincipal", "s-principal"], ["IamCredential", "s-key"]]) {
       expect((await engine.refresh(type, name)).op).toBe("same");
     }
     // A delivery made with the secret (warnings and logs of the receiving side are the user's own).
@@ -84,7 +102,12 @@ describe("secrets never stored or shown in plaintext", () => {
     engines.push(wrong);
     errors.push((await failure(() => wrong.up("Policy", "s-wrong-key", { name: "s-wrong-key" }))).message);
     expect(errors[errors.length - 1]).toContain("401");
-    expect(errors).toHaveLength(5);
+    const wrongIam = await extraEngine(stack, { "nylas:iamApiKey": WRONG_IAM_KEY } as Record<string, string>);
+    engines.push(wrongIam);
+    errors.push((await failure(() => wrongIam.up("IamPrincipal", "s-wrong-iam", { name: "x", binding: { type: "organization" } }))).message);
+    expect(errors[errors.length - 1]).toContain("401");
+    expect(errors[errors.length - 1]).toContain("nylas:iamApiKey");
+    expect(errors).toHaveLength(6);
 
     // -- what Pulumi would store or print
     const providers = await Promise.all(TYPES.map((t) => engine.providerText(t)));
@@ -100,7 +123,9 @@ describe("secrets never stored or shown in plaintext", () => {
     expect(pemLines.length).toBeGreaterThan(10);
     const sentinels: Record<string, string[]> = {
       "API key": [API_KEY],
-      "wrong API key": [WRONG_KEY],
+      "IAM admin key": [IAM_KEY],
+      "agent IAM key": agentKeys,
+      "wrong API key": [WRONG_KEY, WRONG_IAM_KEY],
       "app password": [PW1, PW2, BAD_PW],
       "webhook secret": webhookSecrets,
       "service-account key": [pemLines.join(""), ...pemLines],
@@ -116,10 +141,13 @@ describe("secrets never stored or shown in plaintext", () => {
     // The search would have found them: the engine's in-memory state (decrypted, never written) has
     // the webhook secret, and the state file holds Pulumi's secret envelope in its place.
     expect(JSON.stringify(engine.get("Webhook", "s-hook")!.outputs)).toContain(webhookSecrets[1]);
+    expect(JSON.stringify(engine.get("IamCredential", "s-key")!.outputs)).toContain(agentKeys[1]);
     const file = JSON.parse(haystacks["state file"]) as { resources: Array<{ urn: string; inputs: any; outputs: any }> };
     const of = (t: string, name: string) => file.resources.find((r) => r.urn === engine.urn(t, name))!;
     const SIG = "4dabf18193072939515e22adb298388d";
     expect(of("Webhook", "s-hook").outputs.webhookSecret).toHaveProperty(SIG);
+    expect(of("IamCredential", "s-key").outputs.apiKey).toHaveProperty(SIG);
+    expect(engine.get("IamCredential", "s-key")!.secretOutputs).toContain("apiKey");
     expect(of("AgentAccount", "s-agent").outputs.appPasswordHash).toHaveProperty(SIG);
     // Checked inputs keep the app password only as a secret (a refresh drops it: it is write-only).
     expect(of("AgentAccount", "s-ghost").inputs.appPassword).toHaveProperty(SIG);
@@ -148,6 +176,10 @@ describe("resource classes mark secrets when registering (Pulumi mocks)", () => 
       new nylas.Workspace("ws", { name: "ws", domain: "ws.example" }),
       new nylas.DefaultWorkspace("d", {}),
       new nylas.Domain("dom", { name: "dom", domainAddress: "mail.example.com" }),
+      new nylas.PubSubChannel("ps", { topic: "projects/acme-agents/topics/t", triggerTypes: ["message.created"] }),
+      new nylas.SnsChannel("sns", { topic: "arn:aws:sns:us-east-1:123456789012:t", roleArn: "arn:aws:iam::123456789012:role/r", triggerTypes: ["message.created"] }),
+      new nylas.IamPrincipal("ip", { name: "ip", binding: { type: "grant", id: "g" } }),
+      new nylas.IamCredential("ic", { principalId: "p", name: "ic" }),
     ];
     await Promise.all(resources.map((r) => new Promise((done) => r.urn.apply(done))));
 
@@ -156,7 +188,8 @@ describe("resource classes mark secrets when registering (Pulumi mocks)", () => 
     const secretOutputs = (t: string) => byType.get(`pulumi-nodejs:dynamic/nylas:${t}`).getAdditionalsecretoutputsList();
     expect(secretOutputs("Webhook")).toEqual(["webhookSecret"]);
     expect(secretOutputs("AgentAccount")).toEqual(["appPasswordHash", "appPassword"]);
-    for (const t of ["Policy", "List", "Rule", "Workspace", "DefaultWorkspace", "Domain"]) expect(secretOutputs(t)).toEqual([]);
+    expect(secretOutputs("IamCredential")).toEqual(["apiKey"]);
+    for (const t of ["Policy", "List", "Rule", "Workspace", "DefaultWorkspace", "Domain", "PubSubChannel", "SnsChannel", "IamPrincipal"]) expect(secretOutputs(t)).toEqual([]);
     // The app password, given in plain text, is registered inside Pulumi's secret envelope.
     const account = registered.find((r) => r.type === "pulumi-nodejs:dynamic/nylas:AgentAccount")!;
     expect(account.inputs.appPassword).toEqual({ "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: PW1 });
@@ -164,6 +197,7 @@ describe("resource classes mark secrets when registering (Pulumi mocks)", () => 
       expect(typeof r.inputs.__provider).toBe("string");
       expect(r.inputs.__provider).not.toContain(PW1);
       expect(r.inputs.__provider).not.toContain(API_KEY);
+      expect(r.inputs.__provider).not.toContain(IAM_KEY);
     }
   });
 });

@@ -29,6 +29,10 @@ export interface TestStack {
   api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
   /** The same for Manage Domains on /v3/domains, with the Organization-bound IAM admin key. */
   domainsApi(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
+  /** The same for the IAM API on /v3/iam/*, with that key too. */
+  iamApi(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
+  /** A call with any bearer token (e.g. an agent's IAM API key), answered as the provider is. */
+  as(token: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
   stop(): Promise<void>;
 }
 
@@ -42,16 +46,17 @@ export async function startStack(opts: { emulator?: EmulatorOptions; config?: En
       "nylas:apiUri": emulator.url,
       "nylas:serviceAccount": { secret: JSON.stringify({ private_key_id: sa.privateKeyId, private_key: sa.privateKeyPem }) },
       "nylas:domainsApiKey": { secret: emulator.iamAdminKey },
+      "nylas:iamApiKey": { secret: emulator.iamAdminKey },
       "nylas:requestsPerSecond": "0",
       "nylas:retryBaseDelayMs": "20",
       "nylas:requestTimeoutMs": "5000",
       ...opts.config,
     },
   });
-  const call = (key: string) => async (method: string, path: string, body?: unknown) => {
+  const call = (key: string, plain = true) => async (method: string, path: string, body?: unknown) => {
     const res = await fetch(`${emulator.url}${path}`, {
       method,
-      headers: { authorization: `Bearer ${key}`, ...PLAIN, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      headers: { authorization: `Bearer ${key}`, ...(plain ? PLAIN : {}), ...(body === undefined ? {} : { "content-type": "application/json" }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
@@ -64,6 +69,8 @@ export async function startStack(opts: { emulator?: EmulatorOptions; config?: En
     profile: opts.emulator?.variance ?? PROFILE,
     api: call(emulator.apiKey),
     domainsApi: call(emulator.iamAdminKey),
+    iamApi: call(emulator.iamAdminKey),
+    as: (token, method, path, body) => call(token, false)(method, path, body),
     async stop() {
       await engine.stop();
       await emulator.close();

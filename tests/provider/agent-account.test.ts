@@ -248,7 +248,7 @@ describe("AgentAccount through the provider host", () => {
       ],
       [
         { email: "u@agents.example.com", policyId: "p" },
-        [{ property: "policyId", reason: "policyId: unknown property; allowed: email, name, appPassword, workspaceId" }],
+        [{ property: "policyId", reason: "policyId: unknown property; allowed: email, name, appPassword, workspaceId, signatures" }],
       ],
     ];
     for (const [inputs, failures] of cases) {

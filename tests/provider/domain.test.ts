@@ -159,7 +159,7 @@ describe("Domain through the provider host (IAM API key on /v3/domains, the defa
   });
 
   it("adopts an existing domain by id and by address", async () => {
-    const pre = (await stack.control.registerDomain("adopt-id.example")).data;
+    const pre = await stack.control.registerDomain("adopt-id.example");
     const byId = await engine.up("Domain", "adopt-id", { name: "Adopted", domainAddress: "adopt-id.example", adopt: pre.id });
     expect(byId).toMatchObject({ op: "create", id: pre.id });
     expect(byId.outputs).toMatchObject({ name: "Adopted", verifiedMx: true });
@@ -167,7 +167,7 @@ describe("Domain through the provider host (IAM API key on /v3/domains, the defa
     expect((await wire(pre.id)).name).toBe("Adopted");
     expect((await engine.up("Domain", "adopt-id", { name: "Adopted", domainAddress: "adopt-id.example", adopt: pre.id })).op).toBe("same");
 
-    const pre2 = (await stack.control.registerDomain("adopt-true.example")).data;
+    const pre2 = await stack.control.registerDomain("adopt-true.example");
     const byAddress = await engine.up("Domain", "adopt-true", { name: "found", domainAddress: "ADOPT-TRUE.example", adopt: true });
     expect(byAddress.id).toBe(pre2.id);
     expect((await domains()).filter((d) => d.domain_address === "adopt-true.example")).toHaveLength(1);
@@ -247,5 +247,64 @@ describe("Domain without a domains credential", () => {
     expect(err.message).toContain("nylas:serviceAccount");
     expect(err.message).toContain("NYLAS_SERVICE_ACCOUNT");
     expect(await stack.control.requests()).toEqual([]); // nothing was sent, not even with the API key
+  });
+});
+
+describe("Domain verification details and extra record types (IAM route)", () => {
+  let stack: TestStack;
+  let engine: Engine;
+  beforeAll(async () => {
+    stack = await startStack({ config: { "nylas:serviceAccount": "" }, env: { NYLAS_SERVICE_ACCOUNT: "", NYLAS_SERVICE_ACCOUNT_FILE: "" } });
+    engine = stack.engine;
+  });
+  afterAll(() => stack.stop());
+  const wire = async (id: string) => (await stack.domainsApi("GET", `/v3/domains/${id}`)).body.data;
+
+  it("lists dmarc and arc records when asked, reports what Nylas said per type, and waits for them", async () => {
+    const inputs = { name: "Details", domainAddress: "details.example", extraVerificationTypes: ["arc", "dmarc", "arc"] };
+    const made = await engine.up("Domain", "details", inputs);
+    expect(made.outputs.extraVerificationTypes).toEqual(["dmarc", "arc"]);
+    expect((made.outputs.dnsRecords as any[]).map((r) => r.type)).toEqual(["ownership", "mx", "spf", "dkim", "feedback", "dmarc", "arc"]);
+    const details = (made.outputs.verificationDetails as any) as Record<string, any>;
+    expect(Object.keys(details).sort()).toEqual(["arc", "dkim", "dmarc", "feedback", "mx", "ownership", "spf"]);
+    for (const d of Object.values(details) as any[]) {
+      expect(d.message).toMatch(/^Publish a /);
+      expect(d.expiresAt).toBeGreaterThan(d.createdAt);
+    }
+    await stack.control.clearRequests();
+    expect((await engine.up("Domain", "details", inputs)).op).toBe("same");
+    expect(await stack.control.requests()).toEqual([]);
+    // Refresh keeps what Nylas said and asks nothing but the domain itself.
+    expect((await engine.refresh("Domain", "details")).op).toBe("same");
+    expect((await stack.control.requests()).map((q) => `${q.method} ${q.path}`)).toEqual([`GET /v3/domains/${made.id}`]);
+
+    // Waiting for dmarc: the verify answer becomes its detail.
+    const waited = await engine.up("Domain", "details", { ...inputs, waitForVerification: { types: ["dmarc"], intervalSeconds: 1 } });
+    expect(waited.outputs.verifiedDmarc).toBe(true);
+    expect((waited.outputs.verificationDetails as any).dmarc).toMatchObject({ message: "dmarc record verified" });
+    if (stack.profile === "default") expect((waited.outputs.verificationDetails as any).dmarc.status).toBe("done");
+    expect((await wire(made.id)).verified_dmarc).toBe(true);
+
+    // Dropping the extra types drops their records.
+    const fewer = await engine.up("Domain", "details", { name: "Details", domainAddress: "details.example" });
+    expect((fewer.outputs.dnsRecords as any[]).map((r) => r.type)).toEqual(["ownership", "mx", "spf", "dkim", "feedback"]);
+    await engine.destroy("Domain", "details");
+  });
+
+  it("reads a domain recorded by an earlier version (no verificationDetails) without a diff", async () => {
+    const made = await engine.up("Domain", "legacy", { name: "Legacy", domainAddress: "legacy-domain.example" });
+    const s = engine.get("Domain", "legacy")!;
+    const { verificationDetails: _v, ...earlier } = s.outputs;
+    engine.state.set(s.urn, { ...s, outputs: earlier });
+    await stack.control.clearRequests();
+    expect((await engine.preview("Domain", "legacy", { name: "Legacy", domainAddress: "legacy-domain.example" })).op).toBe("same");
+    expect((await engine.refresh("Domain", "legacy")).op).toBe("same");
+    expect((await stack.control.requests()).map((q) => `${q.method} ${q.path}`)).toEqual([`GET /v3/domains/${made.id}`]);
+    await engine.destroy("Domain", "legacy");
+  });
+
+  it("refuses an extra verification type that is not dmarc or arc", async () => {
+    const err = (await engine.up("Domain", "bad-extra", { name: "x", domainAddress: "x.example", extraVerificationTypes: ["spf"] }).catch((e) => e)) as CheckFailedError;
+    expect(err.failures).toEqual([{ property: "extraVerificationTypes[0]", reason: 'extraVerificationTypes[0] = "spf": must be one of "dmarc", "arc"' }]);
   });
 });

@@ -114,4 +114,80 @@ describe("Policy through the provider host", () => {
     ]);
     expect(await stack.control.requests()).toEqual([]);
   });
+
+  describe("options (plan-gated)", () => {
+    const wire = async (id: string) => (await stack.api("GET", `/v3/policies/${id}`)).body.data;
+    afterEach(() => stack.control.plan(null));
+
+    it("creates, updates and resets options; an account under the policy gets the folders", async () => {
+      const inputs = { name: "with-options", options: { additionalFolders: [" Invoices ", "Clients / Acme", "Invoices"], useCidrAliasing: true } };
+      const made = await engine.up("Policy", "options", inputs);
+      expect(made.outputs.options).toEqual({ additionalFolders: ["Clients/Acme", "Invoices"], useCidrAliasing: true });
+      expect((await wire(made.id)).options).toMatchObject({ additional_folders: expect.arrayContaining(["Clients/Acme", "Invoices"]), use_cidr_aliasing: true });
+      await stack.control.clearRequests();
+      expect((await engine.up("Policy", "options", { ...inputs, options: { useCidrAliasing: true, additionalFolders: ["Invoices", "Clients/Acme"] } })).op).toBe("same");
+      expect(await stack.control.requests()).toEqual([]);
+      expect((await engine.refresh("Policy", "options")).op).toBe("same");
+
+      // The folders appear in every account of a workspace that uses the policy.
+      const ws = await engine.up("Workspace", "options-ws", { name: "options", policyId: made.id });
+      const acct = await engine.up("AgentAccount", "options-acct", { email: "options@agents.example.com", workspaceId: ws.id });
+      const names = ((await stack.api("GET", `/v3/grants/${acct.id}/folders?limit=50`)).body.data as any[]).map((f) => f.name);
+      expect(names).toEqual(expect.arrayContaining(["Clients/Acme", "Invoices"]));
+      // A Folder declared for one of them takes it over as pre-existing (destroy leaves it).
+      const f = await engine.up("Folder", "options-invoices", { grantId: acct.id, path: "Invoices" });
+      expect(f.outputs.createdByProvider).toBe(false);
+
+      const fewer = await engine.up("Policy", "options", { name: "with-options", options: { additionalFolders: ["Invoices"] } });
+      expect(fewer.op).toBe("update");
+      expect(fewer.outputs.options).toEqual({ additionalFolders: ["Invoices"] });
+      // Removed altogether: `{}` puts the plan defaults back, no diff afterwards.
+      await stack.control.clearRequests();
+      const none = await engine.up("Policy", "options", { name: "with-options" });
+      expect(none.outputs.options).toBeUndefined();
+      const put = (await stack.control.requests()).find((q) => q.method === "PUT");
+      expect(put).toBeDefined();
+      expect((await wire(made.id)).options?.additional_folders ?? []).toEqual([]);
+      expect((await engine.up("Policy", "options", { name: "with-options" })).op).toBe("same");
+
+      await engine.destroy("Folder", "options-invoices");
+      await engine.destroy("AgentAccount", "options-acct");
+      await engine.destroy("Workspace", "options-ws");
+      await engine.destroy("Policy", "options");
+    });
+
+    it("reports the plan's refusal as one clear error, and makes nothing", async () => {
+      await stack.control.plan("free");
+      await stack.control.clearRequests();
+      const err = await engine.up("Policy", "free-options", { name: "free-options", options: { useCidrAliasing: true } }).catch((e) => e);
+      expect(err.message).toMatch(
+        /^creating Nylas Policy \(name "free-options"\): the organization's Nylas plan does not allow options\.useCidrAliasing: policy options are plan-gated \(the Full Platform plan has them\); remove options from the Policy, or upgrade the plan\. Nylas said: 400 .*use_cidr_aliasing is not available on the Free plan/,
+      );
+      expect(engine.get("Policy", "free-options")).toBeUndefined();
+      expect((await policies()).filter((p) => p.name === "free-options")).toEqual([]);
+      // The same policy without options is fine on that plan; adding them later is refused the same way.
+      const plain = await engine.up("Policy", "free-options", { name: "free-options" });
+      const later = await engine.up("Policy", "free-options", { name: "free-options", options: { additionalFolders: ["Invoices"] } }).catch((e) => e);
+      expect(later.message).toContain(`updating Nylas Policy ${plain.id}: the organization's Nylas plan does not allow options.additionalFolders`);
+      expect((await wire(plain.id)).options?.additional_folders ?? []).toEqual([]);
+      await engine.destroy("Policy", "free-options");
+    });
+
+    it("refuses bad options in check with zero API calls", async () => {
+      await stack.control.clearRequests();
+      const failures = async (options: unknown) => ((await engine.up("Policy", "bad-options", { name: "x", options }).catch((e) => e)) as CheckFailedError).failures;
+      expect(await failures({ additionalFolders: ["Inbox"] })).toEqual([
+        {
+          property: "options.additionalFolders[0]",
+          reason:
+            'options.additionalFolders[0] = "Inbox": is a system folder: inbox, sent, drafts, trash, junk and archive exist on every account and are never created, renamed or deleted; rules file into them by name as they are',
+        },
+      ]);
+      expect(await failures({ useCidrAliasing: "yes" })).toEqual([{ property: "options.useCidrAliasing", reason: 'options.useCidrAliasing = "yes": must be true or false' }]);
+      expect(await failures({ additionalFolder: ["x"] })).toEqual([
+        { property: "options.additionalFolder", reason: "options.additionalFolder: unknown property (did you mean additionalFolders?); allowed: additionalFolders, useCidrAliasing" },
+      ]);
+      expect(await stack.control.requests()).toEqual([]);
+    });
+  });
 });

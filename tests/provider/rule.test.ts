@@ -16,7 +16,7 @@ describe("Rule through the provider host", () => {
   });
   afterAll(() => stack.stop());
 
-  // The rules list is nested, {data: {items}} (items null when there are none), or flat (§10 E1).
+  // GET /v3/rules answers {data: {items}} (items null when there are none); the older config can make it flat.
   const rules = async () => {
     const data = (await stack.api("GET", "/v3/rules?limit=200")).body.data;
     return (Array.isArray(data) ? data : (data.items ?? [])) as any[];

@@ -54,7 +54,7 @@ describe("Webhook through the provider host", () => {
       createdAt: expect.any(Number),
     });
     const secret = made.outputs.webhookSecret as string;
-    expect((await stack.control.state()).webhooks.find((w: any) => w.id === made.id).webhook_secret).toBe(secret);
+    expect((await stack.control.state()).webhooks.find((w: any) => w.id === made.id)!.webhook_secret).toBe(secret);
 
     await stack.control.clearRequests();
     expect((await engine.up("Webhook", "matrix", inputs)).op).toBe("same");

@@ -204,6 +204,139 @@ describe("Workspace and DefaultWorkspace through the provider host", () => {
     });
   });
 
+  describe("Workspace without a domain", () => {
+    it("runs the acceptance matrix: create, no-op, update, replace, refresh, drift, adopt, out-of-band delete, delete twice", async () => {
+      await stack.control.clearRequests();
+      const made = await engine.up("Workspace", "tier", { name: "Premium agents" });
+      expect(made.op).toBe("create");
+      expect(made.outputs.domain).toBeUndefined();
+      expect(made.outputs.autoGroup).toBe(false);
+      const posted = (await stack.control.requests()).filter((q) => q.method === "POST");
+      expect(posted.map((q) => q.path)).toEqual(["/v3/workspaces"]);
+      expect((await wire(made.id)).domain ?? null).toBeNull();
+
+      await stack.control.clearRequests();
+      expect((await engine.up("Workspace", "tier", { name: "Premium agents" })).op).toBe("same");
+      expect(await stack.control.requests()).toEqual([]);
+
+      const p = await policy("tier");
+      const updated = await engine.up("Workspace", "tier", { name: "Premium", policyId: p });
+      expect(updated).toMatchObject({ op: "update", id: made.id });
+      expect(await wire(made.id)).toMatchObject({ name: "Premium", policy_id: p });
+      const declared = { name: "Premium", policyId: p };
+      expect((await engine.refresh("Workspace", "tier")).op).toBe("same");
+
+      await stack.api("PATCH", `/v3/workspaces/${made.id}`, { name: "Renamed by hand" });
+      expect((await engine.refresh("Workspace", "tier")).outputs).toMatchObject({ name: "Renamed by hand" });
+      expect((await engine.up("Workspace", "tier", declared)).op).toBe("update");
+
+      // Adopted by name among the domain-less ones.
+      const raw = (await stack.api("POST", "/v3/workspaces", { name: "Found by name" })).body.data;
+      const adopted = await engine.up("Workspace", "found", { name: "Found by name", adopt: true });
+      expect(adopted.id).toBe(raw.workspace_id);
+      await engine.destroy("Workspace", "found");
+
+      await expectRecreatedAfterOutOfBandDelete(engine, "Workspace", "tier", declared, (id) => stack.api("DELETE", `/v3/workspaces/${id}`));
+
+      // Nylas cannot add a domain later: declaring one replaces the workspace, the old one deleted first.
+      const old = engine.get("Workspace", "tier")!.id;
+      expect(await engine.preview("Workspace", "tier", { ...declared, domain: "premium.example" })).toEqual({ op: "replace", replaces: ["domain"] });
+      const withDomain = await engine.up("Workspace", "tier", { ...declared, domain: "premium.example" });
+      expect(withDomain).toMatchObject({ op: "replace", outputs: { domain: "premium.example" } });
+      expect((await workspaces()).some((w) => w.workspace_id === old)).toBe(false);
+      // …and removing it again replaces it too.
+      expect((await engine.preview("Workspace", "tier", declared)).op).toBe("replace");
+      await engine.up("Workspace", "tier", declared);
+      await expectDestroyedTwice(engine, "Workspace", "tier", async (id) => (await workspaces()).some((w) => w.workspace_id === id));
+    });
+
+    it("holds accounts of any domain placed by workspaceId; destroying it moves them to the default workspace", async () => {
+      const dflt = (await workspaces()).find((w) => w.default);
+      const [a, b] = [await engine.up("Workspace", "tier-a", { name: "Tier A" }), await engine.up("Workspace", "tier-b", { name: "Tier B" })];
+      const acct = await engine.up("AgentAccount", "tiered", { email: "tiered@agents.example.com", workspaceId: a.id });
+      expect(acct.outputs.workspaceId).toBe(a.id);
+      expect((await stack.api("GET", `/v3/grants/${acct.id}`)).body.data.workspace_id).toBe(a.id);
+      // Moved between domain-less workspaces by a grant update.
+      await stack.control.clearRequests();
+      expect((await engine.up("AgentAccount", "tiered", { email: "tiered@agents.example.com", workspaceId: b.id })).outputs.workspaceId).toBe(b.id);
+      expect((await stack.control.requests()).filter((q) => q.method !== "GET").map((q) => `${q.method} ${q.path}`)).toEqual([`PATCH /v3/grants/${acct.id}`]);
+      // Its workspace destroyed: the account is in the default workspace (refresh shows it)…
+      await engine.destroy("Workspace", "tier-b");
+      expect((await engine.refresh("AgentAccount", "tiered")).outputs!.workspaceId).toBe(dflt.workspace_id);
+      // …and is moved where it is declared to be.
+      expect((await engine.up("AgentAccount", "tiered", { email: "tiered@agents.example.com", workspaceId: a.id })).outputs.workspaceId).toBe(a.id);
+      // Back to the default workspace: by its id, as the reference says (never remove_grants).
+      const back = await engine.up("AgentAccount", "tiered", { email: "tiered@agents.example.com", workspaceId: dflt.workspace_id });
+      expect(back.outputs.workspaceId).toBe(dflt.workspace_id);
+      await engine.destroy("AgentAccount", "tiered");
+      await engine.destroy("Workspace", "tier-a");
+    });
+
+    it("does not duplicate a domain-less workspace whose create answer was lost", async () => {
+      await stack.control.faults([{ method: "POST", path: "^/v3/workspaces$", times: 1, kind: "commit-then-reset" }]);
+      const r = await engine.up("Workspace", "ghost-domainless", { name: "ghost domain-less" });
+      await stack.control.clearFaults();
+      const same = (await workspaces()).filter((w) => w.name === "ghost domain-less");
+      expect(same.map((w) => w.workspace_id)).toEqual([r.id]);
+      expect(hostOutput()).toContain(`Nylas Workspace name "ghost domain-less" (no domain): the create's answer was lost but the object was made (${r.id}); adopting it`);
+      await engine.destroy("Workspace", "ghost-domainless");
+    });
+
+    it("refuses autoGroup without a domain in check (Nylas would refuse it)", async () => {
+      await stack.control.clearRequests();
+      const err = (await engine.up("Workspace", "bad-auto", { name: "x", autoGroup: true }).catch((e) => e)) as CheckFailedError;
+      expect(err.failures).toEqual([
+        {
+          property: "autoGroup",
+          reason: "autoGroup = true: needs a domain: a workspace without one never collects new accounts automatically; set domain, or place accounts with AgentAccount.workspaceId",
+        },
+      ]);
+      expect(await stack.control.requests()).toEqual([]);
+    });
+  });
+
+  describe("state written by earlier versions", () => {
+    it("a Workspace with a domain and a DefaultWorkspace keep working without a diff", async () => {
+      // Outputs exactly as the previous version recorded them (domain always a string; no new outputs).
+      const raw = (await stack.api("POST", "/v3/workspaces", { name: "Legacy", domain: "legacy.example", auto_group: false })).body.data;
+      const provider = await engine.providerText("Workspace");
+      const urn = engine.urn("Workspace", "legacy");
+      const inputs = { name: "Legacy", domain: "legacy.example", __provider: provider };
+      const outputs = { name: "Legacy", domain: "legacy.example", autoGroup: false, createdAt: raw.created_at, __provider: provider };
+      engine.restore([{ urn, type: "Workspace", name: "legacy", id: raw.workspace_id, inputs, outputs, secretInputs: [], secretOutputs: [] }]);
+      await stack.control.clearRequests();
+      expect((await engine.preview("Workspace", "legacy", { name: "Legacy", domain: "legacy.example" })).op).toBe("same");
+      expect(await stack.control.requests()).toEqual([]);
+      expect((await engine.refresh("Workspace", "legacy")).op).toBe("same");
+      expect((await engine.up("Workspace", "legacy", { name: "Legacy", domain: "legacy.example" })).op).toBe("same");
+      await engine.destroy("Workspace", "legacy");
+
+      const dflt = (await workspaces()).find((w) => w.default);
+      const p0 = await policy("legacy-original");
+      const p1 = await policy("legacy-managed");
+      await stack.api("PATCH", `/v3/workspaces/${dflt.workspace_id}`, { policy_id: p1, rule_ids: [] });
+      const dProvider = await engine.providerText("DefaultWorkspace");
+      engine.restore([
+        {
+          urn: engine.urn("DefaultWorkspace", "legacy-default"),
+          type: "DefaultWorkspace",
+          name: "legacy-default",
+          id: dflt.workspace_id,
+          inputs: { policyId: p1, __provider: dProvider },
+          outputs: { policyId: p1, originalPolicyId: p0, originalRuleIds: [], createdAt: dflt.created_at, __provider: dProvider },
+          secretInputs: [],
+          secretOutputs: [],
+        },
+      ]);
+      await stack.control.clearRequests();
+      expect((await engine.preview("DefaultWorkspace", "legacy-default", { policyId: p1 })).op).toBe("same");
+      expect(await stack.control.requests()).toEqual([]);
+      expect((await engine.refresh("DefaultWorkspace", "legacy-default")).op).toBe("same");
+      await engine.destroy("DefaultWorkspace", "legacy-default");
+      expect((await wire(dflt.workspace_id)).policy_id).toBe(p0); // restored what the earlier version captured
+    });
+  });
+
   describe("DefaultWorkspace", () => {
     it("adopts the default workspace, manages its policy and rules, and restores them on destroy", async () => {
       const dflt = (await workspaces()).find((w) => w.default);
@@ -274,6 +407,8 @@ describe("Workspace and DefaultWorkspace through the provider host", () => {
       const client = {
         call: async (o: { method: string; path: string }) => {
           calls.push(`${o.method} ${o.path}`);
+          // The application leaves default_workspace_id out when it has none (fields are omitted when empty).
+          if (o.path === "/v3/applications") return { application_id: "app-1", region: "us" };
           return { data: [{ workspace_id: "w1", name: "custom", domain: "x.example", default: false }] };
         },
         domainsRoute: () => ({ route: "iam" }),
@@ -282,7 +417,28 @@ describe("Workspace and DefaultWorkspace through the provider host", () => {
         "this Nylas application has no default workspace (applications created before workspaces existed may have none); " +
           "remove the DefaultWorkspace resource, or attach the policy and rules to a Workspace instead",
       );
-      expect(calls).toEqual(["GET /v3/workspaces"]); // nothing was changed
+      expect(calls).toEqual(["GET /v3/applications", "GET /v3/workspaces"]); // nothing was changed
+    });
+
+    it("takes the default workspace the application names, even when the workspace list does not flag it", async () => {
+      // An answer may leave `default` out: the application's default_workspace_id is the setting that decides.
+      const calls: string[] = [];
+      const wire = { workspace_id: "w0", name: "Default", policy_id: "p0", rule_ids: [] };
+      const client = {
+        call: async (o: { method: string; path: string; body?: any }) => {
+          calls.push(`${o.method} ${o.path}`);
+          if (o.path === "/v3/applications") return { application_id: "app-1", default_workspace_id: "w0" };
+          if (o.method === "PATCH") return { ...wire, ...o.body };
+          if (o.path === "/v3/workspaces/w0") return wire;
+          return { data: [{ workspace_id: "w1", name: "custom", domain: "x.example" }, wire] };
+        },
+        domainsRoute: () => ({ route: "iam" }),
+      } as unknown as NylasClient;
+      const made = await defaultWorkspaceDefinition.create({ api: new NylasApi(client), warn: () => {} }, { policyId: "p1" });
+      expect(made).toMatchObject({ id: "w0", outs: { policyId: "p1", originalPolicyId: "p0", originalRuleIds: [] } });
+      expect(calls).toEqual(["GET /v3/applications", "GET /v3/workspaces/w0", "PATCH /v3/workspaces/w0"]);
+      // Its read does not insist on a `default` flag either.
+      await expect(defaultWorkspaceDefinition.read({ api: new NylasApi(client), warn: () => {} }, "w0", made.outs)).resolves.toMatchObject({ policyId: "p0" });
     });
 
     it("does not accept name, domain or autoGroup (Nylas refuses to change them)", async () => {
