@@ -84,6 +84,8 @@ export interface CollectionSpec<S extends WireSchema> {
   listedReads?: boolean;
   /** The natural key that lookups of a snapshot use (e.g. a grant's email), normalised. */
   lookupKey?: (o: z.infer<S>) => string | undefined;
+  /** The query that lists newest first (lookups then catch up with a page, not a new list; snapshot.ts). */
+  newestFirst?: Record<string, string>;
 }
 
 /** Options of one call of a collection, with the path's parameters typed. */
@@ -114,7 +116,20 @@ export abstract class Collection<S extends WireSchema> {
     this.whole = spec.wire as unknown as z.ZodType<z.infer<S>>;
     const items = z.array(this.whole);
     this.page = z.looseObject({ data: z.union([items, z.looseObject({ items: items.nullish() })]).nullish() });
-    if (spec.listedReads) this.snapshots = new ListSnapshots(() => this.pages(), (o) => String((o as Record<string, unknown>)[spec.idField]), spec.lookupKey);
+    if (spec.listedReads) {
+      const record = (o: z.infer<S>) => o as Record<string, unknown>;
+      const newest = spec.newestFirst;
+      this.snapshots = new ListSnapshots({
+        pages: () => this.pages(),
+        idOf: (o) => String(record(o)[spec.idField]),
+        keyOf: spec.lookupKey,
+        newestFirst: newest && {
+          pages: () => this.pages(newest),
+          createdAt: (o) => (typeof record(o).created_at === "number" ? (record(o).created_at as number) : undefined),
+        },
+        busy: () => client.inFlight > 0,
+      });
+    }
   }
 
   /** One call of this collection: its credential, and a gone answer in whatever form as NotFound. */

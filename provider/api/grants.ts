@@ -61,6 +61,8 @@ export class Grants extends Collection<typeof grantWire> {
       updateVerb: "PATCH",
       listedReads: true,
       lookupKey: (g) => g.email?.toLowerCase(),
+      // Documented defaults, said explicitly: what a new burst of creates reads to catch up.
+      newestFirst: { sort_by: "created_at", order_by: "desc" },
     });
   }
 
@@ -73,11 +75,13 @@ export class Grants extends Collection<typeof grantWire> {
   }
 
   /**
-   * The grant that has `email`, as a create asks before making one. When many creates are in flight,
-   * one unfiltered list of every grant answers them all (snapshot.ts) with this process's own creates and
-   * deletes laid over it; a lone create asks {@link findByEmail}. A "taken" answer from the list is confirmed
-   * with `findByEmail` (the grant may have been deleted since); a grant created by someone else after the
-   * list is caught by {@link createAgentAccount} (its `created_at` is older than the attempt).
+   * The grant that has `email`, as a create asks before making one: from one unfiltered list of every
+   * grant, kept for the process with its own creates and deletes laid over it (snapshot.ts). A check
+   * made while creates or other calls are in flight belongs to their burst and costs no call; one that
+   * starts alone first reads the newest grants (one page), so a grant made just before is seen. A
+   * "taken" from the list is confirmed with {@link findByEmail} (it may have been deleted since); a grant
+   * made by someone else during a burst is caught by {@link createAgentAccount} (a known id, or a
+   * `created_at` older than the attempt). Without a usable list, {@link findByEmail} answers.
    */
   async takenBy(email: string): Promise<GrantWire | undefined> {
     const key = email.toLowerCase();
@@ -86,8 +90,14 @@ export class Grants extends Collection<typeof grantWire> {
       const g = await this.findByEmail(email);
       return g ? [g] : [];
     });
-    if (found.length > 0) return listed ? this.findByEmail(email) : found[0];
-    // Free: the create follows, and keeps the burst's list alive until it is answered (createAgentAccount).
+    let taken: GrantWire | undefined = found[0];
+    if (taken && listed) {
+      // The list may be older than a delete made since: ask Nylas before refusing.
+      taken = await this.findByEmail(email);
+      if (!taken) for (const g of found) this.snapshots!.forget(g.id);
+    }
+    if (taken) return taken;
+    // Free: the create follows, and keeps the burst going until it is answered (createAgentAccount).
     this.creating.set(key, this.snapshots!.hold());
     return undefined;
   }

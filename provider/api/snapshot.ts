@@ -11,10 +11,14 @@
  * by natural key reads the whole list: telling "free" needs every page, as its own call would.)
  *
  * A snapshot is what Nylas listed at one moment, so it is used only where that cannot hide a change:
- * - it serves one burst of lookups of one kind — reads by id (a refresh) or lookups by natural key (the
- *   creates of an up) — each kind its own: it is dropped when none came for
- *   {@link SnapshotOptions.idleMs}, and a second read of an id it already answered means a new refresh
- *   has begun, so it is dropped too;
+ * - it serves one burst of lookups of one kind, each kind its own. Reads by id (a refresh): dropped
+ *   when none came for {@link SnapshotOptions.idleMs}, or when an id it already answered is read again
+ *   (a new refresh has begun). Lookups by natural key (the creates of an up): a burst is the lookups
+ *   that start while another, a create that passed its lookup ({@link hold}), or any other call of the
+ *   process is still in progress; a lookup that starts alone begins a new burst, which first catches
+ *   up with what was created since
+ *   (a collection listed newest first: one page) or lists again — so a grant made just before a lone
+ *   create is always seen;
  * - an object this process has sent a write for since the list began is never read from it (GET
  *   instead), and lookups by natural key see this process's own writes laid over it;
  * - an id the whole list does not hold is read with GET (created since, or gone: the GET says which),
@@ -32,16 +36,11 @@ export interface SnapshotOptions {
   minPending: number;
   /** A read snapshot no read used for this long belongs to a refresh that has ended. */
   idleMs: number;
-  /**
-   * A lookup snapshot lives while a write that follows one of its lookups is in flight (see
-   * {@link ListSnapshots.hold}) and this long after the last: the creates of one `up`, not the next.
-   */
-  holdIdleMs: number;
   /** And none is used past this age, however busy. */
   maxAgeMs: number;
 }
 
-export const SNAPSHOT_DEFAULTS: SnapshotOptions = { minPending: 2, idleMs: 2_000, holdIdleMs: 250, maxAgeMs: 10 * 60_000 };
+export const SNAPSHOT_DEFAULTS: SnapshotOptions = { minPending: 2, idleMs: 2_000, maxAgeMs: 10 * 60_000 };
 
 interface Snapshot<T> {
   pages: AsyncIterator<Page<T>>;
@@ -65,6 +64,15 @@ interface Snapshot<T> {
   served: Set<string>;
   startedAt: number;
   lastUsed: number;
+  /** Lookups: the newest `created_at` listed, and the catch-up with what was created since, if running. */
+  newest: number;
+  catchingUp: Promise<boolean> | undefined;
+}
+
+/** Lists the collection newest first, and reads an object's creation time (Unix seconds). */
+export interface NewestFirst<T> {
+  pages: () => AsyncIterator<Page<T>>;
+  createdAt: (item: T) => number | undefined;
 }
 
 type Kind = "read" | "find";
@@ -76,17 +84,35 @@ export class ListSnapshots<T> {
   /** Writes in flight that follow a lookup (see {@link hold}). */
   private holds = 0;
 
-  /**
-   * `pages` lists every object, a page per step; `idOf` and `keyOf` (the natural key lookups use, if
-   * any) read an object.
-   */
-  constructor(
-    private readonly pages: () => AsyncIterator<Page<T>>,
-    private readonly idOf: (item: T) => string,
-    private readonly keyOf: (item: T) => string | undefined = () => undefined,
-    private readonly opts: SnapshotOptions = SNAPSHOT_DEFAULTS,
-    private readonly clock: Clock = Date.now,
-  ) {}
+  private readonly pages: () => AsyncIterator<Page<T>>;
+  private readonly idOf: (item: T) => string;
+  private readonly keyOf: (item: T) => string | undefined;
+  private readonly newestFirst: NewestFirst<T> | undefined;
+  private readonly busy: () => boolean;
+  private readonly opts: SnapshotOptions;
+  private readonly clock: Clock;
+
+  constructor(c: {
+    /** Lists every object, a page per step. */
+    pages: () => AsyncIterator<Page<T>>;
+    idOf: (item: T) => string;
+    /** The natural key lookups use, if any. */
+    keyOf?: (item: T) => string | undefined;
+    /** When the collection lists newest first: lookups keep their list and catch up per burst. */
+    newestFirst?: NewestFirst<T>;
+    /** Whether this process has other calls of any kind in progress: a lookup then belongs to a burst. */
+    busy?: () => boolean;
+    opts?: Partial<SnapshotOptions>;
+    clock?: Clock;
+  }) {
+    this.pages = c.pages;
+    this.idOf = c.idOf;
+    this.keyOf = c.keyOf ?? (() => undefined);
+    this.newestFirst = c.newestFirst;
+    this.busy = c.busy ?? (() => false);
+    this.opts = { ...SNAPSHOT_DEFAULTS, ...c.opts };
+    this.clock = c.clock ?? Date.now;
+  }
 
   /**
    * The object `id` as a refresh reads it: from the snapshot when there is one (or enough reads are in
@@ -115,31 +141,38 @@ export class ListSnapshots<T> {
    */
   async find(key: string, fresh: () => Promise<T[]>): Promise<{ found: T[]; listed: boolean }> {
     const s = this.snapshot("find", undefined);
-    if (s) {
-      for (;;) {
-        const ids = s.byKey.get(key);
-        if ((ids && ids.size > 0) || s.complete) return { found: [...(ids ?? [])].map((id) => s.view.get(id)!), listed: true };
-        if (!(await this.more(s, Infinity))) break;
+    this.pending.find++;
+    try {
+      if (s && (!s.catchingUp || (await s.catchingUp))) {
+        for (;;) {
+          const ids = s.byKey.get(key);
+          if ((ids && ids.size > 0) || s.complete) return { found: [...(ids ?? [])].map((id) => s.view.get(id)!), listed: true };
+          if (!(await this.more(s, Infinity))) break;
+        }
       }
+      return { found: (await fresh()).filter((o) => this.keyOf(o) === key), listed: false };
+    } finally {
+      this.pending.find--;
     }
-    return { found: (await this.own("find", fresh)).filter((o) => this.keyOf(o) === key), listed: false };
   }
 
   /**
-   * Keeps the lookup snapshot alive until the returned function is called: for a lookup whose write
+   * Keeps the burst of lookups open until the returned function is called: for a lookup whose write
    * follows (a create after "is this email taken?"), however long the write waits for the rate limit.
-   * A burst of creates is those with a hold open, or released less than `holdIdleMs` ago.
    */
   hold(): () => void {
     this.holds++;
     let open = true;
     return () => {
-      if (!open) return;
+      if (open) this.holds--;
       open = false;
-      this.holds--;
-      const s = this.current.find;
-      if (s) s.lastUsed = this.clock();
     };
+  }
+
+  /** Nylas says `id` is gone: lookups no longer find it. */
+  forget(id: string): void {
+    const s = this.current.find;
+    if (s && !s.written.has(id)) this.apply(s, id, undefined);
   }
 
   /** This process is sending a write for `id`: from now on its reads go to Nylas. */
@@ -162,13 +195,19 @@ export class ListSnapshots<T> {
     const now = this.clock();
     let s = this.current[kind];
     // A failed list stays current until the burst ends: its lookups make their own calls, not new lists.
-    if (s) {
-      const idle = kind === "read" ? now - s.lastUsed > this.opts.idleMs : this.holds === 0 && now - s.lastUsed > this.opts.holdIdleMs;
-      if (idle || now - s.startedAt > this.opts.maxAgeMs || (readId !== undefined && s.served.has(readId))) s = this.current[kind] = undefined;
+    const old = s !== undefined && now - s.startedAt > this.opts.maxAgeMs;
+    if (s && kind === "read" && (old || now - s.lastUsed > this.opts.idleMs || (readId !== undefined && s.served.has(readId)))) {
+      s = this.current.read = undefined;
     }
-    // Creates waiting for their write count as in flight, like lookups.
+    if (s && kind === "find" && !s.catchingUp && (old || (this.holds === 0 && this.pending.find === 0 && !this.busy()))) {
+      // A lookup that starts alone: on a collection listed newest first, read only what was created since.
+      if (!old && this.newestFirst && s.complete && !s.failed) s.catchingUp = this.catchUp(s);
+      else s = this.current.find = undefined;
+    }
+    // Creates waiting for their write count as in flight, like lookups. A collection that can catch up
+    // lists on the first lookup: later bursts then cost one page, not a lookup each.
     const inFlight = this.pending[kind] + (kind === "find" ? this.holds : 0);
-    if (!s && inFlight + 1 >= this.opts.minPending) {
+    if (!s && (inFlight + 1 >= this.opts.minPending || (kind === "find" && this.newestFirst))) {
       s = this.current[kind] = {
         pages: this.pages(),
         fetching: undefined,
@@ -184,6 +223,8 @@ export class ListSnapshots<T> {
         served: new Set(),
         startedAt: now,
         lastUsed: now,
+        newest: -Infinity,
+        catchingUp: undefined,
       };
     }
     if (s) s.lastUsed = now;
@@ -211,16 +252,51 @@ export class ListSnapshots<T> {
         s.complete = true;
         return;
       }
-      for (const o of page.value.items) {
-        const id = this.idOf(o);
-        s.listed.set(id, o);
-        if (!s.written.has(id)) this.apply(s, id, o);
-      }
+      for (const o of page.value.items) this.take(s, o);
       if (page.value.last) s.complete = true;
     } catch {
       s.failed = true;
     } finally {
       s.fetching = undefined;
+    }
+  }
+
+  /** One listed object into the snapshot (what this process wrote since stays as the write left it). */
+  private take(s: Snapshot<T>, o: T): void {
+    const id = this.idOf(o);
+    s.listed.set(id, o);
+    if (!s.written.has(id)) this.apply(s, id, o);
+    const at = this.newestFirst?.createdAt(o);
+    s.newest = at === undefined ? NaN : Math.max(s.newest, at);
+  }
+
+  /**
+   * Reads the newest-first list until it reaches what the snapshot already has (an object created
+   * before the newest one listed; the same second is read again). False, and the snapshot dropped, when
+   * that cannot be told (an object without `created_at`) or the list fails.
+   */
+  private async catchUp(s: Snapshot<T>): Promise<boolean> {
+    const since = s.newest;
+    try {
+      if (Number.isNaN(since)) throw new Error("objects without created_at: cannot catch up");
+      const pages = this.newestFirst!.pages();
+      for (;;) {
+        const page = await pages.next();
+        if (page.done) break;
+        let older = false;
+        for (const o of page.value.items) {
+          this.take(s, o);
+          const at = this.newestFirst!.createdAt(o);
+          if (at === undefined || at < since) older = true;
+        }
+        if (older || page.value.last) break;
+      }
+      s.catchingUp = undefined;
+      s.lastUsed = this.clock();
+      return true;
+    } catch {
+      if (this.current.find === s) this.current.find = undefined;
+      return false;
     }
   }
 

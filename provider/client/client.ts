@@ -142,6 +142,8 @@ export class NylasClient {
   private readonly userAgent: string;
   /** Counts every HTTP attempt; the benchmarks and tests read it. */
   attempts = 0;
+  /** Calls in progress (waiting in the throttle, in flight or between retries): is this process busy? */
+  inFlight = 0;
 
   constructor(private readonly opts: ClientOptions) {
     this.baseUrl = (opts.apiUri ?? REGION_URLS[opts.region ?? "us"]).replace(/\/+$/, "");
@@ -284,6 +286,15 @@ export class NylasClient {
 
   /** Sends with throttle, retries and error mapping; returns the 2xx answer. */
   private async send(opts: CallOptions<unknown>): Promise<RawResponse> {
+    this.inFlight++;
+    try {
+      return await this.sendCounted(opts);
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  private async sendCounted(opts: CallOptions<unknown>): Promise<RawResponse> {
     const path = fillPath(opts.path, opts.params);
     const idempotent = opts.idempotent ?? opts.method !== "POST";
     let started: number | undefined;

@@ -11,6 +11,7 @@ interface Obj {
   id: string;
   email: string;
   v: number;
+  created?: number;
 }
 
 function collection(n: number, pageSize = 100) {
@@ -23,22 +24,27 @@ function collection(n: number, pageSize = 100) {
   let holding = false;
   const hold = () => (holding ? new Promise<void>((r) => gates.push(r)) : Promise.resolve());
   const clock = { now: 0 };
-  const make = (opts: Partial<SnapshotOptions> = {}) =>
-    new ListSnapshots<Obj>(
-      async function* () {
-        const all = [...store.values()].map((o) => ({ ...o }));
-        for (let i = 0; i === 0 || i < all.length; i += pageSize) {
-          calls.list++;
-          await hold();
-          if (failList) throw new Error("list failed");
-          yield { items: all.slice(i, i + pageSize), last: i + pageSize >= all.length };
-        }
-      },
-      (o) => o.id,
-      (o) => o.email,
-      { ...SNAPSHOT_DEFAULTS, ...opts },
-      () => clock.now,
-    );
+  /** Other calls of the process in progress (writes of other resources). */
+  const busy = { calls: 0 };
+  async function* pages(order: (all: Obj[]) => Obj[]) {
+    const all = order([...store.values()].map((o) => ({ ...o })));
+    for (let i = 0; i === 0 || i < all.length; i += pageSize) {
+      calls.list++;
+      await hold();
+      if (failList) throw new Error("list failed");
+      yield { items: all.slice(i, i + pageSize), last: i + pageSize >= all.length };
+    }
+  }
+  const make = (opts: Partial<SnapshotOptions> = {}, newestFirst = false) =>
+    new ListSnapshots<Obj>({
+      pages: () => pages((all) => all),
+      idOf: (o) => o.id,
+      keyOf: (o) => o.email,
+      newestFirst: newestFirst ? { pages: () => pages((all) => all.sort((a, b) => (b.created ?? 0) - (a.created ?? 0))), createdAt: (o) => o.created } : undefined,
+      busy: () => busy.calls > 0,
+      opts,
+      clock: () => clock.now,
+    });
   const get = async (id: string) => {
     calls.get++;
     await hold();
@@ -54,6 +60,7 @@ function collection(n: number, pageSize = 100) {
     store,
     calls,
     clock,
+    busy,
     make,
     get,
     fresh,
@@ -210,8 +217,9 @@ describe("ListSnapshots: lookups by natural key", () => {
     const first = [0, 1, 2].map((i) => s.find(`new${i}@x.example`, c.fresh(`new${i}@x.example`)));
     await c.release();
     for (const r of await Promise.all(first)) expect(r.found).toEqual([]);
-    // A free email is known free only from the whole list (3 pages).
-    // Creates by this process, answered: now taken.
+    // A free email is known free only from the whole list (3 pages). The burst goes on (a create still
+    // in flight) while this process creates more, answered: now taken.
+    const inFlight = s.hold();
     for (let i = 0; i < 100; i++) {
       const email = `new${i}@x.example`;
       const { found } = await s.find(email, c.fresh(email));
@@ -227,9 +235,10 @@ describe("ListSnapshots: lookups by natural key", () => {
     s.wrote("o9", undefined);
     expect((await s.find("a9@x.example", c.fresh("a9@x.example"))).found).toEqual([]);
     expect(c.calls).toEqual(calls);
+    inFlight();
   });
 
-  it("a lookup snapshot lives while the creates after its lookups wait, however long, and ends right after the last", async () => {
+  it("a lookup snapshot lives while the creates after its lookups wait, however long, and ends with the last", async () => {
     const c = collection(50);
     const s = c.make();
     const creates = [s.hold(), s.hold()]; // two creates past their check, waiting for the rate limit
@@ -238,10 +247,54 @@ describe("ListSnapshots: lookups by natural key", () => {
     expect((await s.find("a2@x.example", c.fresh("a2@x.example"))).listed).toBe(true);
     expect(c.calls).toEqual({ list: 1, get: 0, fresh: 0 });
     for (const release of creates) release();
-    c.clock.now += SNAPSHOT_DEFAULTS.holdIdleMs + 1;
     // The burst is over: someone may have made a grant since; a lone check asks Nylas.
     c.store.set("late", { id: "late", email: "late@x.example", v: 1 });
     expect(await s.find("late@x.example", c.fresh("late@x.example"))).toEqual({ found: [c.store.get("late")], listed: false });
+  });
+
+  it("newest first: the first lookup lists once; a lone lookup then reads only the newest page, and sees what was made just before", async () => {
+    const c = collection(1000);
+    let t = 1_000;
+    for (const o of c.store.values()) o.created = t++;
+    const s = c.make({}, true);
+    expect((await s.find("new@x.example", c.fresh("new@x.example"))).found).toEqual([]);
+    expect(c.calls).toEqual({ list: 10, get: 0, fresh: 0 });
+    // A burst: lookups while creates are in flight use the list as it is.
+    const creates = [s.hold(), s.hold()];
+    expect((await s.find("a5@x.example", c.fresh("a5@x.example"))).found.map((o) => o.id)).toEqual(["o5"]);
+    expect((await s.find("free@x.example", c.fresh("free@x.example"))).found).toEqual([]);
+    expect(c.calls.list).toBe(10);
+    for (const release of creates) release();
+    // Made out of band (in the same second as the newest listed one), then a lone create's check.
+    c.store.set("late", { id: "late", email: "late@x.example", v: 1, created: t - 1 });
+    expect((await s.find("late@x.example", c.fresh("late@x.example"))).found.map((o) => o.id)).toEqual(["late"]);
+    expect(c.calls).toEqual({ list: 11, get: 0, fresh: 0 });
+    // Hundreds made since: the catch-up reads pages until it reaches what it had.
+    for (let i = 0; i < 250; i++) c.store.set(`m${i}`, { id: `m${i}`, email: `m${i}@x.example`, v: 1, created: t + 10 });
+    expect((await s.find("m0@x.example", c.fresh("m0@x.example"))).found.map((o) => o.id)).toEqual(["m0"]);
+    expect(c.calls.list).toBe(11 + 3);
+  });
+
+  it("newest first: a lookup while the process has other calls in progress is part of the burst (no catch-up)", async () => {
+    const c = collection(100);
+    let t = 1;
+    for (const o of c.store.values()) o.created = t++;
+    const s = c.make({}, true);
+    await s.find("x@x.example", c.fresh("x@x.example"));
+    c.busy.calls = 3; // e.g. webhook creates of the same up
+    for (let i = 0; i < 10; i++) await s.find(`y${i}@x.example`, c.fresh(`y${i}@x.example`));
+    expect(c.calls).toEqual({ list: 1, get: 0, fresh: 0 });
+    c.busy.calls = 0;
+    await s.find("z@x.example", c.fresh("z@x.example"));
+    expect(c.calls.list).toBe(2);
+  });
+
+  it("newest first, but an object without created_at: no catch-up, a lone lookup asks Nylas", async () => {
+    const c = collection(10);
+    const s = c.make({}, true);
+    await s.find("a1@x.example", c.fresh("a1@x.example"));
+    expect((await s.find("a2@x.example", c.fresh("a2@x.example"))).listed).toBe(false);
+    expect(c.calls.fresh).toBe(1);
   });
 
   it("a lone lookup asks Nylas (fresh), never an old list", async () => {
