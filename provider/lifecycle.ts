@@ -45,6 +45,8 @@ export interface ResourceDefinition<I extends Props, O extends Props> {
   computed?: readonly string[];
   /** Write-only secret inputs: never in outputs or error messages, compared by `writeOnlyChanged`. */
   secretInputs?: readonly string[];
+  /** Outputs that are always secret (the class marks them with additionalSecretOutputs, the plugin wraps them). */
+  secretOutputs?: readonly string[];
   /** Which secret inputs changed (e.g. against a salted hash kept in outputs). */
   writeOnlyChanged?: (olds: O, news: I) => Promise<string[]>;
   /** Non-fatal remarks on valid inputs (e.g. an unknown webhook trigger). */

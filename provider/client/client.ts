@@ -1,6 +1,7 @@
 import { Pool, errors as undiciErrors, type Dispatcher } from "undici";
 import { z } from "zod";
 import {
+  NylasCancelledError,
   NylasConfigError,
   NylasError,
   NylasNetworkError,
@@ -41,6 +42,12 @@ export interface ClientOptions {
   /** Open connections at most (and so requests in flight). Default 16. */
   concurrency?: number;
   userAgent?: string;
+  /**
+   * Cancels the client's work: once aborted, no attempt, throttle wait or backoff starts or continues
+   * (a {@link NylasCancelledError} instead). An exchange already on the wire is left to finish, so a
+   * create that Nylas committed is still answered and recorded rather than orphaned.
+   */
+  signal?: AbortSignal;
 }
 
 export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -174,8 +181,12 @@ export class NylasClient {
     const path = fillPath(opts.path, opts.params);
     const idempotent = opts.idempotent ?? opts.method !== "POST";
     let started: number | undefined;
+    const signal = this.opts.signal;
+    let last: NylasError | undefined;
     for (let attempt = 1; ; attempt++) {
-      await this.throttle.acquire();
+      if (signal?.aborted) throw new NylasCancelledError(opts.method, path, last);
+      await unlessAborted(this.throttle.acquire(), signal);
+      if (signal?.aborted) throw new NylasCancelledError(opts.method, path, last);
       // The deadline counts from the first attempt: waiting in our own throttle queue is not a failure.
       started ??= Date.now();
       let failure: Failure;
@@ -200,7 +211,9 @@ export class NylasClient {
       if (elapsed + wait > this.retry.deadlineMs) {
         throw new NylasRetriesExhaustedError(opts.method, path, attempt, elapsed, error, "deadline");
       }
-      await sleep(wait);
+      last = error;
+      // An aborted sleep rejects (and clears its timer); the loop's check then reports the cancel.
+      await sleep(wait, undefined, { signal }).catch(() => undefined);
     }
   }
 
@@ -285,6 +298,22 @@ function cached<S extends z.ZodType, R extends z.ZodType>(cache: WeakMap<z.ZodTy
   let schema = cache.get(key) as R | undefined;
   if (!schema) cache.set(key, (schema = build(key)));
   return schema;
+}
+
+/** Waits for `p`, or until `signal` aborts (the caller checks `signal.aborted`); never leaves a listener behind. */
+async function unlessAborted(p: Promise<unknown>, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) {
+    await p;
+    return;
+  }
+  let onAbort!: () => void;
+  const aborted = new Promise<void>((resolve) => (onAbort = resolve));
+  signal.addEventListener("abort", onAbort, { once: true });
+  try {
+    await Promise.race([p, aborted]);
+  } finally {
+    signal.removeEventListener("abort", onAbort);
+  }
 }
 
 /** Fills `{name}` placeholders, URL-encoding each value; a missing one is a programming error. */

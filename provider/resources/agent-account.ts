@@ -244,6 +244,7 @@ export const agentAccountDefinition: ResourceDefinition<AgentAccountInputs, Agen
   // name: Nylas cannot clear it, so a removed name is left as it is; workspaceId: Nylas picks one.
   computed: ["name", "workspaceId"],
   secretInputs: ["appPassword"],
+  secretOutputs: ["appPasswordHash"],
   writeOnlyChanged: async (olds, news) => ((await passwordChanged(olds, news)) ? ["appPassword"] : []),
   describe: (i) => `email ${i.email}`,
 
@@ -393,7 +394,7 @@ export class AgentAccount extends NylasResource {
       props,
       ["name", "workspaceId", "grantId", "grantStatus", "createdAt", "appPasswordHash"],
       opts,
-      ["appPasswordHash", "appPassword"],
+      [...agentAccountDefinition.secretOutputs!, ...agentAccountDefinition.secretInputs!],
     );
   }
 }
