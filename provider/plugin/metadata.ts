@@ -1,3 +1,6 @@
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+
 /**
  * The package's identity in its Pulumi schema (what the Pulumi Registry and `pulumi package add` show).
  * One place: the release step (README, "Releasing the plugin") sets `repository` to the project's real
@@ -16,11 +19,16 @@ export const PACKAGE_METADATA = {
   pluginDownloadURL: undefined as string | undefined,
 } as const;
 
-let version = "0.0.0";
-try {
-  // dist/provider/plugin/metadata.js → the repository's (or installed package's) package.json.
-  version = require("../../../package.json").version;
-} catch {
-  /* keep the fallback */
+/** The version of the package this code belongs to: the nearest package.json named pulumi-nylas-agents above it. */
+function packageVersion(): string {
+  for (let dir = __dirname; path.dirname(dir) !== dir; dir = path.dirname(dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8"));
+      if (pkg.name === "pulumi-nylas-agents") return pkg.version;
+    } catch {
+      /* not here */
+    }
+  }
+  return "0.0.0";
 }
-export const PACKAGE_VERSION = version;
+export const PACKAGE_VERSION = packageVersion();

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { ResourceDefinition } from "../lifecycle";
 import { definitions } from "../registry";
-import { CONFIG, PACKAGE } from "./config";
+import { CONFIG, PACKAGE, pluginMessage } from "./config";
 import { declarations } from "./declarations.generated";
 import { NATURAL_IMPORT_KEYS } from "./import";
 import { PACKAGE_METADATA, PACKAGE_VERSION } from "./metadata";
@@ -86,7 +86,7 @@ export function packageSchema(decls: Declarations = declarations): Record<string
   const region = CONFIG.region.enum!;
   types[token("Region")] = { type: "string", description: "A Nylas data region.", enum: region.map((value) => ({ value })) };
   const config = configProperties();
-  return {
+  return forPluginUsers({
     name: PACKAGE,
     displayName: PACKAGE_METADATA.displayName,
     version: PACKAGE_VERSION,
@@ -115,7 +115,16 @@ export function packageSchema(decls: Declarations = declarations): Record<string
       csharp: { rootNamespace: "Pulumi", packageReferences: { Pulumi: "3.*" } },
       nodejs: { packageName: "@pulumi-nylas-agents/nylas-agents", dependencies: { "@pulumi/pulumi": "^3.142.0" } },
     },
-  };
+  });
+}
+
+/** The TSDoc is written for the dynamic resources' `nylas:*` config keys; plugin users set `nylas-agents:*`. */
+function forPluginUsers<T>(v: T): T {
+  if (Array.isArray(v)) return v.map(forPluginUsers) as T;
+  if (v === null || typeof v !== "object") return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) out[k] = k === "description" && typeof x === "string" ? pluginMessage(x) : forPluginUsers(x);
+  return out as T;
 }
 
 function configProperties(): Record<string, PropertySpec> {

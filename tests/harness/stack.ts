@@ -1,13 +1,14 @@
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator";
 import { EmulatorControl } from "../../emulator/control-client";
-import { Engine, type EngineOptions } from "../../provider/offline/engine";
+import { Engine, type EngineOptions, type FrontDoor } from "../../provider/offline/engine";
 
 export { EmulatorControl, type FaultRule, type LoggedRequest } from "../../emulator/control-client";
 
 /**
  * A test "stack": the local Nylas emulator (in-process, random port) plus the engine harness driving
  * the real provider host configured against it. Retries are fast and the client throttle is off so
- * tests run quickly; tests about throttling or backoff override `config`.
+ * tests run quickly; tests about throttling or backoff override `config`. `frontDoor: "plugin"` runs the
+ * same through the native plugin instead of the dynamic-provider host.
  */
 
 export interface TestStack {
@@ -19,10 +20,13 @@ export interface TestStack {
   stop(): Promise<void>;
 }
 
-export async function startStack(opts: { emulator?: EmulatorOptions; config?: EngineOptions["config"]; env?: NodeJS.ProcessEnv } = {}): Promise<TestStack> {
+export async function startStack(
+  opts: { emulator?: EmulatorOptions; config?: EngineOptions["config"]; env?: NodeJS.ProcessEnv; frontDoor?: FrontDoor } = {},
+): Promise<TestStack> {
   const emulator = await startEmulator({ quiet: true, ...opts.emulator });
   const sa = emulator.serviceAccount;
   const engine = await Engine.start({
+    frontDoor: opts.frontDoor,
     env: opts.env,
     config: {
       "nylas:apiKey": { secret: emulator.apiKey },
