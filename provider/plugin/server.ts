@@ -244,7 +244,10 @@ export class NylasProviderPlugin {
     if (!r.id) return resp; // gone: refresh drops it from state
     resp.setId(r.id);
     resp.setProperties(toStruct(wrapSecrets(r.props, secretOutputKeys(def, state.secretKeys, inputs?.secretKeys ?? []))));
-    resp.setInputs(toStruct(wrapSecrets(r.inputs ?? {}, [...(inputs?.secretKeys ?? []), ...(def.secretInputs ?? [])])));
+    // Write-only inputs (an app password) are never read back: the ones in state stay, still secret.
+    const kept: Props = {};
+    for (const k of def.secretInputs ?? []) if (inputs?.plain[k] !== undefined) kept[k] = inputs.plain[k];
+    resp.setInputs(toStruct(wrapSecrets({ ...(r.inputs ?? {}), ...kept }, [...(inputs?.secretKeys ?? []), ...(def.secretInputs ?? [])])));
     return resp;
   }
 
