@@ -70,7 +70,10 @@ export interface EngineOptions extends HostOptions {
    */
   config?: Record<string, string | { secret: string }>;
   stack?: string;
-  /** @default "dynamic" */
+  /**
+   * @default `NYLAS_OFFLINE_FRONT_DOOR` from the environment, else "dynamic" — so a test table written
+   * against the dynamic resources runs unchanged through the plugin (tests/plugin/shared-tables.test.ts).
+   */
   frontDoor?: FrontDoor;
   /** Plugin door: the plugin directory. @default this checkout's provider/plugin */
   pluginDir?: string;
@@ -110,7 +113,8 @@ export class Engine {
   static async start(opts: EngineOptions = {}): Promise<Engine> {
     const project = opts.project ?? "nylas-agents-test";
     const stack = opts.stack ?? "test";
-    if (opts.frontDoor === "plugin") {
+    const frontDoor = opts.frontDoor ?? (process.env.NYLAS_OFFLINE_FRONT_DOOR === "plugin" ? "plugin" : "dynamic");
+    if (frontDoor === "plugin") {
       const host = await PluginHost.start({ ...opts, project });
       try {
         await host.configure(pluginConfig(opts.config ?? {}), { urn: host.providerUrn(stack, project, "default") });
@@ -181,15 +185,20 @@ export class Engine {
   }
 
   /** Check + Diff only, as `pulumi preview` does. */
-  async preview(type: string, name: string, inputs: Props, opts: UpOptions = {}): Promise<{ op: Op; replaces: string[]; diff?: DiffResult }> {
+  async preview(type: string, name: string, inputs: Props, opts: UpOptions = {}): Promise<{ op: Op; replaces: string[] }> {
+    const d = await this.diff(type, name, inputs, opts);
+    if (!d) return { op: "create", replaces: [] };
+    if (d.changes === "none") return { op: "same", replaces: [] };
+    return { op: d.replaces.length ? "replace" : "update", replaces: d.replaces };
+  }
+
+  /** What the provider's Diff says about `inputs` against the state (after Check), as `pulumi preview --diff` shows it; undefined for a new resource. */
+  async diff(type: string, name: string, inputs: Props, opts: UpOptions = {}): Promise<DiffResult | undefined> {
     const urn = this.urn(type, name);
-    const host = this.provider(opts.provider);
+    const host = this.provider(opts.provider ?? this.state.get(urn)?.provider);
     const { news, old, secretInputs } = await this.prepare(type, urn, inputs);
     const checked = await this.checkOrThrow(host, urn, old, news, secretInputs);
-    if (!old) return { op: "create", replaces: [] };
-    const d = await this.diffOf(host, old, checked);
-    if (d.changes === "none") return { op: "same", replaces: [], diff: d };
-    return { op: d.replaces.length ? "replace" : "update", replaces: d.replaces, diff: d };
+    return old ? this.diffOf(host, old, checked) : undefined;
   }
 
   /**

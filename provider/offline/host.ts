@@ -182,8 +182,11 @@ export abstract class ProviderConnection {
 
 export class ProviderHost extends ProviderConnection {
   readonly acceptsSecrets = false;
+  /** Processes started by this module so far (a test asserts which front door a table ran through). */
+  static launches = 0;
 
   static async start(opts: HostOptions = {}): Promise<ProviderHost> {
+    ProviderHost.launches++;
     const cwd = opts.cwd ?? path.resolve(__dirname, "..", "..");
     const entry = require.resolve("@pulumi/pulumi/cmd/dynamic-provider", { paths: [cwd] });
     const project = opts.project ?? "nylas-agents-test";

@@ -105,7 +105,11 @@ export class PluginHost extends ProviderConnection {
     super(child, client, output);
   }
 
+  /** Processes started by this module so far (a test asserts which front door a table ran through). */
+  static launches = 0;
+
   static async start(opts: PluginHostOptions = {}): Promise<PluginHost> {
+    PluginHost.launches++;
     const pluginDir = opts.pluginDir ?? PLUGIN_DIR;
     const cwd = opts.cwd ?? path.resolve(pluginDir, "..", "..");
     if (!existsSync(path.join(pluginDir, "PulumiPlugin.yaml"))) throw new Error(`${pluginDir} has no PulumiPlugin.yaml`);

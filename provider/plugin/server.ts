@@ -49,15 +49,18 @@ class EngineLog {
     this.client = new engrpc.EngineClient(address, grpc.credentials.createInsecure());
   }
 
-  log(severity: "info" | "warning" | "error", message: string, urn = ""): void {
+  /** Resolves once the engine has it (never rejects: what cannot reach the engine goes to stderr, which it shows too). */
+  log(severity: "info" | "warning" | "error", message: string, urn = ""): Promise<void> {
     const req = new engproto.LogRequest();
     req.setSeverity(engproto.LogSeverity[severity.toUpperCase()]);
     req.setMessage(message);
     req.setUrn(urn);
-    // The engine shows what reaches it; what cannot reach it goes to stderr, which the engine shows too.
-    this.client.log(req, (err: ServiceError | null) => {
-      if (err) console.error(`${severity}: ${message}`);
-    });
+    return new Promise((resolve) =>
+      this.client.log(req, (err: ServiceError | null) => {
+        if (err) console.error(`${severity}: ${message}`);
+        resolve();
+      }),
+    );
   }
 
   close(): void {
@@ -127,17 +130,28 @@ export class NylasProviderPlugin {
     await this.context?.close();
   }
 
+  /** Warnings sent to the engine and not yet acknowledged: an answer waits for them, so they show with their step. */
+  private readonly logging = new Set<Promise<void>>();
+
   private unary(fn: (req: Request) => Promise<unknown>): Handler {
     return (call, callback) => {
+      const settle = async (send: () => void) => {
+        await Promise.all([...this.logging]);
+        send();
+      };
       fn(call.request).then(
-        (resp) => callback(null, resp),
-        (e) => callback(grpcError(e), null),
+        (resp) => settle(() => callback(null, resp)),
+        (e) => settle(() => callback(grpcError(e), null)),
       );
     };
   }
 
   private warn(urn: string): (message: string) => void {
-    return (message) => (this.engine ? this.engine.log("warning", message, urn) : console.error(`warning: ${message}`));
+    return (message) => {
+      if (!this.engine) return void console.error(`warning: ${message}`);
+      const sent = this.engine.log("warning", message, urn).finally(() => this.logging.delete(sent));
+      this.logging.add(sent);
+    };
   }
 
   /** The Context of one CRUD call; refused once the engine has cancelled the deployment. */

@@ -49,9 +49,8 @@ describe("Policy", () => {
 
   it("updates in place with a detailed diff down to the changed limit", async () => {
     const next = { ...inputs, limits: { limitCountDailyEmailSent: 50, limitInboxRetentionPeriod: 90 } };
-    const p = await engine.preview("Policy", "matrix", next);
-    expect(p.op).toBe("update");
-    expect(p.diff).toMatchObject({ diffs: ["limits"], replaces: [], detailedDiff: { "limits.limitCountDailyEmailSent": "UPDATE" } });
+    expect((await engine.preview("Policy", "matrix", next)).op).toBe("update");
+    expect(await engine.diff("Policy", "matrix", next)).toMatchObject({ diffs: ["limits"], replaces: [], detailedDiff: { "limits.limitCountDailyEmailSent": "UPDATE" } });
     const r = await engine.up("Policy", "matrix", { ...next, spamDetection: undefined });
     expect(r).toMatchObject({ op: "update", id });
     expect(r.diff!.detailedDiff).toEqual({ "limits.limitCountDailyEmailSent": "UPDATE", spamDetection: "DELETE" });
@@ -65,7 +64,7 @@ describe("Policy", () => {
     const drift = await engine.refresh("Policy", "matrix");
     expect(drift.op).toBe("update");
     expect(drift.outputs!.limits).toEqual({ limitCountDailyEmailSent: 9, limitInboxRetentionPeriod: 90 });
-    expect((await engine.preview("Policy", "matrix", declared)).diff!.detailedDiff).toEqual({ "limits.limitCountDailyEmailSent": "UPDATE" });
+    expect((await engine.diff("Policy", "matrix", declared))!.detailedDiff).toEqual({ "limits.limitCountDailyEmailSent": "UPDATE" });
     expect((await engine.up("Policy", "matrix", declared)).op).toBe("update");
     expect((await get(`/v3/policies/${id}`)).limits.limit_count_daily_email_sent).toBe(50);
   });
