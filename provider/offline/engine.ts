@@ -72,7 +72,7 @@ export interface EngineOptions extends HostOptions {
   stack?: string;
   /**
    * @default `NYLAS_OFFLINE_FRONT_DOOR` from the environment, else "dynamic" — so a test table written
-   * against the dynamic resources runs unchanged through the plugin (tests/plugin/shared-tables.test.ts).
+   * against the dynamic resources runs unchanged through the plugin (tests/plugin/through-plugin.ts).
    */
   frontDoor?: FrontDoor;
   /** Plugin door: the plugin directory. @default this checkout's provider/plugin */

@@ -1,7 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
-import { load as loadYaml } from "js-yaml";
 import { packageSchema } from "../../provider/plugin/schema";
 
 /**
@@ -13,6 +12,9 @@ import { packageSchema } from "../../provider/plugin/schema";
  * Python program compiles. Not checked here (no CLI, no Go or .NET toolchain): generating the SDKs
  * (`pulumi package add`), compiling the Go and C# programs, and running any of them.
  */
+// js-yaml: the YAML parser @pulumi/pulumi itself depends on (it ships no types).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { load: loadYaml } = require("js-yaml") as { load(text: string): unknown };
 const EXAMPLES = path.resolve(__dirname, "..", "..", "examples");
 const schema = packageSchema() as any;
 const resourceOf = (type: string) => schema.resources[`nylas-agents:index:${type}`] ?? (type === "Provider" ? schema.provider : undefined);
