@@ -12,14 +12,13 @@ export type Props = Record<string, unknown>;
 /** The key and value that mark a secret, as in `sdk/go/common/resource/sig` (Secret). */
 export const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 export const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
-const SIG_KEY = SECRET_SIG;
 
 export function isSecret(v: unknown): v is { value: unknown } {
-  return v !== null && typeof v === "object" && (v as Props)[SIG_KEY] === SECRET_VALUE;
+  return v !== null && typeof v === "object" && (v as Props)[SECRET_SIG] === SECRET_VALUE;
 }
 
 export function secret(value: unknown): Props {
-  return { [SIG_KEY]: SECRET_VALUE, value };
+  return { [SECRET_SIG]: SECRET_VALUE, value };
 }
 
 /** Plain values, and the top-level keys whose value was, or held anywhere inside, a secret. */

@@ -272,5 +272,4 @@ class Converter {
         return declared?.type ?? ANY;
     }
   }
-
 }
