@@ -1,5 +1,6 @@
 /** Emulator state: the store, secondary indexes, runtime configuration and shared helpers. */
 import { randomUUID } from "node:crypto";
+import { Keyring } from "./auth";
 import { badRequest, notFound } from "./errors";
 import { OrderedIds, Rec, Store, StoreHooks, CollName } from "./store";
 import type { SignatureVerifier, ServiceAccount } from "./service-account";
@@ -15,15 +16,11 @@ import type {
 } from "./types";
 import { Deliverer } from "./webhook-delivery";
 import { now } from "./validate";
-
-export type RulesListEnvelope = "array" | "items";
+import { type Variance, VarianceState } from "./variance";
 
 export interface RuntimeConfig {
   rateLimitPerSecond?: number;
-  /** Send `Retry-After: 1` with rate-limit 429s (default true). */
-  retryAfterOnRateLimit: boolean;
   webhookChallenge: boolean;
-  rulesListEnvelope: RulesListEnvelope;
   /** Require the agent account's domain to have verified_ownership (default false). */
   requireVerifiedDomain: boolean;
   /** Reject a second webhook with the same webhook_url (default true). */
@@ -35,7 +32,11 @@ export interface RuntimeConfig {
 export interface AppOptions {
   dataDir?: string;
   apiKey: string;
+  /** The Organization-bound IAM admin key (iam.* and domains.*). */
+  iamAdminKey: string;
   domains: string[];
+  /** The §10 switches at start (and after reset). */
+  variance: Variance;
   config: RuntimeConfig;
   fsync: boolean;
   quiet: boolean;
@@ -170,6 +171,10 @@ export class App {
   readonly idx = new Indexes();
   readonly config: RuntimeConfig;
   readonly initialConfig: RuntimeConfig;
+  /** The §10 switches new requests are answered under (control API: /__emulator/variance). */
+  variance: Variance;
+  readonly varianceState = new VarianceState();
+  readonly keyring: Keyring;
   meta!: MetaRec;
   sa!: ServiceAccount;
   verifier!: SignatureVerifier;
@@ -182,6 +187,8 @@ export class App {
     this.store.hooks = this.idx;
     this.config = { ...opts.config };
     this.initialConfig = { ...opts.config };
+    this.variance = { ...opts.variance };
+    this.keyring = new Keyring(opts.apiKey, opts.iamAdminKey, () => this.meta.organization_id);
     this.deliverer = new Deliverer((id) => {
       const w = this.store.get<WebhookRec>("webhooks", id);
       if (!w || w.status !== "active") return undefined;
@@ -238,6 +245,8 @@ export class App {
     this.store.clear();
     this.store.put("meta", meta);
     Object.assign(this.config, this.initialConfig);
+    this.variance = { ...this.opts.variance };
+    this.varianceState.reset();
     this.seed();
     this.store.compact();
   }
@@ -293,11 +302,36 @@ export class App {
     return g;
   }
 
+  /**
+   * The grant endpoint itself (`/v3/grants/{grantId}`) takes an id; the Grant-ID patterns are documented
+   * for sub-resources only, so what an email (or `email:`/`grant:` form) gets here is §10 N4.
+   */
+  requireGrantById(ref: string, v: Variance): GrantRec {
+    const byId = this.store.get<GrantRec>("grants", ref);
+    if (byId) return byId;
+    if (ref.includes("@") || ref.startsWith("grant:") || ref.startsWith("email:")) {
+      if (v.grantByEmailPath === "grant") return this.requireGrant(ref);
+      if (v.grantByEmailPath === "400") throw badRequest(`invalid grant id: ${ref} (address a grant by its id)`);
+    }
+    throw notFound(`grant not found: ${ref}`);
+  }
+
   findDomain(ref: string): DomainRec | undefined {
     const byId = this.store.get<DomainRec>("domains", ref);
     if (byId) return byId;
     const id = this.idx.domainsByAddress.get(ref.trim().toLowerCase());
     return id ? this.store.get<DomainRec>("domains", id) : undefined;
+  }
+
+  /** `{workspace_id}` in a path: the UUID, or (§10 N6) the workspace's email domain where the SDKs allow it. */
+  resolveWorkspace(ref: string, v: Variance, byDomain: boolean): WorkspaceRec {
+    const w = this.store.get<WorkspaceRec>("workspaces", ref);
+    if (w) return w;
+    if (byDomain && v.workspaceByDomain === "accepted") {
+      const id = this.idx.workspaceByDomain.get(ref.trim().toLowerCase());
+      if (id) return this.store.get<WorkspaceRec>("workspaces", id)!;
+    }
+    throw notFound(`workspace not found: ${ref}`);
   }
 
   requireWorkspace(id: string, status: 400 | 404 = 404): WorkspaceRec {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * node dist/emulator/cli.js --port 4780 --data .nylas-emulator [--host H] [--api-key K] [--domain d ...]
- *   [--control] [--rate-limit 50] [--no-webhook-challenge] [--no-fsync] [--quiet]
+ * node dist/emulator/cli.js --port 4780 --data .nylas-emulator [--host H] [--api-key K] [--iam-admin-key K]
+ *   [--domain d ...] [--variance default|harsh] [--control] [--rate-limit 50] [--no-webhook-challenge] [--no-fsync] [--quiet]
  */
 import { startEmulator, EmulatorOptions } from "./index";
 
@@ -9,7 +9,9 @@ const USAGE = `Usage: nylas-emulator [options]
   --port N                 port to listen on (default 4780; 0 = random)
   --host H                 interface to bind (default 127.0.0.1)
   --data DIR               persist state in DIR (default: in-memory only)
-  --api-key KEY            the accepted Bearer API key (default nyk_emulator_local_key)
+  --api-key KEY            the application API key (default nyk_emulator_local_key)
+  --iam-admin-key KEY      the Organization-bound IAM admin key for /v3/domains (default nyk_iam_admin_emulator_key)
+  --variance PROFILE       default (the corrected reference) or harsh (every disputed behaviour at its harshest)
   --domain D               pre-register (and verify) domain D; repeatable (default agents.example.com)
   --control                enable the /__emulator/ control API (off by default on the CLI)
   --rate-limit N           app-wide limit in requests per second (429 above it)
@@ -51,6 +53,15 @@ function parse(argv: string[]): EmulatorOptions {
       case "--api-key":
         opts.apiKey = value();
         break;
+      case "--iam-admin-key":
+        opts.iamAdminKey = value();
+        break;
+      case "--variance": {
+        const v = value();
+        if (v !== "default" && v !== "harsh") throw new Error("--variance must be default or harsh");
+        opts.variance = v;
+        break;
+      }
       case "--domain":
         domains.push(...value().split(",").filter(Boolean));
         break;
@@ -96,6 +107,8 @@ async function main(): Promise<void> {
   const emu = await startEmulator(opts);
   process.stdout.write(`Nylas emulator listening on ${emu.url}\n`);
   process.stdout.write(`API key: ${emu.apiKey}\n`);
+  process.stdout.write(`IAM admin key: ${emu.iamAdminKey}\n`);
+  if (opts.variance === "harsh") process.stdout.write("Variance: harsh (see emulator/README.md)\n");
   if (opts.dataDir) process.stdout.write(`Data directory: ${opts.dataDir}\n`);
   if (opts.control) process.stdout.write(`Control API: ${emu.url}/__emulator/\n`);
   let stopping = false;

@@ -40,6 +40,9 @@ export class EmulatorControl {
   clearRequests() { return this.call("DELETE", "requests"); }
   reset() { return this.call("POST", "reset"); }
   config(c: Record<string, unknown>) { return this.call("POST", "config", c); }
+  /** §10 variance: a profile ("default" | "harsh") and/or per-switch overrides (see emulator/variance.ts). */
+  variance(v: { profile?: "default" | "harsh"; switches?: Record<string, unknown> } = {}) { return this.call("POST", "variance", v); }
+  currentVariance(): Promise<{ profile: string; switches: Record<string, unknown> }> { return this.call("GET", "variance"); }
   state(): Promise<any> { return this.call("GET", "state"); }
   deliveries(): Promise<any> { return this.call("GET", "deliveries"); }
   registerDomain(domain: string) { return this.call("POST", "domains", { domain }); }

@@ -1,5 +1,5 @@
 /** The `/__emulator/` control API (no auth; only mounted when `control` is enabled). */
-import type { App, RulesListEnvelope } from "./app";
+import type { App } from "./app";
 import { publicFields } from "./app";
 import { badRequest, notFound } from "./errors";
 import { Faults, parseFaultRules } from "./faults";
@@ -26,6 +26,7 @@ import type {
 } from "./types";
 import { DOMAIN_VERIFICATION_TYPES } from "./types";
 import { bodyObject, isDomain, isEmail, isObject, now, optBool, optString } from "./validate";
+import { parseProfile, parseSwitches, profileOf, profileVariance, SWITCHES } from "./variance";
 import { randomUUID } from "node:crypto";
 
 export interface RequestLogEntry {
@@ -110,17 +111,42 @@ export function controlRouter(deps: ControlDeps): Router {
         if (v !== null && (typeof v !== "number" || v <= 0)) throw badRequest("rateLimitPerSecond must be a positive number or null");
         app.config.rateLimitPerSecond = v === null ? undefined : (v as number);
       }
-      for (const k of ["retryAfterOnRateLimit", "webhookChallenge", "requireVerifiedDomain", "uniqueWebhookUrls", "notifySentMessages"] as const) {
+      for (const k of ["webhookChallenge", "requireVerifiedDomain", "uniqueWebhookUrls", "notifySentMessages"] as const) {
         const v = optBool(b, k);
         if (v !== undefined) app.config[k] = v;
       }
+      // Older names of two variance switches, kept so existing callers keep working.
+      const retry = optBool(b, "retryAfterOnRateLimit");
+      if (retry !== undefined) app.variance.retryAfterOn429 = retry;
       if ("rulesListEnvelope" in b) {
         const v = b.rulesListEnvelope;
         if (v !== "array" && v !== "items") throw badRequest('rulesListEnvelope must be "array" or "items"');
-        app.config.rulesListEnvelope = v as RulesListEnvelope;
+        app.variance.rulesEnvelope = v === "items" ? "nested-top-cursor" : "flat";
       }
       deps.onConfigChange();
       return { body: { config: app.config } };
+    },
+    none,
+  );
+
+  // §10 variance: GET the switches in force; POST {profile?, switches?} = profile (or the current
+  // switches) with the given switches overridden.
+  const varianceBody = () => ({
+    profile: profileOf(app.variance),
+    switches: { ...app.variance },
+    catalogue: Object.fromEntries(
+      Object.entries(SWITCHES).map(([name, s]) => [name, { id: s.id, default: s.default, harsh: s.harsh, values: "values" in s ? s.values : undefined, doc: s.doc }]),
+    ),
+  });
+  r.get("/__emulator/variance", () => ({ body: varianceBody() }), none);
+  r.post(
+    "/__emulator/variance",
+    (ctx) => {
+      const b = bodyObject(ctx.body);
+      for (const k of Object.keys(b)) if (k !== "profile" && k !== "switches") throw badRequest(`unknown field ${k}: send {profile?: "default"|"harsh", switches?: {name: value}}`);
+      const base = b.profile === undefined ? { ...app.variance } : profileVariance(parseProfile(b.profile));
+      app.variance = { ...base, ...parseSwitches(b.switches) };
+      return { body: varianceBody() };
     },
     none,
   );
@@ -259,7 +285,7 @@ export function controlRouter(deps: ControlDeps): Router {
             ...publicList(app, l),
             items: (app.idx.items.get(l.id)?.order.ids ?? []).map((id) => s.get<ListItemRec>("list_items", id)!.value),
           })),
-          workspaces: s.col<WorkspaceRec>("workspaces").all().map(publicWorkspace),
+          workspaces: s.col<WorkspaceRec>("workspaces").all().map((w) => publicWorkspace(w)),
           domains: s.col<DomainRec>("domains").all().map(publicDomain),
           messages: s.col<MessageRec>("messages").all().map((m) => ({ ...publicMessage(m), message_id: m._message_id })),
           threads: s.col<ThreadRec>("threads").all().map((t) => publicThread(app, t)),

@@ -32,7 +32,7 @@ export function errorTypeForStatus(status: number): string {
     case 409:
       return "conflict";
     case 429:
-      return "nylas_rate_limit_exceeded";
+      return "rate_limit_error";
     case 500:
       return "internal_error";
     case 502:
@@ -49,7 +49,7 @@ export function errorTypeForStatus(status: number): string {
 export function messageForStatus(status: number): string {
   switch (status) {
     case 429:
-      return "Too many requests: the application rate limit was exceeded";
+      return "Too many requests, please try again shortly.";
     case 500:
       return "Internal server error";
     case 502:

@@ -25,18 +25,24 @@ export interface PageOpts<T> {
   reverse?: boolean;
   defaultLimit?: number;
   maxLimit?: number;
+  /** §10 E4: never more than this many per page, whatever `limit` asks. */
+  maxPageSize?: number;
+  /** §10 E3: how the last page says it is the last (default: `next_cursor` absent). */
+  lastPage?: "absent" | "empty" | "null" | "trailing-empty-page";
 }
 
 /**
  * Cursor pagination over ids kept in creation order: `limit` (default 50, max 200) and `page_token`
- * (an opaque token naming the last object returned). `next_cursor` is omitted on the last page.
+ * (an opaque token naming the last object returned). On the last page `next_cursor` is omitted, `""` or
+ * `null`, or (`trailing-empty-page`) still set on every non-empty page so that the last page is empty.
  */
 export function cursorPage<T>(
   ids: OrderedIds,
   query: URLSearchParams,
   opts: PageOpts<T>,
-): { data: T[]; next_cursor?: string } {
-  const limit = queryInt(query, "limit", opts.defaultLimit ?? 50, { min: 1, max: opts.maxLimit ?? 200 });
+): { data: T[]; next_cursor?: string | null } {
+  const asked = queryInt(query, "limit", opts.defaultLimit ?? 50, { min: 1, max: opts.maxLimit ?? 200 });
+  const limit = opts.maxPageSize ? Math.min(asked, opts.maxPageSize) : asked;
   const token = query.get("page_token");
   const cursor = token ? decodeCursor(token) : undefined;
   const data: T[] = [];
@@ -58,5 +64,15 @@ export function cursorPage<T>(
     data.push(v);
     lastSeq = ids.seqs[i];
   }
-  return more ? { data, next_cursor: encodeCursor(lastSeq) } : { data };
+  if (more) return { data, next_cursor: encodeCursor(lastSeq) };
+  switch (opts.lastPage ?? "absent") {
+    case "empty":
+      return { data, next_cursor: "" };
+    case "null":
+      return { data, next_cursor: null };
+    case "trailing-empty-page":
+      return data.length > 0 ? { data, next_cursor: encodeCursor(lastSeq) } : { data };
+    default:
+      return { data };
+  }
 }

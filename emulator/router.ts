@@ -1,6 +1,9 @@
 import type { IncomingHttpHeaders } from "node:http";
+import type { Caller, RouteAuth } from "./auth";
+import type { Variance } from "./variance";
 
-export type AuthKind = "apiKey" | "signed" | "none";
+/** What a route needs to be called (see auth.ts). */
+export type AuthKind = RouteAuth;
 
 export interface Ctx {
   method: string;
@@ -11,6 +14,10 @@ export interface Ctx {
   rawBody: Buffer;
   headers: IncomingHttpHeaders;
   requestId: string;
+  /** The §10 switches this request is answered under (variance.ts). */
+  variance: Variance;
+  /** Who is calling (undefined on unauthenticated control routes). */
+  caller?: Caller;
 }
 
 export interface Result {
@@ -18,6 +25,8 @@ export interface Result {
   /** Response body; objects get `request_id` prepended by the server. */
   body?: Record<string, unknown>;
   headers?: Record<string, string>;
+  /** A DELETE whose answer is an object (list items), never turned into a bodiless 204 (§10 E6). */
+  keepBodyOnDelete?: boolean;
 }
 
 export type Handler = (ctx: Ctx) => Result | Promise<Result>;

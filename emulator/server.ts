@@ -1,9 +1,10 @@
 /** HTTP front: request ids, request log, faults, auth, rate limiting, JSON parsing, routing. */
-import { randomUUID, timingSafeEqual } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import * as http from "node:http";
 import type { App } from "./app";
+import { authorize } from "./auth";
 import { controlRouter, RequestLogEntry } from "./control";
-import { ApiError, errorTypeForStatus, messageForStatus, unauthorized } from "./errors";
+import { ApiError, errorTypeForStatus, messageForStatus } from "./errors";
 import { Faults, RateLimiter } from "./faults";
 import { registerDomains } from "./handlers/domains";
 import { registerGrants } from "./handlers/grants";
@@ -14,9 +15,16 @@ import { registerRules } from "./handlers/rules";
 import { registerWebhooks } from "./handlers/webhooks";
 import { registerWorkspaces } from "./handlers/workspaces";
 import { Ctx, Result, Router } from "./router";
+import { DEFAULT_VARIANCE, type Variance } from "./variance";
 
 const MAX_BODY = 30 * 1024 * 1024;
 const MAX_REQUEST_LOG = 200_000;
+/**
+ * With the control API on, a request carrying this header (value `default`) is answered under the default
+ * profile whatever the switches say: the test harness's own out-of-band view of "Nylas" stays plain while
+ * the client under test meets the configured variance.
+ */
+export const VARIANCE_BYPASS_HEADER = "x-emulator-variance";
 
 export function apiRouter(app: App): Router {
   const r = new Router();
@@ -65,6 +73,12 @@ function send(res: http.ServerResponse, status: number, body: unknown, headers: 
   res.end(text);
 }
 
+function sendEmpty(res: http.ServerResponse, headers: Record<string, string> = {}): void {
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(204, headers);
+  res.end();
+}
+
 function errorBody(requestId: string, e: ApiError): Record<string, unknown> {
   return { request_id: requestId, error: { type: e.type, message: e.message } };
 }
@@ -100,20 +114,26 @@ export function createServer(app: App, opts: { control: boolean }): ServerParts 
   };
   configureLimiter();
   const control = opts.control ? controlRouter({ app, faults, requests, onConfigChange: configureLimiter }) : undefined;
-  const apiKey = Buffer.from(`Bearer ${app.opts.apiKey}`);
 
-  const checkApiKey = (req: http.IncomingMessage): void => {
-    const h = req.headers.authorization;
-    if (!h) throw unauthorized("missing Authorization header: send Authorization: Bearer <NYLAS_API_KEY>");
-    const got = Buffer.from(h);
-    if (got.length !== apiKey.length || !timingSafeEqual(got, apiKey)) throw unauthorized("the API key is not valid");
-  };
+  const varianceFor = (req: http.IncomingMessage): Variance =>
+    control && req.headers[VARIANCE_BYPASS_HEADER] === "default" ? DEFAULT_VARIANCE : app.variance;
 
-  const runHandler = async (router: Router, req: http.IncomingMessage, path: string, url: URL, requestId: string, raw: Buffer): Promise<Result> => {
+  const runHandler = async (
+    router: Router,
+    req: http.IncomingMessage,
+    path: string,
+    url: URL,
+    requestId: string,
+    raw: Buffer,
+    variance: Variance,
+  ): Promise<Result> => {
     const method = req.method ?? "GET";
     const m = router.match(method, path);
     if (m === undefined) throw new ApiError(404, "not_found_error", `no route for ${method} ${path}`);
     if (m === "method") throw new ApiError(404, "not_found_error", `no route for ${method} ${path}`);
+    // §10 L12: the signed route is the older /v3/admin/domains; "removed" answers as an unknown route would.
+    if (m.auth === "signed" && variance.legacyDomainsRoute === "removed")
+      throw new ApiError(404, "not_found_error", `no route for ${method} ${path}`);
     let parsed: unknown;
     let parseError = false;
     if (raw.length > 0) {
@@ -123,11 +143,12 @@ export function createServer(app: App, opts: { control: boolean }): ServerParts 
         parseError = true;
       }
     }
-    if (m.auth === "apiKey") checkApiKey(req);
-    else if (m.auth === "signed") app.verifier.verify(method, path, req.headers, raw, parsed);
+    const caller = authorize(app.keyring, m.auth, { method, path, headers: req.headers, rawBody: raw, parsedBody: parsed }, (r) =>
+      app.verifier.verify(r.method, r.path, r.headers, r.rawBody, r.parsedBody),
+    );
     if (m.auth !== "none" && limiter && !limiter.take()) {
-      const headers: Record<string, string> = app.config.retryAfterOnRateLimit ? { "Retry-After": "1" } : {};
-      throw new ApiError(429, "nylas_rate_limit_exceeded", "Too many requests: the application rate limit was exceeded", headers);
+      const headers: Record<string, string> = variance.retryAfterOn429 ? { "Retry-After": "1" } : {};
+      throw new ApiError(429, variance.rateLimitErrorType, "Too many requests, please try again shortly.", headers);
     }
     if (parseError) throw new ApiError(400, "invalid_request_error", "error parsing request body");
     const ctx: Ctx = {
@@ -139,6 +160,8 @@ export function createServer(app: App, opts: { control: boolean }): ServerParts 
       rawBody: raw,
       headers: req.headers,
       requestId,
+      variance,
+      caller,
     };
     return await m.handler(ctx);
   };
@@ -158,7 +181,7 @@ export function createServer(app: App, opts: { control: boolean }): ServerParts 
       }
       try {
         const raw = await readBody(req);
-        const result = await runHandler(control, req, path, url, requestId, raw);
+        const result = await runHandler(control, req, path, url, requestId, raw, app.variance);
         app.store.flush();
         send(res, result.status ?? 200, result.body ?? {}, result.headers);
       } catch (e) {
@@ -176,6 +199,7 @@ export function createServer(app: App, opts: { control: boolean }): ServerParts 
       if (requests.length > MAX_REQUEST_LOG) requests.splice(0, requests.length - MAX_REQUEST_LOG);
     }
 
+    const variance = varianceFor(req);
     const decision = entry && !faults.empty ? faults.decide(method, path) : undefined;
     if (decision?.latencyMs) await sleep(decision.latencyMs);
     const fault = decision?.action;
@@ -188,7 +212,8 @@ export function createServer(app: App, opts: { control: boolean }): ServerParts 
       const headers: Record<string, string> = {};
       if (fault!.retryAfter !== undefined) headers["Retry-After"] = fault!.retryAfter;
       if (entry) entry.status = status;
-      send(res, status, errorBody(requestId, new ApiError(status, errorTypeForStatus(status), messageForStatus(status))), headers);
+      const type = status === 429 ? variance.rateLimitErrorType : errorTypeForStatus(status);
+      send(res, status, errorBody(requestId, new ApiError(status, type, messageForStatus(status))), headers);
     };
     if (fault?.kind === "status") {
       req.resume();
@@ -201,11 +226,13 @@ export function createServer(app: App, opts: { control: boolean }): ServerParts 
     let headers: Record<string, string> | undefined;
     try {
       const raw = await readBody(req);
-      const result = await runHandler(api, req, path, url, requestId, raw);
+      const result = await runHandler(api, req, path, url, requestId, raw, variance);
       status = result.status ?? 200;
       body = { request_id: requestId, ...(result.body ?? {}) };
       if (method !== "DELETE") body = applySelect(body, url.searchParams.get("select"));
       headers = result.headers;
+      // §10 E6: a delete may answer 204 with no body (not the list-items DELETE, whose answer is the List).
+      if (method === "DELETE" && status === 200 && variance.deleteAnswer === "204" && !result.keepBodyOnDelete) status = 204;
     } catch (e) {
       const err =
         e instanceof ApiError
@@ -230,7 +257,8 @@ export function createServer(app: App, opts: { control: boolean }): ServerParts 
     if (fault?.kind === "commit-then-latency") await sleep(fault.latencyMs ?? 0);
     if (res.destroyed || req.socket.destroyed) return;
     if (entry) entry.status = status;
-    send(res, status, body, headers);
+    if (status === 204) sendEmpty(res, headers);
+    else send(res, status, body, headers);
   };
 
   const server = http.createServer((req, res) => {

@@ -132,7 +132,9 @@ export interface WorkspaceRec {
   [k: string]: unknown;
 }
 
-export const DOMAIN_VERIFICATION_TYPES = ["ownership", "mx", "spf", "dkim", "feedback"] as const;
+/** The seven of the 2026-11 reference; the first five are the older set (§10 L6). */
+export const DOMAIN_VERIFICATION_TYPES = ["ownership", "mx", "spf", "dkim", "feedback", "dmarc", "arc"] as const;
+export const LEGACY_VERIFICATION_TYPES = ["ownership", "mx", "spf", "dkim", "feedback"] as const;
 export type DomainVerificationType = (typeof DOMAIN_VERIFICATION_TYPES)[number];
 
 export interface DomainRec {
@@ -155,6 +157,8 @@ export interface DomainRec {
   _verify_fail?: Record<string, string>;
   /** Per-type timestamp of the last /info or /verify call. */
   _attempts?: Record<string, number>;
+  /** DKIM key length asked for with `options.key_length` (info/verify). */
+  _dkim_key_length?: number;
   /** Registered through the control API / options (not through the signed API). */
   _seeded?: boolean;
   [k: string]: unknown;

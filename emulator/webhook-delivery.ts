@@ -8,8 +8,8 @@ import * as http from "node:http";
 import * as https from "node:https";
 import { gzipSync } from "node:zlib";
 
-export const TRIGGER_TYPES: readonly string[] = [
-  // spec enum (47)
+/** The spec's create/update enum (47 names). */
+export const CREATE_TRIGGER_TYPES: readonly string[] = [
   "calendar.created",
   "calendar.updated",
   "calendar.deleted",
@@ -57,6 +57,11 @@ export const TRIGGER_TYPES: readonly string[] = [
   "notetaker.deleted",
   "notetaker.meeting_state",
   "notetaker.media",
+];
+
+/** Every name seen anywhere (mock-payload and send-test-event accept them; §10 L11 "accepted" lets webhooks use them). */
+export const TRIGGER_TYPES: readonly string[] = [
+  ...CREATE_TRIGGER_TYPES,
   // Node SDK additions
   "message.created.truncated",
   "message.updated.truncated",
@@ -68,6 +73,8 @@ export const TRIGGER_TYPES: readonly string[] = [
 ];
 const TRIGGER_SET = new Set(TRIGGER_TYPES);
 export const isTriggerType = (t: string): boolean => TRIGGER_SET.has(t);
+const CREATE_TRIGGER_SET = new Set(CREATE_TRIGGER_TYPES);
+export const isCreateTriggerType = (t: string): boolean => CREATE_TRIGGER_SET.has(t);
 
 export const MOCK_WEBHOOK_SECRET = "mock-webhook-secret";
 export const newWebhookSecret = (): string => randomBytes(32).toString("hex");

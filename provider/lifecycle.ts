@@ -1,7 +1,8 @@
 import { isDeepStrictEqual } from "node:util";
 import { z } from "zod";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { NylasClient, NylasNotFoundError, type NylasError } from "./client";
+import type { NylasApi } from "./api";
+import { NylasNotFoundError, type NylasError } from "./client";
 import { editDistance } from "./schema";
 import { setTimeout as sleep } from "node:timers/promises";
 
@@ -18,7 +19,8 @@ export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const PROVIDER_KEY = "__provider";
 
 export interface Context {
-  client: NylasClient;
+  /** Every Nylas call, by collection. */
+  api: NylasApi;
   /** A warning shown by `pulumi up` (the provider host's stderr becomes a diagnostic). */
   warn(message: string): void;
 }
@@ -56,11 +58,16 @@ export interface ResourceDefinition<I extends Props, O extends Props> {
   create(ctx: Context, inputs: I): Promise<Created<O>>;
   /** Finds an existing object by natural key: used by `adopt: true` and after an ambiguous create. */
   find?(ctx: Context, inputs: I): Promise<Created<O> | undefined>;
+  /** The object an `adopt` string names, when it may be more than an id (a Domain's address); default: `read`. */
+  resolve?(ctx: Context, ref: string, inputs: I): Promise<Created<O> | undefined>;
   /** Current state, shaped like outputs; `undefined` when gone. `olds` says which inputs were declared. */
   read(ctx: Context, id: string, olds: O): Promise<O | undefined>;
   update(ctx: Context, id: string, olds: O, news: I): Promise<O>;
   delete(ctx: Context, id: string, olds: O): Promise<void>;
 }
+
+/** Thrown by a resource's `update` that finds its object gone (deleted outside Pulumi). */
+export class ObjectGoneError extends Error {}
 
 /** Thrown so the engine records an object that exists although its create did not finish. */
 export class PartialCreateError extends Error {
@@ -255,10 +262,19 @@ function normalizeEmpty(v: unknown): unknown {
 
 // ------------------------------------------------------------------------------------- create & adopt
 
-const GHOST_LOOKUPS = 3;
-/** Wait before a ghost lookup, doubling per lookup: a create we gave up on may still be running at Nylas. */
+/** First wait before a ghost lookup; doubles per lookup up to {@link GHOST_SETTLE_MAX_MS}. */
 const GHOST_SETTLE_MS = 250;
+const GHOST_SETTLE_MAX_MS = 5_000;
 
+/**
+ * Creates, and settles a create whose answer was lost. Nylas has no idempotency keys on admin creates,
+ * so after an ambiguous failure (timeout, reset, 5xx) the object may exist — now, or once Nylas gets to
+ * the request. The provider looks it up by its natural key, with growing waits, for as long as one
+ * call may take (the client's `deadlineMs`): found → adopted; not found after an ambiguous failure →
+ * created again; refused after an answer was lost ("already exists": our first create landing) → looked
+ * for again rather than reported. So a create Nylas commits late ends as one adopted object, not as a
+ * failure with an orphan.
+ */
 export async function create<I extends Props, O extends Props>(def: ResourceDefinition<I, O>, ctx: Context, props: Props): Promise<Created<O>> {
   const { [PROVIDER_KEY]: provider, adopt, ...rest } = props;
   const inputs = rest as I;
@@ -268,8 +284,11 @@ export async function create<I extends Props, O extends Props>(def: ResourceDefi
     const outs = await def.update(ctx, found.id, found.outs, inputs);
     return { id: found.id, outs: keep(outs) };
   }
+  const what = `creating Nylas ${def.type} (${def.describe(inputs)})`;
+  const deadline = Date.now() + ctx.api.deadlineMs;
   let answerLost = false;
-  for (let lookups = 0; ; lookups++) {
+  let wait = GHOST_SETTLE_MS;
+  for (;;) {
     try {
       const made = await def.create(ctx, inputs);
       return { id: made.id, outs: keep(made.outs) };
@@ -281,21 +300,24 @@ export async function create<I extends Props, O extends Props>(def: ResourceDefi
       // Once an answer was lost, a later refusal ("already exists") may be our own first create
       // landing late, so it too is settled by a lookup rather than reported.
       answerLost ||= err.maybeCommitted === true;
-      if (!answerLost || !def.find || lookups >= GHOST_LOOKUPS) throw decorate(e, `creating Nylas ${def.type} (${def.describe(inputs)})`);
-      // The create may have landed although its answer was lost: look before trying again, so a
-      // retry never makes a duplicate (Nylas has no idempotency keys on admin creates).
-      await sleep(GHOST_SETTLE_MS * 2 ** lookups);
-      const ghost = await def.find(ctx, inputs);
-      if (ghost) {
-        ctx.warn(`Nylas ${def.type} ${def.describe(inputs)}: the create's answer was lost but the object was made (${ghost.id}); adopting it`);
-        const outs = await def.update(ctx, ghost.id, ghost.outs, inputs);
-        return { id: ghost.id, outs: keep(outs) };
+      if (!answerLost || !def.find) throw decorate(e, what);
+      // Look before trying again, so a retry never makes a duplicate. After a plain refusal, keep
+      // looking: the create that was lost is what the refusal is about.
+      for (;;) {
+        if (Date.now() + wait > deadline) throw decorate(e, what);
+        await sleep(wait);
+        wait = Math.min(wait * 2, GHOST_SETTLE_MAX_MS);
+        const ghost = await def.find(ctx, inputs);
+        if (ghost) {
+          ctx.warn(`Nylas ${def.type} ${def.describe(inputs)}: the create's answer was lost but the object was made (${ghost.id}); adopting it`);
+          const outs = await def.update(ctx, ghost.id, ghost.outs, inputs);
+          return { id: ghost.id, outs: keep(outs) };
+        }
+        if (err.maybeCommitted) break;
       }
-      if (!err.maybeCommitted) throw decorate(e, `creating Nylas ${def.type} (${def.describe(inputs)})`);
     }
   }
 }
-
 
 async function adoptExisting<I extends Props, O extends Props>(def: ResourceDefinition<I, O>, ctx: Context, inputs: I, adopt: string | true): Promise<Created<O>> {
   if (adopt === true) {
@@ -306,9 +328,14 @@ async function adoptExisting<I extends Props, O extends Props>(def: ResourceDefi
     }
     return found;
   }
-  const outs = await def.read(ctx, adopt, inputs as unknown as O);
-  if (!outs) throw new Error(`adopt: Nylas ${def.type} "${adopt}" does not exist; remove adopt to create one`);
-  return { id: adopt, outs };
+  const found = def.resolve ? await def.resolve(ctx, adopt, inputs) : await readAsCreated(def, ctx, adopt, inputs);
+  if (!found) throw new Error(`adopt: Nylas ${def.type} "${adopt}" does not exist; remove adopt to create one`);
+  return found;
+}
+
+async function readAsCreated<I extends Props, O extends Props>(def: ResourceDefinition<I, O>, ctx: Context, id: string, inputs: I): Promise<Created<O> | undefined> {
+  const outs = await def.read(ctx, id, inputs as unknown as O);
+  return outs && { id, outs };
 }
 
 // --------------------------------------------------------------------------------- read/update/delete
@@ -334,7 +361,7 @@ export async function update<I extends Props, O extends Props>(def: ResourceDefi
     const outs = await def.update(ctx, id, o as O, n as I);
     return { ...outs, ...(adopt !== undefined ? { adopt } : {}) };
   } catch (e) {
-    if (e instanceof NylasNotFoundError) {
+    if (e instanceof NylasNotFoundError || e instanceof ObjectGoneError) {
       throw decorate(e, `updating Nylas ${def.type} ${id}: it no longer exists (deleted outside Pulumi?) — run \`pulumi refresh\`, then \`pulumi up\` recreates it`);
     }
     throw decorate(e, `updating Nylas ${def.type} ${id}`);

@@ -1,4 +1,5 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { NylasApi } from "./api";
 import { NylasClient, type ClientOptions } from "./client";
 import { providerFor, type Context } from "./lifecycle";
 import { definitions } from "./registry";
@@ -12,17 +13,17 @@ import { settingsFrom } from "./settings";
  */
 
 let options: ClientOptions | undefined;
-let client: NylasClient | undefined;
+let api: NylasApi | undefined;
 
 function context(): Context {
   options ??= settingsFrom(() => undefined);
-  client ??= new NylasClient(options);
-  return { client, warn: (message) => console.error(`warning: ${message}`) };
+  api ??= new NylasApi(new NylasClient(options));
+  return { api, warn: (message) => console.error(`warning: ${message}`) };
 }
 
 const cache = new Map<string, dynamic.ResourceProvider>();
 
-/** The provider of one resource type. `configure` runs once per type per process; all share one client. */
+/** The provider of one resource type. `configure` runs once per type per process; all share one api (one client). */
 export function provider(type: string): dynamic.ResourceProvider {
   let p = cache.get(type);
   if (p) return p;
@@ -33,10 +34,10 @@ export function provider(type: string): dynamic.ResourceProvider {
     async configure(req: dynamic.ConfigureRequest) {
       const next = settingsFrom((key) => req.config.get(key));
       if (JSON.stringify(next) !== JSON.stringify(options)) {
-        const old = client;
+        const old = api;
         options = next;
-        client = undefined;
-        await old?.close();
+        api = undefined;
+        await old?.client.close();
       }
     },
   };

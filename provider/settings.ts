@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { NylasConfigError, REGION_URLS, type ClientOptions, type Region } from "./client";
+import { DOMAINS_ROUTES, NylasConfigError, REGION_URLS, type ClientOptions, type DomainsRoute, type Region } from "./client";
 
 /**
  * Connection settings: stack config (`nylas:*`) first, then environment variables. Read only inside the
@@ -10,7 +10,9 @@ import { NylasConfigError, REGION_URLS, type ClientOptions, type Region } from "
  * | nylas:apiKey (secret)     | NYLAS_API_KEY                  | application API key                        |
  * | nylas:apiUri              | NYLAS_API_URI                  | base URL (emulator, proxy); wins over region |
  * | nylas:region              | NYLAS_REGION                   | `us` (default) or `eu`                     |
- * | nylas:serviceAccount (secret) | NYLAS_SERVICE_ACCOUNT / NYLAS_SERVICE_ACCOUNT_FILE | credentials JSON for domains |
+ * | nylas:domainsApiKey (secret) | NYLAS_DOMAINS_API_KEY        | IAM API key for the Manage Domains API (/v3/domains) |
+ * | nylas:serviceAccount (secret) | NYLAS_SERVICE_ACCOUNT / NYLAS_SERVICE_ACCOUNT_FILE | credentials JSON for the older signed /v3/admin/domains |
+ * | nylas:domainsRoute        | NYLAS_DOMAINS_ROUTE            | `iam` or `service-account`; default: `iam` when a domains API key is set |
  * | nylas:requestsPerSecond   | NYLAS_REQUESTS_PER_SECOND      | client throttle, default 10; 0 = off       |
  * | nylas:concurrency         | NYLAS_CONCURRENCY              | connections / requests in flight, default 16 |
  * | nylas:requestTimeoutMs    | NYLAS_REQUEST_TIMEOUT_MS       | per attempt, default 30000                 |
@@ -25,8 +27,14 @@ export function settingsFrom(get: ConfigGetter, env: NodeJS.ProcessEnv = process
   if (region !== undefined && !(region in REGION_URLS)) {
     throw new NylasConfigError(`nylas:region must be "us" or "eu", got "${region}"`);
   }
+  const domainsRoute = pick("domainsRoute", "NYLAS_DOMAINS_ROUTE");
+  if (domainsRoute !== undefined && !DOMAINS_ROUTES.includes(domainsRoute as DomainsRoute)) {
+    throw new NylasConfigError(`nylas:domainsRoute must be ${DOMAINS_ROUTES.map((r) => `"${r}"`).join(" or ")}, got "${domainsRoute}"`);
+  }
   return {
     apiKey: pick("apiKey", "NYLAS_API_KEY"),
+    domainsApiKey: pick("domainsApiKey", "NYLAS_DOMAINS_API_KEY"),
+    domainsRoute: domainsRoute as DomainsRoute | undefined,
     apiUri: pick("apiUri", "NYLAS_API_URI"),
     region: region as Region | undefined,
     serviceAccount: serviceAccountFrom(pick("serviceAccount", "NYLAS_SERVICE_ACCOUNT"), nonEmpty(env.NYLAS_SERVICE_ACCOUNT_FILE)),

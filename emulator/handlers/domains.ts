@@ -1,71 +1,119 @@
-/** `/v3/admin/domains…` (reference §7). Every route here is service-account signed. */
+/**
+ * Manage Domains (reference §7), on both routes: `/v3/domains` with an Organization-bound IAM API key
+ * (the current one, [changelog 2026-11-09]) and the older `/v3/admin/domains` with service-account
+ * signing. Bodies and answers are the same on both.
+ */
 import { createHash, randomUUID } from "node:crypto";
 import { App, publicFields } from "../app";
+import type { RouteAuth } from "../auth";
 import { badRequest, notFound } from "../errors";
 import { cursorPage } from "../paging";
-import type { Router } from "../router";
-import { DOMAIN_VERIFICATION_TYPES, DomainRec, DomainVerificationType } from "../types";
-import { bodyObject, checkString, has, isDomain, now, optString } from "../validate";
+import type { Ctx, Router } from "../router";
+import { DOMAIN_VERIFICATION_TYPES, DomainRec, DomainVerificationType, LEGACY_VERIFICATION_TYPES } from "../types";
+import { bodyObject, checkString, has, isDomain, isObject, now, optString } from "../validate";
+import { cursorPaging, type Variance } from "../variance";
 
 export function publicDomain(d: DomainRec): Record<string, unknown> {
   return publicFields(d);
 }
 
 const ATTEMPT_TTL_S = 7 * 24 * 3600;
+/** DKIM key lengths `options.key_length` may ask for; the reference documents 2048, the default is UNCONFIRMED. */
+export const DKIM_KEY_LENGTHS = [1024, 2048] as const;
+const DEFAULT_DKIM_KEY_LENGTH = 1024;
 
-/** The DNS record to publish for one verification type (deterministic per domain). */
-export function dnsRecord(d: DomainRec, type: DomainVerificationType): Record<string, unknown> {
+/** Deterministic base64 "key material" of the size an RSA public key of `bits` has in a DKIM record. */
+function dkimPublicKey(seed: string, bits: number): string {
+  const bytes = bits === 2048 ? 294 : 162; // DER SubjectPublicKeyInfo sizes for 2048- and 1024-bit keys
+  const out: Buffer[] = [];
+  for (let i = 0; out.length * 32 < bytes; i++) out.push(createHash("sha256").update(`${seed}:${bits}:${i}`).digest());
+  return Buffer.concat(out).subarray(0, bytes).toString("base64");
+}
+
+/**
+ * The DNS record to publish for one verification type (deterministic per domain): `{host, type, value}`
+ * with `host` relative to the domain (`@` = the domain itself), as the spec example has it. No MX
+ * priority field is documented, so none is sent.
+ */
+export function dnsRecord(d: DomainRec, type: DomainVerificationType): { host: string; type: string; value: string } {
   const token = createHash("sha256").update(`${d.id}:${d.domain_address}`).digest("hex").slice(0, 32);
   const region = d.region;
+  const selector = `nylas${token.slice(0, 6)}`;
   switch (type) {
     case "ownership":
-      return { host: d.domain_address, type: "TXT", value: `nylas-verification=${token}` };
+      return { host: "@", type: "TXT", value: `nylas-ownership-verify=${token}` };
     case "mx":
-      return { host: d.domain_address, type: "MX", value: `mx.${region}.nylas-emulator.local`, priority: 10 };
+      return { host: "@", type: "MX", value: `mx.${region}.nylas-emulator.local` };
     case "spf":
-      return { host: d.domain_address, type: "TXT", value: `v=spf1 include:spf.${region}.nylas-emulator.local ~all` };
+      return { host: "@", type: "TXT", value: `v=spf1 include:spf.${region}.nylas-emulator.local ~all` };
     case "dkim":
       return {
-        host: `nylas${token.slice(0, 6)}._domainkey.${d.domain_address}`,
-        type: "CNAME",
-        value: `nylas${token.slice(0, 6)}.dkim.${region}.nylas-emulator.local`,
+        host: `${selector}._domainkey`,
+        type: "TXT",
+        value: `v=DKIM1; k=rsa; p=${dkimPublicKey(token, d._dkim_key_length ?? DEFAULT_DKIM_KEY_LENGTH)}`,
       };
     case "feedback":
-      return {
-        host: `feedback.${d.domain_address}`,
-        type: "MX",
-        value: `feedback-smtp.${region}.nylas-emulator.local`,
-        priority: 10,
-      };
+      return { host: "feedback", type: "MX", value: `feedback-smtp.${region}.nylas-emulator.local` };
+    case "dmarc":
+      return { host: "_dmarc", type: "TXT", value: `v=DMARC1; p=none; rua=mailto:dmarc-reports@${region}.nylas-emulator.local` };
+    case "arc":
+      return { host: `${selector}arc._domainkey`, type: "CNAME", value: `${selector}.arc.${region}.nylas-emulator.local` };
   }
 }
 
-function readType(body: unknown): DomainVerificationType {
+/** `{type, options?}` of an info/verify request; which types are known depends on the route (§10 L6). */
+function readAttempt(body: unknown, v: Variance, legacy: boolean): { type: DomainVerificationType; keyLength?: number } {
   const b = bodyObject(body);
   const type = optString(b, "type");
   if (!type) throw badRequest("type is required");
-  if (!(DOMAIN_VERIFICATION_TYPES as readonly string[]).includes(type))
-    throw badRequest(`type must be one of: ${DOMAIN_VERIFICATION_TYPES.join(", ")}`);
-  return type as DomainVerificationType;
+  const known: readonly string[] =
+    v.verificationTypes === "five" || (v.verificationTypes === "five-on-legacy-route" && legacy)
+      ? LEGACY_VERIFICATION_TYPES
+      : DOMAIN_VERIFICATION_TYPES;
+  if (!known.includes(type)) throw badRequest(`type must be one of: ${known.join(", ")}`);
+  if (!has(b, "options") || b.options === null) return { type: type as DomainVerificationType };
+  if (!isObject(b.options)) throw badRequest("options must be an object");
+  const kl = b.options.key_length;
+  if (kl === undefined || kl === null) return { type: type as DomainVerificationType };
+  if (type !== "dkim") throw badRequest("options.key_length applies to the dkim type only");
+  if (!(DKIM_KEY_LENGTHS as readonly unknown[]).includes(kl))
+    throw badRequest(`options.key_length must be one of: ${DKIM_KEY_LENGTHS.join(", ")}`);
+  return { type: "dkim", keyLength: kl as number };
 }
 
 export function registerDomains(r: Router, app: App): void {
+  register(r, app, "/v3/domains", (perm) => ({ iam: perm }), false);
+  register(r, app, "/v3/admin/domains", () => "signed", true);
+}
+
+/** §10 L13 default: info reads, verify updates. */
+const PERMISSION = {
+  list: "domains.read",
+  get: "domains.read",
+  info: "domains.read",
+  create: "domains.create",
+  update: "domains.update",
+  verify: "domains.update",
+  delete: "domains.delete",
+} as const;
+
+function register(r: Router, app: App, base: string, auth: (permission: string) => RouteAuth, legacy: boolean): void {
   const col = app.store.col<DomainRec>("domains");
-  const requireDomain = (ref: string): DomainRec => {
-    const d = app.findDomain(ref);
+  /** `{domain_id}` = the UUID or (§10 N7) the domain address. */
+  const requireDomain = (ctx: Ctx): DomainRec => {
+    const ref = ctx.params.id;
+    const d = ctx.variance.domainByAddress === "accepted" ? app.findDomain(ref) : col.get(ref);
     if (!d) throw notFound(`domain not found: ${ref}`);
     return d;
   };
-  const verificationResult = (d: DomainRec, type: DomainVerificationType, status: string, message: string) => {
+  /** The answer of info and verify (§10 L7): nested `attempt.options` + top-level status, or Python's flat attempt. */
+  const verificationResult = (v: Variance, d: DomainRec, type: DomainVerificationType, status: string, message: string) => {
     const created = d._attempts?.[type] ?? now();
-    return {
-      domain_id: d.id,
-      attempt: { type, options: dnsRecord(d, type) },
-      status,
-      created_at: created,
-      expires_at: created + ATTEMPT_TTL_S,
-      message,
-    };
+    const record = dnsRecord(d, type);
+    const times = { created_at: created, expires_at: created + ATTEMPT_TTL_S, message };
+    if (v.verificationAnswer === "flat")
+      return { domain_id: d.id, attempt: { type, host: record.host, value: record.value, status }, ...times };
+    return { domain_id: d.id, attempt: { type, options: record }, status, ...times };
   };
   const stamp = (d: DomainRec, type: string, patch: Partial<DomainRec> = {}): DomainRec => {
     const t = now();
@@ -79,21 +127,22 @@ export function registerDomains(r: Router, app: App): void {
   };
 
   r.get(
-    "/v3/admin/domains",
+    base,
     (ctx) => {
       const domain = ctx.query.get("domain")?.trim().toLowerCase() || undefined;
       const region = ctx.query.get("region") || undefined;
       const page = cursorPage(col.order, ctx.query, {
         get: (id) => col.get(id),
         filter: (d) => (!domain || d.domain_address === domain) && (!region || d.region === region),
+        ...cursorPaging(ctx.variance, "domains"),
       });
       return { body: { data: page.data.map(publicDomain), next_cursor: page.next_cursor } };
     },
-    "signed",
+    auth(PERMISSION.list),
   );
 
   r.post(
-    "/v3/admin/domains",
+    base,
     (ctx) => {
       const b = bodyObject(ctx.body);
       const name = optString(b, "name", { min: 1, max: 256 });
@@ -130,15 +179,16 @@ export function registerDomains(r: Router, app: App): void {
       });
       return { body: { data: publicDomain(d) } };
     },
-    "signed",
+    auth(PERMISSION.create),
   );
 
-  r.get("/v3/admin/domains/:id", (ctx) => ({ body: { data: publicDomain(requireDomain(ctx.params.id)) } }), "signed");
+  r.get(`${base}/:id`, (ctx) => ({ body: { data: publicDomain(requireDomain(ctx)) } }), auth(PERMISSION.get));
 
+  // The answer is only what changed, {name, updated_at} [sdk:node][sdk:ruby] (§10 W1).
   r.put(
-    "/v3/admin/domains/:id",
+    `${base}/:id`,
     (ctx) => {
-      const d = requireDomain(ctx.params.id);
+      const d = requireDomain(ctx);
       const b = bodyObject(ctx.body);
       if (has(b, "domain_address") && (typeof b.domain_address !== "string" || b.domain_address.trim().toLowerCase() !== d.domain_address))
         throw badRequest("domain_address cannot be changed; delete the domain and create a new one");
@@ -146,59 +196,62 @@ export function registerDomains(r: Router, app: App): void {
       if (has(b, "name") && b.name !== null) next.name = checkString(b.name, "name", { min: 1, max: 256 });
       next.updated_at = now();
       app.store.put("domains", next);
-      return { body: { data: publicDomain(next) } };
+      const data = ctx.variance.domainUpdateAnswer === "sparse" ? { name: next.name, updated_at: next.updated_at } : publicDomain(next);
+      return { body: { data } };
     },
-    "signed",
+    auth(PERMISSION.update),
   );
 
   r.delete(
-    "/v3/admin/domains/:id",
+    `${base}/:id`,
     (ctx) => {
-      const d = requireDomain(ctx.params.id);
+      const d = requireDomain(ctx);
       app.store.del("domains", d.id);
       return { body: {} };
     },
-    "signed",
+    auth(PERMISSION.delete),
   );
 
   r.post(
-    "/v3/admin/domains/:id/info",
+    `${base}/:id/info`,
     (ctx) => {
-      const d0 = requireDomain(ctx.params.id);
-      const type = readType(ctx.body);
-      const d = stamp(d0, type);
+      const d0 = requireDomain(ctx);
+      const { type, keyLength } = readAttempt(ctx.body, ctx.variance, legacy);
+      const d = stamp(d0, type, keyLength ? { _dkim_key_length: keyLength } : {});
       const verified = d[`verified_${type}`] === true;
       const rec = dnsRecord(d, type);
       return {
         body: {
           data: verificationResult(
+            ctx.variance,
             d,
             type,
             verified ? "done" : "pending",
             verified
               ? `${type} is verified`
-              : `Publish a ${rec.type} record for ${rec.host} with the value "${rec.value}", then call verify`,
+              : `Publish a ${rec.type} record at ${rec.host === "@" ? d.domain_address : `${rec.host}.${d.domain_address}`} with the value "${rec.value}", then call verify`,
           ),
         },
       };
     },
-    "signed",
+    auth(PERMISSION.info),
   );
 
   r.post(
-    "/v3/admin/domains/:id/verify",
+    `${base}/:id/verify`,
     (ctx) => {
-      const d0 = requireDomain(ctx.params.id);
-      const type = readType(ctx.body);
+      const d0 = requireDomain(ctx);
+      const { type, keyLength } = readAttempt(ctx.body, ctx.variance, legacy);
+      const keyPatch: Partial<DomainRec> = keyLength ? { _dkim_key_length: keyLength } : {};
       const failure = d0._verify_fail?.[type];
       if (failure !== undefined) {
-        const d = stamp(d0, type, { [`verified_${type}`]: false, updated_at: now() });
-        return { body: { data: verificationResult(d, type, "failed", failure) } };
+        const d = stamp(d0, type, { ...keyPatch, [`verified_${type}`]: false, updated_at: now() });
+        return { body: { data: verificationResult(ctx.variance, d, type, "failed", failure) } };
       }
       // The emulator has no DNS: a verify call always succeeds unless the control API says otherwise.
-      const d = stamp(d0, type, { [`verified_${type}`]: true, updated_at: now() });
-      return { body: { data: verificationResult(d, type, "done", `${type} record verified`) } };
+      const d = stamp(d0, type, { ...keyPatch, [`verified_${type}`]: true, updated_at: now() });
+      return { body: { data: verificationResult(ctx.variance, d, type, "done", `${type} record verified`) } };
     },
-    "signed",
+    auth(PERMISSION.verify),
   );
 }

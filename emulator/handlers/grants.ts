@@ -79,9 +79,13 @@ export function deleteGrantCascade(app: App, g: GrantRec): void {
 
 export function registerGrants(r: Router, app: App): void {
   // ---------------------------------------------------------------- connectors
-  r.get("/v3/connectors", () => ({
-    body: { data: app.store.col<ConnectorRec>("connectors").all().map(publicConnector) },
-  }));
+  // limit/offset paging (§10 E8); no default limit is stated, so an unpaged call gets them all.
+  r.get("/v3/connectors", (ctx) => {
+    const all = app.store.col<ConnectorRec>("connectors").all();
+    const offset = queryInt(ctx.query, "offset", 0, { min: 0 });
+    const limit = queryInt(ctx.query, "limit", all.length || 1, { min: 1 });
+    return { body: { data: all.slice(offset, offset + limit).map(publicConnector) } };
+  });
 
   r.post("/v3/connectors", (ctx) => {
     const b = bodyObject(ctx.body);
@@ -176,9 +180,9 @@ export function registerGrants(r: Router, app: App): void {
 
     const existing = app.grantByEmail(email);
     if (existing) {
-      // Re-authenticating an existing address returns the existing grant (BYO-auth semantics).
-      if (existing.provider !== "nylas")
-        throw conflict(`a grant for ${email} already exists with provider ${existing.provider}`);
+      // Re-authenticating an existing address returns the existing grant (BYO-auth semantics, §10 N5).
+      if (existing.provider !== "nylas" || ctx.variance.connectExistingEmail === "conflict")
+        throw conflict(`a grant for ${email} already exists (${existing.id}, provider ${existing.provider})`);
       let g = existing;
       if (password !== undefined) {
         g = app.store.put<GrantRec>("grants", { ...existing, _app_password_hash: await hashPassword(password), updated_at: now() });
@@ -218,7 +222,10 @@ export function registerGrants(r: Router, app: App): void {
   // ---------------------------------------------------------------- grants
   r.get("/v3/grants", (ctx) => {
     const q = ctx.query;
-    const limit = queryInt(q, "limit", 10, { min: 1, max: 200 });
+    const v = ctx.variance;
+    // §10 E4: a server-side page cap, reported in the answer's `limit`.
+    const asked = queryInt(q, "limit", 10, { min: 1 });
+    const limit = v.offsetPageSize ? Math.min(asked, v.offsetPageSize) : asked;
     const offset = queryInt(q, "offset", 0, { min: 0 });
     const provider = q.get("provider") || undefined;
     const email = q.get("email")?.trim().toLowerCase() || undefined;
@@ -230,7 +237,11 @@ export function registerGrants(r: Router, app: App): void {
     if (sortBy !== "created_at" && sortBy !== "updated_at") throw badRequest("sort_by must be created_at or updated_at");
     const orderBy = q.get("order_by") || "desc";
     if (orderBy !== "asc" && orderBy !== "desc") throw badRequest("order_by must be asc or desc");
+    // §10 E7: filtered listings lag freshly created grants; the unfiltered one does not.
+    const filtered = !!(provider || email || workspace || status);
+    const lagFrom = filtered && v.grantFilterLagSeconds > 0 ? now() - v.grantFilterLagSeconds : undefined;
     const filter = (g: GrantRec): boolean =>
+      (lagFrom === undefined || g.created_at < lagFrom) &&
       (!provider || g.provider === provider) &&
       (!email || g.email === email) &&
       (!workspace || g.workspace_id === workspace) &&
@@ -264,18 +275,24 @@ export function registerGrants(r: Router, app: App): void {
     return { body: { data: data.map(publicGrant), limit, offset } };
   });
 
-  r.get("/v3/grants/:grant", (ctx) => ({ body: { data: publicGrant(app.requireGrant(ctx.params.grant)) } }));
+  r.get("/v3/grants/:grant", (ctx) => ({ body: { data: publicGrant(app.requireGrantById(ctx.params.grant, ctx.variance)) } }));
 
   r.patch("/v3/grants/:grant", async (ctx) => {
-    const g = app.requireGrant(ctx.params.grant);
+    const g = app.requireGrantById(ctx.params.grant, ctx.variance);
     const b = bodyObject(ctx.body);
     let next: GrantRec = { ...g };
     if (has(b, "name") && b.name !== null) next.name = checkString(b.name, "name", { min: 1, max: 256 });
     if (has(b, "scope") && b.scope !== null) next.scope = optStringArray(b, "scope")!;
-    if (has(b, "workspace_id") && b.workspace_id !== g.workspace_id)
-      throw badRequest(
-        "workspace_id cannot be changed with a grant update; move the grant with POST /v3/workspaces/{workspace_id}/manual-assign",
-      );
+    // workspace_id moves the grant into any workspace of the application; null is ignored (it cannot
+    // unassign) [changelog 2026-09-24]. Into an auto_group workspace: §10 A5.
+    if (has(b, "workspace_id") && b.workspace_id !== null && b.workspace_id !== g.workspace_id) {
+      const wid = checkString(b.workspace_id, "workspace_id", { min: 1 });
+      const w = app.store.get<WorkspaceRec>("workspaces", wid);
+      if (!w) throw badRequest(`workspace not found: ${wid}`);
+      if (w.auto_group && ctx.variance.grantMoveIntoAutoGroup === "rejected")
+        throw badRequest(`workspace ${wid} has auto_group enabled; grants can only be assigned by hand to workspaces with auto_group: false`);
+      next.workspace_id = w.id;
+    }
     if (has(b, "settings") && b.settings !== null) {
       if (!isObject(b.settings)) throw badRequest("settings must be an object");
       const s = b.settings;
@@ -289,8 +306,8 @@ export function registerGrants(r: Router, app: App): void {
       next.settings = stored;
       if (has(s, "app_password") && s.app_password !== null) {
         next._app_password_hash = await hashPassword(validateAppPassword(s.app_password));
-      } else {
-        // the stored settings (app password included) are replaced by what was sent
+      } else if (ctx.variance.settingsWithoutAppPassword === "clear") {
+        // §10 W6 "clear": the stored settings (app password included) are replaced by what was sent
         delete next._app_password_hash;
       }
     }
@@ -303,7 +320,7 @@ export function registerGrants(r: Router, app: App): void {
   });
 
   r.delete("/v3/grants/:grant", (ctx) => {
-    const g = app.requireGrant(ctx.params.grant);
+    const g = app.requireGrantById(ctx.params.grant, ctx.variance);
     deleteGrantCascade(app, g);
     app.emit("grant.deleted", grantEventObject(g));
     return { body: {} };

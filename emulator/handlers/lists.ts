@@ -7,6 +7,7 @@ import { OrderedIds } from "../store";
 import type { Router } from "../router";
 import type { ListItemRec, ListRec } from "../types";
 import { bodyObject, checkString, has, isDomain, isEmail, isTld, now, optString } from "../validate";
+import { cursorPaging, sparseUpdate, type Variance } from "../variance";
 
 const LIST_TYPES = ["domain", "tld", "address"];
 export const MAX_ITEMS_PER_REQUEST = 1000;
@@ -46,6 +47,11 @@ function readItems(body: unknown, type: ListRec["type"]): string[] {
   return out;
 }
 
+/** Answer to a list-items POST/DELETE: the List, or (§10 W2 "sparse") only its refreshed items_count. */
+function itemsAnswer(app: App, l: ListRec, v: Variance): Record<string, unknown> {
+  return v.updateAnswers === "sparse" ? { items_count: itemsCount(app, l.id) } : publicList(app, l);
+}
+
 export function deleteListCascade(app: App, listId: string): void {
   const e = app.idx.items.get(listId);
   if (e) for (const id of [...e.order.ids]) app.store.del("list_items", id);
@@ -61,7 +67,7 @@ export function registerLists(r: Router, app: App): void {
   };
 
   r.get("/v3/lists", (ctx) => {
-    const page = cursorPage(col.order, ctx.query, { get: (id) => col.get(id) });
+    const page = cursorPage(col.order, ctx.query, { get: (id) => col.get(id), ...cursorPaging(ctx.variance, "lists") });
     return { body: { data: page.data.map((l) => publicList(app, l)), next_cursor: page.next_cursor } };
   });
 
@@ -98,7 +104,8 @@ export function registerLists(r: Router, app: App): void {
     if (has(b, "description") && b.description !== null) next.description = checkString(b.description, "description");
     next.updated_at = now();
     app.store.put("lists", next);
-    return { body: { data: publicList(app, next) } };
+    const full = publicList(app, next);
+    return { body: { data: ctx.variance.updateAnswers === "sparse" ? sparseUpdate(full, b) : full } };
   });
 
   r.delete("/v3/lists/:id", (ctx) => {
@@ -112,7 +119,7 @@ export function registerLists(r: Router, app: App): void {
     const l = requireList(ctx.params.id);
     const order = app.idx.items.get(l.id)?.order ?? new OrderedIds();
     const items = app.store.col<ListItemRec>("list_items");
-    const page = cursorPage(order, ctx.query, { get: (id) => items.get(id) });
+    const page = cursorPage(order, ctx.query, { get: (id) => items.get(id), ...cursorPaging(ctx.variance, "list_items") });
     return { body: { data: page.data.map((i) => publicFields(i)), next_cursor: page.next_cursor } };
   });
 
@@ -125,7 +132,7 @@ export function registerLists(r: Router, app: App): void {
       app.store.put<ListItemRec>("list_items", { id: randomUUID(), list_id: l.id, value: v, created_at: t });
     }
     const next = app.store.put<ListRec>("lists", { ...l, updated_at: t });
-    return { body: { data: publicList(app, next) } };
+    return { body: { data: itemsAnswer(app, next, ctx.variance) } };
   });
 
   r.delete("/v3/lists/:id/items", (ctx) => {
@@ -136,6 +143,6 @@ export function registerLists(r: Router, app: App): void {
       if (id) app.store.del("list_items", id); // absent values are silently ignored
     }
     const next = app.store.put<ListRec>("lists", { ...l, updated_at: now() });
-    return { body: { data: publicList(app, next) } };
+    return { body: { data: itemsAnswer(app, next, ctx.variance) }, keepBodyOnDelete: true };
   });
 }

@@ -20,6 +20,7 @@ import type {
   WorkspaceRec,
 } from "../types";
 import { bodyObject, Body, domainOf, has, isEmail, isObject, now, optBool, queryBool, queryInt } from "../validate";
+import type { Variance } from "../variance";
 
 const IDEMPOTENCY_TTL_S = 3600;
 const MAX_RECIPIENTS = 50;
@@ -207,13 +208,30 @@ export interface RuleOutcome {
   matched: string[];
 }
 
-/** Evaluate the enabled rules of the grant's workspace for one trigger, lowest priority first. */
-export function evaluateRules(app: App, g: GrantRec, trigger: "inbound" | "outbound", input: EvalInput): RuleOutcome {
-  const w = g.workspace_id ? app.store.get<WorkspaceRec>("workspaces", g.workspace_id) : undefined;
+/**
+ * Evaluate the enabled rules for one trigger, lowest priority first: inbound rules of the grant's
+ * workspace; outbound rules of the whole application, or (§10 R1 "workspace") of the sender's workspace.
+ */
+/** The non-sandbox per-second send limit above which sends are queued [skills][changelog 2026-10-09]. */
+const SENDS_PER_SECOND = 5;
+
+export function evaluateRules(
+  app: App,
+  g: GrantRec,
+  trigger: "inbound" | "outbound",
+  input: EvalInput,
+  outboundScope: "application" | "workspace" = "application",
+): RuleOutcome {
   const out: RuleOutcome = { actions: [], matched: [] };
-  if (!w || w.rule_ids.length === 0) return out;
   const col = app.store.col<RuleRec>("rules");
-  const rules = w.rule_ids
+  let ids: string[];
+  if (trigger === "outbound" && outboundScope === "application") ids = col.order.ids;
+  else {
+    const w = g.workspace_id ? app.store.get<WorkspaceRec>("workspaces", g.workspace_id) : undefined;
+    ids = w?.rule_ids ?? [];
+  }
+  if (ids.length === 0) return out;
+  const rules = ids
     .map((id) => col.get(id))
     .filter((r): r is RuleRec => !!r && r.enabled && r.trigger === trigger)
     .sort((a, b) => a.priority - b.priority || (col.seqOf.get(a.id)! - col.seqOf.get(b.id)!));
@@ -340,7 +358,7 @@ export function registerMessages(r: Router, app: App): void {
     const g = app.requireGrant(ctx.params.grant);
     const rawKey = ctx.headers["idempotency-key"];
     const key = Array.isArray(rawKey) ? rawKey[0] : rawKey;
-    if (key === undefined) return send(g, ctx.body);
+    if (key === undefined) return send(g, ctx.body, ctx.variance);
     if (key.length === 0 || key.length > 256)
       throw new ApiError(400, "api.invalid_idempotency_key", "Idempotency-Key must be 1 to 256 characters");
     purgeIdempotency();
@@ -360,7 +378,7 @@ export function registerMessages(r: Router, app: App): void {
     }
     inflight.add(recId);
     try {
-      const res = send(g, ctx.body);
+      const res = send(g, ctx.body, ctx.variance);
       app.store.put<IdempotencyRec>("idempotency", {
         id: recId,
         hash,
@@ -374,7 +392,7 @@ export function registerMessages(r: Router, app: App): void {
     }
   });
 
-  const send = (g: GrantRec, rawBody: unknown) => {
+  const send = (g: GrantRec, rawBody: unknown, variance: Variance) => {
     const b = bodyObject(rawBody);
     if (g.grant_status !== "valid" || g.blocked) throw badRequest(`grant ${g.id} cannot send: it is not valid`);
     const to = readParticipants(b, "to");
@@ -441,7 +459,7 @@ export function registerMessages(r: Router, app: App): void {
       from: g.email,
       recipients,
       outboundType: refs.length > 0 ? "reply" : "compose",
-    });
+    }, variance.outboundRuleScope);
     if (outbound.blocked)
       throw forbidden(`message blocked by outbound rule ${outbound.blocked.id} (${outbound.blocked.name})`, "forbidden");
 
@@ -496,6 +514,12 @@ export function registerMessages(r: Router, app: App): void {
     const pub = publicMessage(sent);
     if (app.config.notifySentMessages) app.emit("message.created", pub);
     app.emit("message.send_success", pub);
+    // §10 W8/L3: a queued send answers 202 with the message minus its headers array.
+    const queued = variance.sendAnswer === "202" || (variance.sendAnswer === "202-under-burst" && app.varianceState.sendBurst(SENDS_PER_SECOND));
+    if (queued) {
+      const { headers: _headers, ...withoutHeaders } = pub;
+      return { status: 202, body: { data: withoutHeaders } as Record<string, unknown> };
+    }
     return { status: 200, body: { data: pub } as Record<string, unknown> };
   };
 

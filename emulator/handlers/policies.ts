@@ -6,6 +6,7 @@ import { cursorPage } from "../paging";
 import type { Router } from "../router";
 import type { PolicyRec } from "../types";
 import { bodyObject, Body, has, isObject, now, optBool, optStringArray, reqString, checkString } from "../validate";
+import { cursorPaging, sparseUpdate, type Variance } from "../variance";
 
 /** The emulated billing plan's maxima; omitted limits come back filled with these. */
 export const PLAN_LIMITS = {
@@ -40,6 +41,19 @@ export const PLAN_ATTACHMENT_TYPES = [
 
 const INT_LIMITS = Object.keys(PLAN_LIMITS) as (keyof typeof PLAN_LIMITS)[];
 
+/** §10 R3: the limits that accept -1 (= unlimited; the emulated plan permits it). */
+const UNLIMITED_FIELDS: Record<Variance["unlimitedFields"], readonly string[]> = {
+  five: [
+    "limit_storage_total",
+    "limit_count_daily_message_received",
+    "limit_count_daily_email_sent",
+    "limit_inbox_retention_period",
+    "limit_spam_retention_period",
+  ],
+  "daily-counts": ["limit_count_daily_message_received", "limit_count_daily_email_sent"],
+  storage: ["limit_storage_total"],
+};
+
 function typeAllowed(t: string): boolean {
   if (PLAN_ATTACHMENT_TYPES.includes(t)) return true;
   const m = /^([a-z]+)\/([a-z0-9.+*-]+)$/.exec(t);
@@ -47,19 +61,20 @@ function typeAllowed(t: string): boolean {
   return m[2] !== "*" && PLAN_ATTACHMENT_TYPES.includes(`${m[1]}/*`);
 }
 
-function validateLimits(v: unknown): Record<string, unknown> {
+function validateLimits(v: unknown, variance: Variance): Record<string, unknown> {
   if (!isObject(v)) throw badRequest("limits must be an object");
   const out: Record<string, unknown> = {};
+  const unlimited = UNLIMITED_FIELDS[variance.unlimitedFields];
   for (const k of INT_LIMITS) {
     if (!has(v, k) || v[k] === null) continue;
     const x = v[k];
     const label = `limits.${k}`;
     if (typeof x !== "number" || !Number.isInteger(x)) throw badRequest(`${label} must be an integer`);
-    if (k === "limit_storage_total" && x === -1) {
+    if (x === -1 && unlimited.includes(k)) {
       out[k] = x;
       continue;
     }
-    if (x < 0) throw badRequest(`${label} must be a non-negative integer${k === "limit_storage_total" ? " (or -1 for unlimited)" : ""}`);
+    if (x < 0) throw badRequest(`${label} must be a non-negative integer${unlimited.includes(k) ? " (or -1 for unlimited)" : ""}`);
     if (x > PLAN_LIMITS[k]) throw badRequest(`${label} exceeds the plan maximum of ${PLAN_LIMITS[k]}`);
     out[k] = x;
   }
@@ -69,9 +84,11 @@ function validateLimits(v: unknown): Record<string, unknown> {
     if (bad.length) throw badRequest(`limits.limit_attachment_allowed_types contains types outside the plan allow-list: ${bad.join(", ")}`);
     out.limit_attachment_allowed_types = types.map((t) => t.toLowerCase());
   }
+  // Inbox > spam retention, with -1 counting as unbounded (§10 R4): inbox -1 with a finite spam period is
+  // fine, spam -1 with a finite inbox period is not.
   const inbox = out.limit_inbox_retention_period as number | undefined;
   const spam = out.limit_spam_retention_period as number | undefined;
-  if (inbox !== undefined && spam !== undefined && !(inbox > spam))
+  if (inbox !== undefined && spam !== undefined && inbox !== -1 && (spam === -1 || !(inbox > spam)))
     throw badRequest("limits.limit_inbox_retention_period must be greater than limits.limit_spam_retention_period");
   return out;
 }
@@ -96,7 +113,8 @@ function validateSpam(v: unknown): Record<string, unknown> {
 export function effectiveLimits(user: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const k of INT_LIMITS) out[k] = user[k] ?? PLAN_LIMITS[k];
-  if (user.limit_spam_retention_period === undefined && user.limit_inbox_retention_period !== undefined) {
+  const inbox = user.limit_inbox_retention_period;
+  if (user.limit_spam_retention_period === undefined && inbox !== undefined && inbox !== -1) {
     out.limit_spam_retention_period = Math.max(
       0,
       Math.min(PLAN_LIMITS.limit_spam_retention_period, (user.limit_inbox_retention_period as number) - 1),
@@ -127,12 +145,17 @@ export function publicPolicy(p: PolicyRec): Record<string, unknown> {
   return out;
 }
 
-function readOptional(b: Body, p: Partial<PolicyRec>): void {
-  if (has(b, "limits") && b.limits !== null) p._limits = validateLimits(b.limits);
-  if (has(b, "spam_detection") && b.spam_detection !== null) p._spam_detection = validateSpam(b.spam_detection);
+/** Nested objects replace the stored ones (§10 W5 "replace") or are merged into them field by field ("merge"). */
+function readOptional(b: Body, p: Partial<PolicyRec>, v: Variance, merge = false): void {
+  const m = <T extends Record<string, unknown>>(cur: T | undefined, next: T): T => (merge && cur ? { ...cur, ...next } : next);
+  if (has(b, "limits") && b.limits !== null) {
+    const limits = validateLimits(merge && isObject(b.limits) ? { ...p._limits, ...b.limits } : b.limits, v);
+    p._limits = limits;
+  }
+  if (has(b, "spam_detection") && b.spam_detection !== null) p._spam_detection = m(p._spam_detection, validateSpam(b.spam_detection));
   if (has(b, "options") && b.options !== null) {
     if (!isObject(b.options)) throw badRequest("options must be an object");
-    p.options = b.options;
+    p.options = m(p.options, b.options);
   }
   if (has(b, "rules") && b.rules !== null) p.rules = optStringArray(b, "rules")!;
 }
@@ -146,7 +169,7 @@ export function registerPolicies(r: Router, app: App): void {
   };
 
   r.get("/v3/policies", (ctx) => {
-    const page = cursorPage(col.order, ctx.query, { get: (id) => col.get(id) });
+    const page = cursorPage(col.order, ctx.query, { get: (id) => col.get(id), ...cursorPaging(ctx.variance, "policies") });
     return { body: { data: page.data.map(publicPolicy), next_cursor: page.next_cursor } };
   });
 
@@ -154,7 +177,7 @@ export function registerPolicies(r: Router, app: App): void {
     const b = bodyObject(ctx.body);
     const name = reqString(b, "name", { min: 1, max: 256 });
     const p: Partial<PolicyRec> = { _limits: {} };
-    readOptional(b, p);
+    readOptional(b, p, ctx.variance);
     const t = now();
     const rec = app.store.put<PolicyRec>("policies", {
       ...(p as PolicyRec),
@@ -175,10 +198,11 @@ export function registerPolicies(r: Router, app: App): void {
     const b = bodyObject(ctx.body);
     const next: PolicyRec = { ...cur };
     if (has(b, "name") && b.name !== null) next.name = checkString(b.name, "name", { min: 1, max: 256 });
-    readOptional(b, next); // nested objects are replaced wholesale
+    readOptional(b, next, ctx.variance, ctx.variance.policyNestedUpdate === "merge");
     next.updated_at = now();
     app.store.put("policies", next);
-    return { body: { data: publicPolicy(next) } };
+    const full = publicPolicy(next);
+    return { body: { data: ctx.variance.updateAnswers === "sparse" ? sparseUpdate(full, b) : full } };
   });
 
   r.delete("/v3/policies/:id", (ctx) => {

@@ -6,6 +6,7 @@ import { cursorPage } from "../paging";
 import type { Router } from "../router";
 import type { Action, Condition, ListRec, RuleRec } from "../types";
 import { bodyObject, Body, checkString, has, isObject, now, optBool, optInt, optString } from "../validate";
+import { cursorPaging, sparseUpdate } from "../variance";
 
 export const FIELDS = [
   "from.address",
@@ -111,11 +112,16 @@ export function registerRules(r: Router, app: App): void {
     return t;
   };
 
+  // §10 E1/E2: the nested envelope {data: {items, next_cursor}}, items null when the page is empty (a Go nil slice).
   r.get("/v3/rules", (ctx) => {
-    const page = cursorPage(col.order, ctx.query, { get: (id) => col.get(id) });
-    const items = page.data.map(publicRule);
-    const data = app.config.rulesListEnvelope === "items" ? { items } : items;
-    return { body: { data, next_cursor: page.next_cursor } };
+    const v = ctx.variance;
+    const page = cursorPage(col.order, ctx.query, { get: (id) => col.get(id), ...cursorPaging(v, "rules") });
+    const items = page.data.length === 0 && v.emptyRulesItems === "null" ? null : page.data.map(publicRule);
+    const envelope = v.rulesEnvelope === "rotate" ? app.varianceState.nextRulesEnvelope() : v.rulesEnvelope;
+    const cursor = page.next_cursor === undefined ? {} : { next_cursor: page.next_cursor };
+    if (envelope === "nested") return { body: { data: { items, ...cursor } } };
+    if (envelope === "nested-top-cursor") return { body: { data: { items }, ...cursor } };
+    return { body: { data: items ?? [], ...cursor } };
   });
 
   r.post("/v3/rules", (ctx) => {
@@ -167,7 +173,8 @@ export function registerRules(r: Router, app: App): void {
     if (has(b, "actions") && b.actions !== null) next.actions = validateActions(b.actions);
     next.updated_at = now();
     app.store.put("rules", next);
-    return { body: { data: publicRule(next) } };
+    const full = publicRule(next);
+    return { body: { data: ctx.variance.updateAnswers === "sparse" ? sparseUpdate(full, b) : full } };
   });
 
   r.delete("/v3/rules/:id", (ctx) => {

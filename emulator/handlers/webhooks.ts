@@ -1,19 +1,21 @@
 /** `/v3/webhooks…` */
 import { randomUUID } from "node:crypto";
 import { App, publicFields } from "../app";
-import { badRequest, notFound } from "../errors";
+import { ApiError, badRequest, notFound } from "../errors";
 import type { Router } from "../router";
 import type { WebhookRec } from "../types";
 import {
   encodeNotification,
   buildNotification,
   httpRequest,
+  isCreateTriggerType,
   isTriggerType,
   MOCK_WEBHOOK_SECRET,
   newWebhookSecret,
   runChallenge,
 } from "../webhook-delivery";
 import { bodyObject, Body, has, isEmail, now, optBool, optString, optStringArray } from "../validate";
+import type { Variance } from "../variance";
 import { sampleObject } from "./samples";
 
 export function publicWebhook(w: WebhookRec, withSecret = false): Record<string, unknown> {
@@ -33,8 +35,10 @@ function checkUrl(v: string): string {
   return v;
 }
 
-function checkTriggers(v: string[]): string[] {
-  const unknown = v.filter((t) => !isTriggerType(t));
+/** §10 L11: names outside the spec's create enum are refused unless the switch accepts every name seen. */
+function checkTriggers(v: string[], variance: Variance): string[] {
+  const known = variance.unknownTriggerTypes === "accepted" ? isTriggerType : isCreateTriggerType;
+  const unknown = v.filter((t) => !known(t));
   if (unknown.length) throw badRequest(`unknown trigger_types: ${unknown.join(", ")}`);
   return [...new Set(v)];
 }
@@ -63,9 +67,14 @@ export function registerWebhooks(r: Router, app: App): void {
     for (const w of app.store.col<WebhookRec>("webhooks").values()) if (w.webhook_url === url && w.id !== except) return true;
     return false;
   };
-  const requireWebhook = (id: string): WebhookRec => {
+  /** A webhook that is not there: 400 "record not found" (the spec's answer on writes) or 404 (§10 N1, N2). */
+  const gone = (form: "400" | "404", id: string): ApiError =>
+    form === "400"
+      ? new ApiError(400, "70000", "destination.id.not.found : record not found")
+      : notFound(`webhook not found: ${id}`);
+  const requireWebhook = (id: string, v: Variance, op: "read" | "write"): WebhookRec => {
     const w = app.store.get<WebhookRec>("webhooks", id);
-    if (!w) throw notFound(`webhook not found: ${id}`);
+    if (!w) throw gone(op === "read" ? v.webhookGoneOnRead : v.webhookGoneOnWrite, id);
     return w;
   };
 
@@ -80,7 +89,7 @@ export function registerWebhooks(r: Router, app: App): void {
     checkUrl(url);
     const triggers = optStringArray(b, "trigger_types");
     if (!triggers || triggers.length === 0) throw badRequest("trigger_types is required and must not be empty");
-    const trigger_types = checkTriggers(triggers);
+    const trigger_types = checkTriggers(triggers, ctx.variance);
     const description = optString(b, "description");
     const emails = checkEmails(optStringArray(b, "notification_email_addresses")) ?? [];
     const compressed = optBool(b, "compressed_delivery") ?? false;
@@ -104,10 +113,18 @@ export function registerWebhooks(r: Router, app: App): void {
     return { body: { data: publicWebhook(w, true) } };
   });
 
+  // §10 W3: the full destination with its new secret, only {webhook_secret}, or the secret at the top level.
   r.post("/v3/webhooks/rotate-secret/:id", (ctx) => {
-    const w = requireWebhook(ctx.params.id);
+    const w = requireWebhook(ctx.params.id, ctx.variance, "write");
     const next = app.store.put<WebhookRec>("webhooks", { ...w, _secret: newWebhookSecret(), updated_at: now() });
-    return { body: { data: publicWebhook(next, true) } };
+    switch (ctx.variance.rotateSecretAnswer) {
+      case "minimal":
+        return { body: { data: { webhook_secret: next._secret } } };
+      case "top-level":
+        return { body: { webhook_secret: next._secret } };
+      default:
+        return { body: { data: publicWebhook(next, true) } };
+    }
   });
 
   r.post("/v3/webhooks/mock-payload", (ctx) => {
@@ -134,20 +151,20 @@ export function registerWebhooks(r: Router, app: App): void {
       throw badRequest(
         `test event delivery to ${url} failed: ${res.status === 0 ? res.error : `HTTP ${res.status}`}`,
       );
-    return { body: { data: { status: "success" } } };
+    return { body: { data: "success" } as Record<string, unknown> };
   });
 
-  r.get("/v3/webhooks/:id", (ctx) => ({ body: { data: publicWebhook(requireWebhook(ctx.params.id)) } }));
+  r.get("/v3/webhooks/:id", (ctx) => ({ body: { data: publicWebhook(requireWebhook(ctx.params.id, ctx.variance, "read")) } }));
 
   r.put("/v3/webhooks/:id", async (ctx) => {
-    const w = requireWebhook(ctx.params.id);
+    const w = requireWebhook(ctx.params.id, ctx.variance, "write");
     const b: Body = bodyObject(ctx.body);
     // "empty fields in the request do not overwrite existing fields"
     const nonEmpty = (k: string): boolean =>
       has(b, k) && b[k] !== null && b[k] !== "" && !(Array.isArray(b[k]) && (b[k] as unknown[]).length === 0);
     const next: WebhookRec = { ...w };
     if (nonEmpty("webhook_url")) next.webhook_url = checkUrl(optString(b, "webhook_url")!);
-    if (nonEmpty("trigger_types")) next.trigger_types = checkTriggers(optStringArray(b, "trigger_types")!);
+    if (nonEmpty("trigger_types")) next.trigger_types = checkTriggers(optStringArray(b, "trigger_types")!, ctx.variance);
     if (nonEmpty("description")) next.description = optString(b, "description");
     if (nonEmpty("notification_email_addresses"))
       next.notification_email_addresses = checkEmails(optStringArray(b, "notification_email_addresses"))!;
@@ -164,7 +181,7 @@ export function registerWebhooks(r: Router, app: App): void {
     const moved = next.status === "active" && next.webhook_url !== w.webhook_url;
     if (reactivated || moved) await challenge(next.webhook_url);
     const cur = app.store.get<WebhookRec>("webhooks", w.id);
-    if (!cur) throw notFound(`webhook not found: ${ctx.params.id}`);
+    if (!cur) throw gone(ctx.variance.webhookGoneOnWrite, ctx.params.id);
     const t = now();
     if (next.status !== w.status) next.status_updated_at = t;
     next.updated_at = t;
@@ -174,7 +191,7 @@ export function registerWebhooks(r: Router, app: App): void {
   });
 
   r.delete("/v3/webhooks/:id", (ctx) => {
-    const w = requireWebhook(ctx.params.id);
+    const w = requireWebhook(ctx.params.id, ctx.variance, "write");
     app.store.del("webhooks", w.id);
     return { body: { data: { status: "success" } } };
   });

@@ -31,8 +31,12 @@ export interface ClientOptions {
   region?: Region;
   /** Explicit base URL, e.g. the local emulator's. */
   apiUri?: string;
-  /** Signs /v3/admin/domains requests; domains never use the API key. */
+  /** IAM API key (Organization-bound, `domains.*`): the bearer token of the Manage Domains API at `/v3/domains`. */
+  domainsApiKey?: string;
+  /** Signs the older `/v3/admin/domains` route; domains never use the application API key. */
   serviceAccount?: ServiceAccountCredentials;
+  /** Which Manage Domains route to call; unset: `/v3/domains` when `domainsApiKey` is set, else the signed route. */
+  domainsRoute?: DomainsRoute;
   /** Per-attempt timeout in ms (headers and body). Default 30 s. */
   timeoutMs?: number;
   retry?: Partial<RetryOptions>;
@@ -48,7 +52,16 @@ export interface ClientOptions {
    * create that Nylas committed is still answered and recorded rather than orphaned.
    */
   signal?: AbortSignal;
+  /** Where requests go instead of a connection pool of our own (tests pass undici's `MockAgent`). */
+  dispatcher?: Dispatcher;
 }
+
+/** `iam`: `/v3/domains` with the IAM API key as bearer (current); `service-account`: signed `/v3/admin/domains` (older). */
+export type DomainsRoute = "iam" | "service-account";
+export const DOMAINS_ROUTES: readonly DomainsRoute[] = ["iam", "service-account"];
+
+/** The credential a call authenticates with. */
+export type Credential = "apiKey" | "domainsApiKey" | "serviceAccount";
 
 export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
@@ -61,14 +74,25 @@ export interface CallOptions<T> {
   body?: unknown;
   /** Schema of `data` in the envelope. Omit for calls whose answer has no `data` (deletes). */
   data?: z.ZodType<T>;
+  /** Schema of the whole answer, for the few calls whose useful part may sit beside `data`. */
+  answer?: z.ZodType<T>;
   /**
    * True when repeating the request cannot create a second object. GET/PUT/PATCH/DELETE are; a POST
    * that creates is not — its ambiguous failures (5xx, reset, timeout) are raised with
    * `maybeCommitted` for the resource layer to settle, never retried blindly.
    */
   idempotent?: boolean;
-  /** Sign with the service account instead of the API key. */
-  signed?: boolean;
+  /** The credential to send; the application API key unless said otherwise. */
+  auth?: Credential;
+}
+
+/** A 2xx answer with what the api layer may need besides its body. */
+export interface Answer<T> {
+  value: T;
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  /** `Date.now()` when the first attempt was sent. */
+  startedAt: number;
 }
 
 /** What one HTTP exchange produced before interpretation. */
@@ -88,7 +112,9 @@ try {
 
 export class NylasClient {
   readonly baseUrl: string;
-  private readonly pool: Pool;
+  private readonly dispatcher: Dispatcher;
+  private readonly origin: string;
+  private readonly ownsDispatcher: boolean;
   private readonly throttle: Throttle;
   private readonly retry: RetryOptions;
   private readonly timeoutMs: number;
@@ -109,70 +135,100 @@ export class NylasClient {
     this.userAgent = opts.userAgent ?? `pulumi-nylas-agents/${packageVersion}`;
     const rps = opts.requestsPerSecond ?? 10;
     this.throttle = new Throttle(rps, opts.burst ?? Math.max(1, rps * 2));
-    this.pool = new Pool(new URL(this.baseUrl).origin, {
-      connections: opts.concurrency ?? 16,
-      keepAliveTimeout: 30_000,
-      pipelining: 1,
-    });
+    this.origin = new URL(this.baseUrl).origin;
+    this.ownsDispatcher = !opts.dispatcher;
+    this.dispatcher =
+      opts.dispatcher ??
+      new Pool(this.origin, {
+        connections: opts.concurrency ?? 16,
+        keepAliveTimeout: 30_000,
+        pipelining: 1,
+      });
+  }
+
+  /** Wall-clock budget of one call including its retries (ms): also how long a lost create is looked for. */
+  get deadlineMs(): number {
+    return this.retry.deadlineMs;
+  }
+
+  /** Which Manage Domains route the settings choose, or why none can be used. */
+  domainsRoute(): { route: DomainsRoute } | { missing: string } {
+    const route = this.opts.domainsRoute ?? (this.opts.domainsApiKey ? "iam" : this.opts.serviceAccount ? "service-account" : undefined);
+    if (route === "iam" && this.opts.domainsApiKey) return { route };
+    if (route === "service-account" && this.opts.serviceAccount) return { route };
+    const iam =
+      "an IAM API key for the Manage Domains API (/v3/domains; an Organization-bound key with domains.read, domains.create, domains.update and domains.delete): " +
+      "`pulumi config set --secret nylas:domainsApiKey <key>` or NYLAS_DOMAINS_API_KEY";
+    const sa =
+      "a Nylas service account for the older signed /v3/admin/domains route: `pulumi config set --secret nylas:serviceAccount \"$(cat service-account.json)\"` or NYLAS_SERVICE_ACCOUNT / NYLAS_SERVICE_ACCOUNT_FILE";
+    if (route === "iam") return { missing: `nylas:domainsRoute is "iam" but no domains API key is set: set ${iam}` };
+    if (route === "service-account") return { missing: `nylas:domainsRoute is "service-account" but no service account is set: set ${sa}` };
+    return { missing: `Nylas domains need their own credential (the application API key cannot manage domains): set ${iam}; or ${sa}` };
   }
 
   async close(): Promise<void> {
-    await this.pool.close();
+    if (this.ownsDispatcher) await this.dispatcher.close();
   }
 
-  /** One API call: returns the envelope's `data` parsed by `opts.data`. */
+  /** One API call: returns the envelope's `data` parsed by `opts.data` (or the whole answer by `opts.answer`). */
   async call<T = undefined>(opts: CallOptions<T>): Promise<T> {
-    const raw = await this.send(opts);
-    return this.parseData(opts, raw.body);
+    return (await this.exchange(opts)).value;
   }
 
-  /** A GET of one object: `undefined` when Nylas answers 404 (the object does not exist). */
-  async getOrUndefined<T>(opts: Omit<CallOptions<T>, "method">): Promise<T | undefined> {
-    try {
-      return await this.call({ ...opts, method: "GET" });
-    } catch (e) {
-      if (e instanceof NylasNotFoundError) return undefined;
-      throw e;
-    }
+  /** One API call with its status, headers and start time (e.g. to compare a `created_at` with Nylas's clock). */
+  async exchange<T = undefined>(opts: CallOptions<T>): Promise<Answer<T>> {
+    const startedAt = Date.now();
+    const raw = await this.send(opts);
+    return { value: this.parseData(opts, raw.body), status: raw.status, headers: raw.headers, startedAt };
   }
 
   /**
-   * Every item of a cursor-paginated list (`limit`/`page_token` → `next_cursor`). Accepts both `data: []`
-   * and `data: {items: []}` (rules, per the reference) and refuses a cursor that repeats.
+   * Every item of a cursor-paginated list (`limit`/`page_token` → `next_cursor`), read as tolerantly as
+   * the sources disagree: `data` is an array, or an object whose `items` is an array or `null` (rules:
+   * no rules at all); the cursor is `data.next_cursor`, else the top-level one. The list ends at an
+   * absent, empty or null cursor or at an empty page; a cursor that repeats is an error, not a loop.
    */
-  async listCursor<T>(opts: Omit<CallOptions<T>, "method" | "data"> & { item: z.ZodType<T>; pageSize?: number }): Promise<T[]> {
+  async listCursor<T>(opts: Omit<CallOptions<T>, "method" | "data" | "answer"> & { item: z.ZodType<T>; pageSize?: number }): Promise<T[]> {
     const out: T[] = [];
     const seen = new Set<string>();
     let cursor: string | undefined;
     const page = cached(cursorPages, opts.item, (item) =>
       z.looseObject({
-        data: z.union([z.array(item), z.looseObject({ items: z.array(item) })]),
+        data: z.union([z.array(item), z.looseObject({ items: z.array(item).nullish(), next_cursor: z.string().nullish() })]).nullish(),
         next_cursor: z.string().nullish(),
       }),
     );
     for (;;) {
       const raw = await this.send({ ...opts, method: "GET", query: { ...opts.query, limit: opts.pageSize ?? 200, page_token: cursor } });
       const parsed = this.parseWith(opts, page, raw.body);
-      out.push(...(Array.isArray(parsed.data) ? parsed.data : parsed.data.items));
-      cursor = parsed.next_cursor || undefined;
-      if (!cursor) return out;
+      const data = parsed.data;
+      const items = Array.isArray(data) ? data : (data?.items ?? []);
+      out.push(...items);
+      cursor = (Array.isArray(data) ? undefined : data?.next_cursor) || parsed.next_cursor || undefined;
+      if (!cursor || items.length === 0) return out;
       if (seen.has(cursor)) {
-        throw new NylasResponseShapeError("GET", opts.path, [`next_cursor "${cursor}" repeated; stopping to avoid an endless loop`]);
+        throw new NylasResponseShapeError("GET", fillPath(opts.path, opts.params), [`next_cursor "${cursor}" repeated; stopping to avoid an endless loop`]);
       }
       seen.add(cursor);
     }
   }
 
-  /** Every item of an offset-paginated list (`/v3/grants`): pages of `pageSize` until a short page. */
-  async listOffset<T>(opts: Omit<CallOptions<T>, "method" | "data"> & { item: z.ZodType<T>; pageSize?: number }): Promise<T[]> {
+  /**
+   * Every item of an offset-paginated list (`/v3/grants`, `/v3/connectors`): pages until a short or
+   * empty one. A server that caps the page below what was asked says so in `limit`; that size counts.
+   */
+  async listOffset<T>(opts: Omit<CallOptions<T>, "method" | "data" | "answer"> & { item: z.ZodType<T>; pageSize?: number }): Promise<T[]> {
     const out: T[] = [];
     const limit = opts.pageSize ?? 200;
-    const page = cached(offsetPages, opts.item, (item) => z.looseObject({ data: z.array(item) }));
-    for (let offset = 0; ; offset += limit) {
+    const page = cached(offsetPages, opts.item, (item) => z.looseObject({ data: z.array(item).nullish(), limit: z.number().nullish() }));
+    for (let offset = 0; ; ) {
       const raw = await this.send({ ...opts, method: "GET", query: { ...opts.query, limit, offset } });
-      const items = this.parseWith(opts, page, raw.body).data;
+      const parsed = this.parseWith(opts, page, raw.body);
+      const items = parsed.data ?? [];
       out.push(...items);
-      if (items.length < limit) return out;
+      const served = parsed.limit && parsed.limit > 0 ? Math.min(parsed.limit, limit) : limit;
+      if (items.length === 0 || items.length < served) return out;
+      offset += items.length;
     }
   }
 
@@ -218,19 +274,25 @@ export class NylasClient {
   }
 
   private async once(opts: CallOptions<unknown>, path: string): Promise<RawResponse> {
-    const body = opts.body === undefined ? undefined : opts.signed ? canonicalJson(opts.body) : JSON.stringify(opts.body);
+    const signed = opts.auth === "serviceAccount";
+    const body = opts.body === undefined ? undefined : signed ? canonicalJson(opts.body) : JSON.stringify(opts.body);
     const headers: Record<string, string> = {
       accept: "application/json",
       "user-agent": this.userAgent,
     };
     if (body !== undefined) headers["content-type"] = "application/json";
-    if (opts.signed) {
+    if (signed) {
       if (!this.opts.serviceAccount) {
         throw new NylasConfigError(
-          "Nylas domains need a service account: set nylas:serviceAccount (the credentials JSON, as a secret) or NYLAS_SERVICE_ACCOUNT",
+          "this call needs a Nylas service account: set nylas:serviceAccount (the credentials JSON, as a secret) or NYLAS_SERVICE_ACCOUNT",
         );
       }
       Object.assign(headers, signRequest(this.opts.serviceAccount, opts.method, path, body));
+    } else if (opts.auth === "domainsApiKey") {
+      if (!this.opts.domainsApiKey) {
+        throw new NylasConfigError("no Nylas domains API key: set it with `pulumi config set --secret nylas:domainsApiKey <IAM API key>` or NYLAS_DOMAINS_API_KEY");
+      }
+      headers.authorization = `Bearer ${this.opts.domainsApiKey}`;
     } else {
       if (!this.opts.apiKey) {
         throw new NylasConfigError(
@@ -241,7 +303,8 @@ export class NylasClient {
     }
     const fullPath = new URL(this.baseUrl).pathname.replace(/\/$/, "") + path + queryString(opts.query);
     this.attempts++;
-    const res = await this.pool.request({
+    const res = await this.dispatcher.request({
+      origin: this.origin,
       method: opts.method as Dispatcher.HttpMethod,
       path: fullPath,
       headers,
@@ -273,6 +336,7 @@ export class NylasClient {
   }
 
   private parseData<T>(opts: CallOptions<T>, body: unknown): T {
+    if (opts.answer) return this.parseWith(opts, opts.answer, body);
     if (!opts.data) return undefined as T;
     return this.parseWith(opts, cached(envelopes, opts.data, (data) => z.looseObject({ data })), body).data;
   }

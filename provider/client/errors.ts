@@ -153,7 +153,3 @@ function parseErrorBody(body: unknown): { type: string; message: string; request
 function str(v: unknown): string {
   return typeof v === "string" ? v : "";
 }
-
-export function isNotFound(e: unknown): boolean {
-  return e instanceof NylasNotFoundError;
-}

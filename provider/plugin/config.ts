@@ -39,13 +39,27 @@ export const CONFIG: Record<string, ConfigProperty> = {
     env: "NYLAS_REGION",
     description: "Nylas data region of the application: `us` (the default) or `eu`.",
   },
+  domainsApiKey: {
+    type: "string",
+    secret: true,
+    env: "NYLAS_DOMAINS_API_KEY",
+    description:
+      "IAM API key (Organization-bound, `domains.*`) for the Manage Domains API at `/v3/domains`; only `Domain` needs it (the application API key cannot manage domains).",
+  },
   serviceAccount: {
     type: "string",
     secret: true,
     env: "NYLAS_SERVICE_ACCOUNT",
     description:
-      "Nylas service-account credentials JSON (`private_key_id`, `private_key`); signs `/v3/admin/domains` calls, so only `Domain` needs it. " +
+      "Nylas service-account credentials JSON (`private_key_id`, `private_key`); signs the older `/v3/admin/domains` route, for whoever still has one. " +
       "`NYLAS_SERVICE_ACCOUNT_FILE` may name the file instead.",
+  },
+  domainsRoute: {
+    type: "string",
+    enum: ["iam", "service-account"],
+    env: "NYLAS_DOMAINS_ROUTE",
+    description:
+      "Which Manage Domains route `Domain` calls: `iam` (`/v3/domains` with `domainsApiKey`) or `service-account` (signed `/v3/admin/domains`); default `iam` when a domains API key is set.",
   },
   requestsPerSecond: {
     type: "number",

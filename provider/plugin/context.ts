@@ -1,3 +1,4 @@
+import { NylasApi } from "../api";
 import { NylasClient, type ClientOptions } from "../client";
 import type { Context } from "../lifecycle";
 
@@ -13,9 +14,9 @@ export interface PluginContext {
 }
 
 export function pluginContext(options: ClientOptions, signal: AbortSignal): PluginContext {
-  const client = new NylasClient({ ...options, signal });
+  const api = new NylasApi(new NylasClient({ ...options, signal }));
   return {
-    forCall: (warn) => ({ client, warn }),
-    close: () => client.close(),
+    forCall: (warn) => ({ api, warn }),
+    close: () => api.client.close(),
   };
 }

@@ -13,7 +13,7 @@ export const declarations: Declarations = {
           }
         },
         "limits": {
-          "description": "Limits; only the ones set here are managed (Nylas fills the rest from the plan). Updates in place.",
+          "description": "Limits; only the ones set here are managed (Nylas fills the rest from the plan). `-1` (unlimited) is honoured only where the plan allows it; otherwise Nylas refuses the policy. Updates in place.",
           "typeName": "PolicyLimits",
           "type": {
             "$ref": "#/types/nylas-agents:index:PolicyLimits"
@@ -53,25 +53,25 @@ export const declarations: Declarations = {
           }
         },
         "limits.limitCountDailyMessageReceived": {
-          "description": "Messages each account may receive per day.",
+          "description": "Messages each account may receive per day; `-1` = unlimited.",
           "type": {
             "type": "number"
           }
         },
         "limits.limitCountDailyEmailSent": {
-          "description": "Messages each account may send per day.",
+          "description": "Messages each account may send per day; `-1` = unlimited.",
           "type": {
             "type": "number"
           }
         },
         "limits.limitInboxRetentionPeriod": {
-          "description": "Days mail is kept in the inbox; must be greater than `limitSpamRetentionPeriod`.",
+          "description": "Days mail is kept in the inbox, 1–36500, or `-1` = unlimited; when both retention periods are numbers, it must be greater than `limitSpamRetentionPeriod`.",
           "type": {
             "type": "number"
           }
         },
         "limits.limitSpamRetentionPeriod": {
-          "description": "Days mail is kept in spam; must be less than `limitInboxRetentionPeriod`.",
+          "description": "Days mail is kept in spam, 1–36500, or `-1` = unlimited; less than a finite `limitInboxRetentionPeriod`.",
           "type": {
             "type": "number"
           }
@@ -165,7 +165,7 @@ export const declarations: Declarations = {
           }
         },
         "autoGroup": {
-          "description": "Put new accounts of `domain` into this workspace automatically. Updates in place. Default: true (Nylas's default; when unset, whatever Nylas has is kept).",
+          "description": "Put new accounts of `domain` into this workspace automatically. Nylas lets accounts be placed in a workspace by hand (manual-assign) only when this is `false`; an `AgentAccount`'s `workspaceId` works either way (it moves the grant with a grant update). Updates in place. Default: false — sent explicitly at create; when removed later, whatever Nylas has is kept.",
           "type": {
             "type": "boolean"
           }
@@ -290,7 +290,7 @@ export const declarations: Declarations = {
       }
     },
     "Domain": {
-      "description": "A Nylas email domain, with the DNS records to publish for each verification. Managed with the Nylas Service Account (`pulumi config set --secret nylas:serviceAccount \"$(cat service-account.json)\"`).",
+      "description": "A Nylas email domain, with the DNS records to publish for each verification. Managed through the Manage Domains API with an IAM API key (`pulumi config set --secret nylas:domainsApiKey <key>`: an Organization-bound key with `domains.read`, `domains.create`, `domains.update`, `domains.delete`), or on the older signed route with a service account (`nylas:serviceAccount`).",
       "inputs": {
         "name": {
           "description": "Display name, 1–256 characters. Updates in place.",
@@ -310,6 +310,12 @@ export const declarations: Declarations = {
             "type": "string"
           }
         },
+        "dkimKeyLength": {
+          "description": "DKIM key length to ask Nylas for: `2048` (documented since 2026-11). Sent with the DKIM record request and its verification; changing it fetches the DKIM record again (publish the new one). Updates in place. Default: Nylas's own key length.",
+          "type": {
+            "type": "number"
+          }
+        },
         "waitForVerification": {
           "description": "After create/update, trigger verification and wait until the listed types are verified, failing after the timeout. The DNS records must already be published (e.g. by hand or by a stack that reads `dnsRecords` from a first `up` without waiting). Updates in place (a change runs the wait).",
           "typeName": "DomainWaitForVerification",
@@ -318,7 +324,7 @@ export const declarations: Declarations = {
           }
         },
         "waitForVerification.types": {
-          "description": "Verification types to wait for: `ownership`, `mx`, `spf`, `dkim`, `feedback` (a set). Default: all five (Agent Accounts need all of them).",
+          "description": "Verification types to wait for (a set): `ownership`, `mx`, `spf`, `dkim`, `feedback` — what Agent Accounts need — and `dmarc`, `arc` (documented since 2026-11; naming one also adds its record to `dnsRecords`). Default: ownership, mx, spf, dkim and feedback.",
           "type": {
             "type": "array",
             "items": {
@@ -339,7 +345,7 @@ export const declarations: Declarations = {
           }
         },
         "adopt": {
-          "description": "Take over an existing domain instead of creating one: its id, or `true` to find it by address.",
+          "description": "Take over an existing domain instead of creating one: its id or its address, or `true` to find it by `domainAddress`.",
           "type": {
             "oneOf": [
               {
@@ -406,6 +412,11 @@ export const declarations: Declarations = {
             "type": "boolean"
           }
         },
+        "verifiedArc": {
+          "type": {
+            "type": "boolean"
+          }
+        },
         "branded": {
           "type": {
             "type": "boolean"
@@ -419,7 +430,7 @@ export const declarations: Declarations = {
       }
     },
     "Rule": {
-      "description": "A Nylas rule. Nothing replaces it: every field updates in place. It runs only for accounts of a `Workspace` whose `ruleIds` include it.",
+      "description": "A Nylas rule. Nothing replaces it: every field updates in place. An inbound rule runs only for accounts of a `Workspace` whose `ruleIds` include it; an enabled outbound rule runs for every Agent Account of the application, whatever workspaces list it.",
       "inputs": {
         "name": {
           "description": "Display name, 1–256 characters; also the key `adopt: true` finds the rule by. Updates in place.",
@@ -446,7 +457,7 @@ export const declarations: Declarations = {
           }
         },
         "trigger": {
-          "description": "`inbound` (received mail; only `from.*` fields) or `outbound` (sent mail; also `recipient.*` and `outbound.type`). Nylas's default is inbound, and conditions are checked as inbound when this is left out. Updates in place.",
+          "description": "`inbound` (received mail; only `from.*` fields) or `outbound` (sent mail; also `recipient.*` and `outbound.type`). Nylas's default is inbound, and conditions are checked as inbound when this is left out. Updates in place.\n\n**Outbound rules are application-wide**: Nylas evaluates every enabled outbound rule on every send of every Agent Account of the application, whether or not the sender's workspace lists the rule in `ruleIds` (only inbound rules are scoped by workspaces). `check` warns about each enabled one.",
           "type": {
             "type": "string"
           }
@@ -688,7 +699,7 @@ export const declarations: Declarations = {
           }
         },
         "workspaceId": {
-          "description": "Workspace the account belongs to (its policy and rules apply). Unset: Nylas picks one (an `autoGroup` workspace of the email's domain, else the default workspace) and `workspaceId` reports it. Changing it moves the account in place (`manual-assign`); removing it leaves the account where it is.",
+          "description": "Workspace the account belongs to (its policy and rules apply). Unset: Nylas picks one (an `autoGroup` workspace of the email's domain, else the default workspace) and `workspaceId` reports it. Changing it moves the account in place (a grant update of `workspace_id`, which works for any workspace; where Nylas refuses that, manual-assign, which Nylas allows only into a workspace with `autoGroup: false`); removing it leaves the account where it is.",
           "type": {
             "type": "string"
           }
@@ -960,7 +971,7 @@ export const declarations: Declarations = {
     "DnsRecord": {
       "properties": {
         "type": {
-          "description": "Verification type: ownership, mx, spf, dkim or feedback.",
+          "description": "Verification type: ownership, mx, spf, dkim, feedback, dmarc or arc.",
           "type": {
             "type": "string"
           }
@@ -972,7 +983,7 @@ export const declarations: Declarations = {
           }
         },
         "recordType": {
-          "description": "DNS record type: TXT, MX, CNAME…",
+          "description": "DNS record type: TXT, MX, CNAME… — absent when Nylas's answer does not say (its flat answer form).",
           "type": {
             "type": "string"
           }

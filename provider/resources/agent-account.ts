@@ -1,16 +1,18 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { NylasApiError, isNotFound, type NylasClient } from "../client";
-import type { Context, Created, ResourceDefinition } from "../lifecycle";
+import type { GrantWire } from "../api";
+import type { ResourceDefinition } from "../lifecycle";
 import { displayName, emailAddress, objectId } from "../schema";
 import { NylasResource } from "./base";
 
 /**
  * Nylas Agent Account: a Nylas-hosted mailbox (a grant with `provider: "nylas"`) whose id is the
  * `grant_id` of every `/v3/grants/{grant_id}/*` mail and calendar call.
- * API: POST /v3/connect/custom (create), GET/PATCH/DELETE /v3/grants/{id}, moves between workspaces with
- * POST /v3/workspaces/{id}/manual-assign; needs a connector with provider `nylas` (ensured here).
+ * API: `ctx.api.grants` (POST /v3/connect/custom to create, GET/PATCH/DELETE /v3/grants/{id}; a move
+ * between workspaces is a grant PATCH of `workspace_id`). Nylas answers a create for an address that
+ * already has a grant with that grant, so an address is checked on the documented grants list first,
+ * and a create answer that turns out to be an existing grant is refused, never taken over.
  */
 
 // ------------------------------------------------------------------------------------ input schema
@@ -106,21 +108,17 @@ async function passwordChanged(olds: Partial<AgentAccountOutputs>, news: AgentAc
   return !(await appPasswordMatches(news.appPassword, olds.appPasswordHash));
 }
 
-// ------------------------------------------------------------------------------------- API calls
+// ------------------------------------------------------------------------------------- mapping
 
-const grantWire = z.looseObject({
-  id: z.string(),
-  provider: z.string(),
-  email: z.string().nullish(),
-  name: z.string().nullish(),
-  grant_status: z.string().nullish(),
-  workspace_id: z.string().nullish(),
-  created_at: z.number().nullish(),
-});
-type GrantWire = z.infer<typeof grantWire>;
-
-const connectorWire = z.looseObject({ provider: z.string() });
-const assignWire = z.looseObject({ workspace_id: z.string().nullish(), grants_assigned: z.array(z.string()).nullish() });
+/** The create body; `name` and `workspace_id` are top-level, the password inside `settings`. */
+function toWire(inputs: AgentAccountInputs): { settings: { email: string; app_password?: string }; [k: string]: unknown } {
+  return {
+    provider: "nylas",
+    settings: { email: inputs.email, ...(inputs.appPassword !== undefined ? { app_password: inputs.appPassword } : {}) },
+    ...(inputs.name !== undefined ? { name: inputs.name } : {}),
+    ...(inputs.workspaceId !== undefined ? { workspace_id: inputs.workspaceId } : {}),
+  };
+}
 
 function toOutputs(g: GrantWire, appPasswordHash: string | undefined): AgentAccountOutputs {
   return {
@@ -142,96 +140,13 @@ function requireAgentAccount(g: GrantWire, ref: string): GrantWire {
   return g;
 }
 
-async function getGrant(ctx: Context, ref: string): Promise<GrantWire | undefined> {
-  return ctx.client.getOrUndefined({ path: "/v3/grants/{ref}", params: { ref }, data: grantWire });
-}
-
-/** The grant of `email`: `GET /v3/grants/{email}` (the id path accepts an email); a list if that form is refused. */
-async function grantByEmail(ctx: Context, email: string): Promise<GrantWire | undefined> {
-  try {
-    return await getGrant(ctx, email);
-  } catch (e) {
-    if (!(e instanceof NylasApiError) || e.status !== 400) throw e;
-  }
-  // No provider filter: the reference says it lags freshly created grants; filter here instead.
-  const all = await ctx.client.listOffset({ path: "/v3/grants", query: { email }, item: grantWire });
-  return all.find((g) => (g.email ?? "").toLowerCase() === email);
-}
-
-/**
- * Agent Accounts need a connector with provider `nylas`. Checked once per client (so per provider
- * process and settings): a thousand accounts cost one `GET /v3/connectors`, not a thousand.
- */
-const connectorChecks = new WeakMap<NylasClient, Promise<void>>();
-
-function ensureConnector(ctx: Context): Promise<void> {
-  let p = connectorChecks.get(ctx.client);
-  if (!p) {
-    p = makeConnector(ctx).then(
-      () => undefined,
-      (e) => {
-        connectorChecks.delete(ctx.client);
-        throw e;
-      },
-    );
-    connectorChecks.set(ctx.client, p);
-  }
-  return p;
-}
-
-async function hasNylasConnector(ctx: Context): Promise<boolean> {
-  const all = await ctx.client.call({ method: "GET", path: "/v3/connectors", data: z.array(connectorWire) });
-  return all.some((c) => c.provider === "nylas");
-}
-
-/** Creates the `nylas` connector if missing; returns whether it had to. */
-async function makeConnector(ctx: Context): Promise<boolean> {
-  if (await hasNylasConnector(ctx)) return false;
-  try {
-    // One connector per provider, so repeating this POST cannot make a second one: safe to retry.
-    await ctx.client.call({ method: "POST", path: "/v3/connectors", body: { name: "nylas", provider: "nylas" }, idempotent: true });
-  } catch (e) {
-    // Another process (or our own retried attempt) made it first: fine if it is there now.
-    if (!(e instanceof NylasApiError && (e.status === 409 || e.status === 400)) || !(await hasNylasConnector(ctx))) throw e;
-  }
-  return true;
-}
-
-async function createGrant(ctx: Context, inputs: AgentAccountInputs): Promise<GrantWire> {
-  const body = {
-    provider: "nylas",
-    settings: { email: inputs.email, ...(inputs.appPassword !== undefined ? { app_password: inputs.appPassword } : {}) },
-    ...(inputs.name !== undefined ? { name: inputs.name } : {}),
-    ...(inputs.workspaceId !== undefined ? { workspace_id: inputs.workspaceId } : {}),
-  };
-  return ctx.client.call({ method: "POST", path: "/v3/connect/custom", body, data: grantWire });
-}
-
-async function moveToWorkspace(ctx: Context, id: string, workspaceId: string): Promise<string> {
-  // assign_grants moves the grant from wherever it is; remove_grants would leave it in no workspace.
-  let r: z.infer<typeof assignWire>;
-  try {
-    r = await ctx.client.call({
-      method: "POST",
-      path: "/v3/workspaces/{workspaceId}/manual-assign",
-      params: { workspaceId },
-      body: { assign_grants: [id] },
-      data: assignWire,
-      idempotent: true, // assigning twice leaves the grant where the first did
-    });
-  } catch (e) {
-    // The 404 is about the workspace, not the account: a plain error, so the lifecycle does not
-    // report the account itself as gone.
-    if (!isNotFound(e)) throw e;
-    throw new Error(
-      `workspace ${workspaceId} does not exist (deleted outside Pulumi?), so the account cannot move there; set workspaceId to an ` +
-        "existing workspace (for a managed Workspace, `pulumi refresh` then `pulumi up` recreates it and passes its new id)",
-    );
-  }
-  if (r.grants_assigned && !r.grants_assigned.includes(id)) {
-    throw new Error(`moving Agent Account ${id} to workspace ${workspaceId}: Nylas did not assign it (assigned: ${r.grants_assigned.join(", ") || "none"})`);
-  }
-  return r.workspace_id ?? workspaceId;
+/** Refuses to take over a mailbox that exists already: destroying the stack would delete it. */
+function alreadyTaken(email: string, g: GrantWire, how: string): Error {
+  if (g.provider !== "nylas") requireAgentAccount(g, email);
+  return new Error(
+    `an account for ${email} already exists (grant ${g.id}, provider "${g.provider}")${how}; ` +
+      `set \`adopt: true\` (or adopt: "${g.id}") to manage it, or choose another email`,
+  );
 }
 
 // ------------------------------------------------------------------------------------- lifecycle
@@ -249,43 +164,27 @@ export const agentAccountDefinition: ResourceDefinition<AgentAccountInputs, Agen
   describe: (i) => `email ${i.email}`,
 
   async create(ctx, inputs) {
-    await ensureConnector(ctx);
-    // connect/custom answers an existing address with the existing grant (BYO-auth semantics): refuse
-    // to take over a mailbox silently — destroying the stack would delete it.
-    const existing = await grantByEmail(ctx, inputs.email);
+    const taken = await ctx.api.grants.findByEmail(inputs.email);
+    if (taken) throw alreadyTaken(inputs.email, taken, "");
+    const { grant, existing } = await ctx.api.grants.createAgentAccount(toWire(inputs));
     if (existing) {
-      if (existing.provider !== "nylas") requireAgentAccount(existing, inputs.email);
-      throw new Error(
-        `an account for ${inputs.email} already exists (grant ${existing.id}, provider "${existing.provider}"); ` +
-          `set \`adopt: true\` (or adopt: "${existing.id}") to manage it, or choose another email`,
-      );
+      const password = inputs.appPassword !== undefined ? "; Nylas may have set the declared appPassword on it" : "";
+      throw alreadyTaken(inputs.email, grant, ` — Nylas answered the create with that existing grant instead of a new one, so it was not taken over${password}`);
     }
-    let g: GrantWire;
-    try {
-      g = await createGrant(ctx, inputs);
-    } catch (e) {
-      // The connector may have been deleted since this process checked it: repair once, then retry.
-      if (!(e instanceof NylasApiError) || e.status !== 400) throw e;
-      connectorChecks.delete(ctx.client);
-      const repaired = await makeConnector(ctx);
-      connectorChecks.set(ctx.client, Promise.resolve());
-      if (!repaired) throw e; // the connector was there: the 400 is about this account (domain, password…)
-      g = await createGrant(ctx, inputs);
-    }
-    requireAgentAccount(g, g.id);
+    requireAgentAccount(grant, grant.id);
     const hash = inputs.appPassword !== undefined ? await hashAppPassword(inputs.appPassword) : undefined;
-    return { id: g.id, outs: toOutputs(g, hash) };
+    return { id: grant.id, outs: toOutputs(grant, hash) };
   },
 
-  async find(ctx, inputs): Promise<Created<AgentAccountOutputs> | undefined> {
-    const g = await grantByEmail(ctx, inputs.email);
+  async find(ctx, inputs) {
+    const g = await ctx.api.grants.findByEmail(inputs.email);
     if (!g) return undefined;
     requireAgentAccount(g, inputs.email);
     return { id: g.id, outs: toOutputs(g, undefined) };
   },
 
   async read(ctx, id, olds) {
-    const g = await getGrant(ctx, id);
+    const g = await ctx.api.grants.get(id);
     if (!g) return undefined;
     requireAgentAccount(g, id);
     // The password is write-only at Nylas: the hash of the one we last set is all there is to keep.
@@ -308,20 +207,20 @@ export const agentAccountDefinition: ResourceDefinition<AgentAccountInputs, Agen
       // `settings` is replaced wholesale: always re-send the email with the new password. Without
       // `settings` the stored password is left alone.
       if (setPassword) body.settings = { email: news.email, app_password: news.appPassword };
-      g = await ctx.client.call({ method: "PATCH", path: "/v3/grants/{id}", params: { id }, body, data: grantWire });
+      g = await ctx.api.grants.update(id, body);
     }
     const hash = setPassword ? await hashAppPassword(news.appPassword!) : typeof olds.appPasswordHash === "string" ? olds.appPasswordHash : undefined;
     const { adopt: _adopt, ...kept } = olds;
     const outs: AgentAccountOutputs = g ? toOutputs(g, hash) : { ...kept, appPasswordHash: hash };
     if (!hash) delete outs.appPasswordHash;
     if (news.workspaceId !== undefined && news.workspaceId !== outs.workspaceId) {
-      outs.workspaceId = await moveToWorkspace(ctx, id, news.workspaceId);
+      outs.workspaceId = (await ctx.api.grants.moveToWorkspace(id, news.workspaceId)).workspace_id ?? news.workspaceId;
     }
     return outs;
   },
 
   async delete(ctx, id) {
-    await ctx.client.call({ method: "DELETE", path: "/v3/grants/{id}", params: { id } });
+    await ctx.api.grants.remove(id);
   },
 };
 
@@ -351,8 +250,9 @@ export interface AgentAccountArgs {
   /**
    * Workspace the account belongs to (its policy and rules apply). Unset: Nylas picks one (an
    * `autoGroup` workspace of the email's domain, else the default workspace) and `workspaceId` reports
-   * it. Changing it moves the account in place (`manual-assign`); removing it leaves the account where
-   * it is.
+   * it. Changing it moves the account in place (a grant update of `workspace_id`, which works for any
+   * workspace; where Nylas refuses that, manual-assign, which Nylas allows only into a workspace with
+   * `autoGroup: false`); removing it leaves the account where it is.
    */
   workspaceId?: pulumi.Input<string>;
   /** Take over an existing account instead of creating one: its grant id, or `true` to find it by email. */

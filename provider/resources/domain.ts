@@ -1,22 +1,29 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import type { DomainWire, VerificationOptions } from "../api";
 import { REGION_URLS } from "../client";
-import { PartialCreateError, type Context, type Created, type ResourceDefinition } from "../lifecycle";
+import { ObjectGoneError, PartialCreateError, type Context, type ResourceDefinition } from "../lifecycle";
 import { displayName, domainName, oneOf } from "../schema";
 import { NylasResource } from "./base";
 import { setTimeout as sleep } from "node:timers/promises";
 
 /**
  * Nylas Domain: an email domain registered for Agent Accounts and sending, with the DNS records to
- * publish for each verification (reference §7). API: /v3/admin/domains (POST create, PUT name, DELETE,
- * POST …/info and …/verify per verification type). Every call is signed with the Nylas Service
- * Account (`nylas:serviceAccount` / `NYLAS_SERVICE_ACCOUNT`), never the API key.
+ * publish for each verification (reference §7). API: `ctx.api.domains` — the Manage Domains API (POST
+ * create, PUT name, DELETE, POST …/info and …/verify per verification type) at `/v3/domains` with an IAM
+ * API key (`nylas:domainsApiKey`), or at the older `/v3/admin/domains` signed with a service account
+ * (`nylas:serviceAccount`); never the application API key.
  */
 
 // ------------------------------------------------------------------------------------ input schema
 
-export const VERIFICATION_TYPES = ["ownership", "mx", "spf", "dkim", "feedback"] as const;
+/** Every verification type Nylas documents; `dmarc` and `arc` since 2026-11. */
+export const VERIFICATION_TYPES = ["ownership", "mx", "spf", "dkim", "feedback", "dmarc", "arc"] as const;
 export type VerificationType = (typeof VERIFICATION_TYPES)[number];
+/** What an Agent Account domain needs verified: the records published and waited for by default. */
+export const REQUIRED_VERIFICATIONS = ["ownership", "mx", "spf", "dkim", "feedback"] as const satisfies readonly VerificationType[];
+/** DKIM key lengths Nylas documents (2048, since 2026-11); unset leaves the length to Nylas. */
+export const DKIM_KEY_LENGTHS = [2048] as const;
 const REGIONS = ["us", "eu"] as const;
 
 const DEFAULT_TIMEOUT_S = 600;
@@ -26,7 +33,7 @@ const waitSchema = z.strictObject(
   {
     types: z
       .array(oneOf(VERIFICATION_TYPES), { error: `must be a list of verification types (${VERIFICATION_TYPES.join(", ")})` })
-      .min(1, { error: `must name at least one of ${VERIFICATION_TYPES.join(", ")}, or be left out for all of them` })
+      .min(1, { error: `must name at least one of ${VERIFICATION_TYPES.join(", ")}, or be left out to wait for ${REQUIRED_VERIFICATIONS.join(", ")}` })
       // A set, kept in the reference's order so the order written never causes a diff.
       .transform((ts) => VERIFICATION_TYPES.filter((t) => ts.includes(t)))
       .optional(),
@@ -52,6 +59,9 @@ const inputSchema = z.strictObject({
     .transform((s) => s.trim().toLowerCase())
     .pipe(oneOf(REGIONS))
     .optional(),
+  dkimKeyLength: z
+    .literal(DKIM_KEY_LENGTHS, { error: `must be ${DKIM_KEY_LENGTHS.join(" or ")} (the DKIM key length Nylas documents), or be left out for Nylas's default` })
+    .optional(),
   waitForVerification: waitSchema.optional(),
 });
 
@@ -61,12 +71,12 @@ export type WaitForVerification = z.infer<typeof waitSchema>;
 /** One DNS record to publish for a verification type. */
 export interface DnsRecord {
   [key: string]: unknown;
-  /** Verification type: ownership, mx, spf, dkim or feedback. */
+  /** Verification type: ownership, mx, spf, dkim, feedback, dmarc or arc. */
   type: VerificationType;
   /** Host name the record goes on. */
   host: string;
-  /** DNS record type: TXT, MX, CNAME… */
-  recordType: string;
+  /** DNS record type: TXT, MX, CNAME… — absent when Nylas's answer does not say (its flat answer form). */
+  recordType?: string;
   value: string;
   /** MX priority, when Nylas gives one. */
   priority?: number;
@@ -75,7 +85,10 @@ export interface DnsRecord {
 export interface DomainOutputs extends DomainInputs {
   [key: string]: unknown;
   region: "us" | "eu";
-  /** The record to publish for each verification type, in the order ownership, mx, spf, dkim, feedback. */
+  /**
+   * The record to publish for each verification type, in the order ownership, mx, spf, dkim, feedback
+   * (then dmarc, arc when `waitForVerification.types` names them).
+   */
   dnsRecords: DnsRecord[];
   verifiedOwnership: boolean;
   verifiedMx: boolean;
@@ -83,45 +96,26 @@ export interface DomainOutputs extends DomainInputs {
   verifiedDkim: boolean;
   verifiedFeedback: boolean;
   verifiedDmarc: boolean;
+  verifiedArc: boolean;
   /** A Nylas-managed `*.nylas.email` subdomain (needs no DNS work). */
   branded: boolean;
   createdAt?: number;
 }
 
-// ------------------------------------------------------------------------------------- API calls
-
-const domainWire = z.looseObject({
-  id: z.string(),
-  name: z.string().nullish(),
-  domain_address: z.string(),
-  branded: z.boolean().nullish(),
-  region: z.string().nullish(),
-  verified_ownership: z.boolean().nullish(),
-  verified_mx: z.boolean().nullish(),
-  verified_spf: z.boolean().nullish(),
-  verified_dkim: z.boolean().nullish(),
-  verified_feedback: z.boolean().nullish(),
-  verified_dmarc: z.boolean().nullish(),
-  created_at: z.number().nullish(),
-});
-type DomainWire = z.infer<typeof domainWire>;
-
-/** Answer of …/info and …/verify (same shape). */
-const attemptWire = z.looseObject({
-  attempt: z
-    .looseObject({ type: z.string().nullish(), options: z.record(z.string(), z.unknown()).nullish() })
-    .nullish(),
-  status: z.string().nullish(),
-  message: z.string().nullish(),
-});
+// ------------------------------------------------------------------------------------- mapping
 
 const verified = (d: DomainWire, t: VerificationType): boolean => d[`verified_${t}`] === true;
+
+function toWire(inputs: DomainInputs): Record<string, unknown> {
+  return { name: inputs.name, domain_address: inputs.domainAddress };
+}
 
 function toOutputs(d: DomainWire, records: DnsRecord[], declared: Partial<DomainInputs>): DomainOutputs {
   return {
     name: d.name ?? "",
     domainAddress: d.domain_address.toLowerCase(),
     region: (d.region === "eu" ? "eu" : "us") as "us" | "eu",
+    ...(declared.dkimKeyLength !== undefined ? { dkimKeyLength: declared.dkimKeyLength } : {}),
     ...(declared.waitForVerification ? { waitForVerification: declared.waitForVerification } : {}),
     dnsRecords: records,
     verifiedOwnership: verified(d, "ownership"),
@@ -129,52 +123,43 @@ function toOutputs(d: DomainWire, records: DnsRecord[], declared: Partial<Domain
     verifiedSpf: verified(d, "spf"),
     verifiedDkim: verified(d, "dkim"),
     verifiedFeedback: verified(d, "feedback"),
-    verifiedDmarc: d.verified_dmarc === true,
+    verifiedDmarc: verified(d, "dmarc"),
+    verifiedArc: verified(d, "arc"),
     branded: d.branded === true,
     ...(d.created_at ? { createdAt: d.created_at } : {}),
   };
 }
 
-async function getDomain(ctx: Context, id: string): Promise<DomainWire | undefined> {
-  return ctx.client.getOrUndefined({ path: "/v3/admin/domains/{id}", params: { id }, data: domainWire, signed: true });
+/** Options of an info/verify request for `type`: the DKIM key length goes with `dkim` only. */
+function optionsFor(type: VerificationType, inputs: Partial<DomainInputs>): VerificationOptions | undefined {
+  return type === "dkim" && inputs.dkimKeyLength !== undefined ? { key_length: inputs.dkimKeyLength } : undefined;
 }
 
-/** The DNS record Nylas wants published for one verification type (`POST …/info`; changes nothing). */
-async function dnsRecord(ctx: Context, id: string, type: VerificationType): Promise<DnsRecord> {
-  const r = await ctx.client.call({
-    method: "POST",
-    path: "/v3/admin/domains/{id}/info",
-    params: { id },
-    body: { type },
-    data: attemptWire,
-    signed: true,
-    idempotent: true,
-  });
-  const o = r.attempt?.options ?? {};
-  const str = (v: unknown) => (typeof v === "string" ? v : v === undefined || v === null ? "" : String(v));
-  return {
-    type,
-    host: str(o.host),
-    recordType: str(o.type),
-    value: str(o.value),
-    ...(typeof o.priority === "number" ? { priority: o.priority } : {}),
-  };
+/** The verification types whose records the domain reports: the required five, and any other waited for. */
+function recordTypes(inputs: Partial<DomainInputs>): VerificationType[] {
+  const wanted = new Set<VerificationType>([...REQUIRED_VERIFICATIONS, ...(inputs.waitForVerification?.types ?? [])]);
+  return VERIFICATION_TYPES.filter((t) => wanted.has(t));
+}
+
+/** The DNS record Nylas wants published for one verification type. */
+async function dnsRecord(ctx: Context, id: string, type: VerificationType, inputs: Partial<DomainInputs>): Promise<DnsRecord> {
+  const r = await ctx.api.domains.info(id, type, optionsFor(type, inputs));
+  return { type, host: r.host, ...(r.type ? { recordType: r.type } : {}), value: r.value, ...(r.priority !== undefined ? { priority: r.priority } : {}) };
 }
 
 /**
  * The records of every type: reuses `known` ones and asks only for the missing. So refresh stays
- * cheap (no calls once all five are known); note that Nylas may rotate temporary values after an
+ * cheap (no calls once all are known); note that Nylas may rotate temporary values after an
  * attempt's `expires_at` — a value that changed is picked up when the domain is replaced or the
  * record is missing from state.
  */
-async function dnsRecords(ctx: Context, id: string, known: unknown): Promise<DnsRecord[]> {
+async function dnsRecords(ctx: Context, id: string, known: unknown, inputs: Partial<DomainInputs>): Promise<DnsRecord[]> {
   const have = new Map<string, DnsRecord>();
   if (Array.isArray(known)) for (const r of known as DnsRecord[]) if (r && typeof r.type === "string" && r.host && r.value) have.set(r.type, r);
   const out: DnsRecord[] = [];
-  for (const t of VERIFICATION_TYPES) out.push(have.get(t) ?? (await dnsRecord(ctx, id, t)));
+  for (const t of recordTypes(inputs)) out.push(have.get(t) ?? (await dnsRecord(ctx, id, t, inputs)));
   return out;
 }
-
 
 /** Raised when the requested verifications did not complete in time. */
 export class DomainVerificationTimeoutError extends Error {}
@@ -183,8 +168,9 @@ export class DomainVerificationTimeoutError extends Error {}
  * Triggers `verify` for every requested type not yet verified and polls the domain until all are
  * verified or the timeout passes. A failed check is retried each round: DNS may still be propagating.
  */
-async function waitForVerification(ctx: Context, d: DomainWire, wait: WaitForVerification, records: DnsRecord[]): Promise<DomainWire> {
-  const types = wait.types ?? [...VERIFICATION_TYPES];
+async function waitForVerification(ctx: Context, d: DomainWire, inputs: DomainInputs, records: DnsRecord[]): Promise<DomainWire> {
+  const wait = inputs.waitForVerification!;
+  const types: readonly VerificationType[] = wait.types ?? REQUIRED_VERIFICATIONS;
   const timeoutS = wait.timeoutSeconds ?? DEFAULT_TIMEOUT_S;
   const deadline = Date.now() + timeoutS * 1000;
   const intervalMs = (wait.intervalSeconds ?? DEFAULT_INTERVAL_S) * 1000;
@@ -193,18 +179,10 @@ async function waitForVerification(ctx: Context, d: DomainWire, wait: WaitForVer
     let pending = types.filter((t) => !verified(d, t));
     if (pending.length === 0) return d;
     for (const type of pending) {
-      const r = await ctx.client.call({
-        method: "POST",
-        path: "/v3/admin/domains/{id}/verify",
-        params: { id: d.id },
-        body: { type },
-        data: attemptWire,
-        signed: true,
-        idempotent: true,
-      });
+      const r = await ctx.api.domains.verify(d.id, type, optionsFor(type, inputs));
       last.set(type, [r.status, r.message].filter(Boolean).join(": "));
     }
-    const now = await getDomain(ctx, d.id);
+    const now = await ctx.api.domains.get(d.id);
     if (!now) throw new Error(`domain ${d.domain_address} (${d.id}) disappeared while waiting for its verification`);
     d = now;
     pending = types.filter((t) => !verified(d, t));
@@ -213,7 +191,7 @@ async function waitForVerification(ctx: Context, d: DomainWire, wait: WaitForVer
     if (remaining <= 0) {
       const detail = pending.map((t) => {
         const rec = records.find((r) => r.type === t);
-        const publish = rec ? `publish ${rec.recordType} ${rec.host} → ${rec.value}` : "";
+        const publish = rec ? `publish ${[rec.recordType, rec.host].filter(Boolean).join(" ")} → ${rec.value}` : "";
         return `${t} (${[last.get(t), publish].filter(Boolean).join("; ") || "not verified"})`;
       });
       throw new DomainVerificationTimeoutError(
@@ -227,7 +205,7 @@ async function waitForVerification(ctx: Context, d: DomainWire, wait: WaitForVer
 
 /** When the provider talks to a known regional endpoint, the region it creates domains in. */
 function endpointRegion(ctx: Context): "us" | "eu" | undefined {
-  for (const r of REGIONS) if (ctx.client.baseUrl === REGION_URLS[r]) return r;
+  for (const r of REGIONS) if (ctx.api.baseUrl === REGION_URLS[r]) return r;
   return undefined;
 }
 
@@ -245,11 +223,12 @@ async function reconcile(ctx: Context, d: DomainWire, olds: Partial<DomainOutput
     throw new Error(`domain ${d.id} is ${d.domain_address}, not ${news.domainAddress}; a domain's address cannot be changed — declare "${d.domain_address}" or remove adopt`);
   }
   if (news.region && (d.region ?? "us") !== news.region) throw regionMismatch(d, news.region);
-  if ((d.name ?? "") !== news.name) {
-    d = await ctx.client.call({ method: "PUT", path: "/v3/admin/domains/{id}", params: { id: d.id }, body: { name: news.name }, data: domainWire, signed: true });
-  }
-  const records = await dnsRecords(ctx, d.id, olds.dnsRecords);
-  if (news.waitForVerification) d = await waitForVerification(ctx, d, news.waitForVerification, records);
+  // Nylas answers a rename with only what changed: the api reads the domain back.
+  if ((d.name ?? "") !== news.name) d = await ctx.api.domains.update(d.id, { name: news.name });
+  // A record fetched for another DKIM key length is stale.
+  const known = (olds.dkimKeyLength ?? undefined) === news.dkimKeyLength ? olds.dnsRecords : (olds.dnsRecords ?? []).filter((r) => r.type !== "dkim");
+  const records = await dnsRecords(ctx, d.id, known, news);
+  if (news.waitForVerification) d = await waitForVerification(ctx, d, news, records);
   return toOutputs(d, records, news);
 }
 
@@ -269,22 +248,16 @@ export const domainDefinition: ResourceDefinition<DomainInputs, DomainOutputs> =
     if (inputs.region && endpoint && endpoint !== inputs.region) {
       throw new Error(`region ${inputs.region} was declared but the provider talks to the ${endpoint} endpoint; set nylas:region ${inputs.region} (or NYLAS_REGION) for this stack`);
     }
-    const d = await ctx.client.call({
-      method: "POST",
-      path: "/v3/admin/domains",
-      body: { name: inputs.name, domain_address: inputs.domainAddress },
-      data: domainWire,
-      signed: true,
-    });
+    const d = await ctx.api.domains.create(toWire(inputs));
     if (inputs.region && (d.region ?? "us") !== inputs.region) {
       // Made in the wrong region (an endpoint we could not place, e.g. a proxy): undo, then explain.
-      await ctx.client.call({ method: "DELETE", path: "/v3/admin/domains/{id}", params: { id: d.id }, signed: true });
+      await ctx.api.domains.remove(d.id);
       throw regionMismatch(d, inputs.region);
     }
     let records: DnsRecord[] = [];
     try {
-      records = await dnsRecords(ctx, d.id, undefined);
-      return { id: d.id, outs: await reconcile(ctx, d, { dnsRecords: records }, inputs) };
+      records = await dnsRecords(ctx, d.id, undefined, inputs);
+      return { id: d.id, outs: await reconcile(ctx, d, { dnsRecords: records, dkimKeyLength: inputs.dkimKeyLength }, inputs) };
     } catch (e) {
       // The domain exists: have the engine record it. Without `waitForVerification` in the recorded
       // outputs, the next `pulumi up` sees a change and runs the wait (and the record lookup) again.
@@ -294,25 +267,30 @@ export const domainDefinition: ResourceDefinition<DomainInputs, DomainOutputs> =
     }
   },
 
-  async find(ctx, inputs): Promise<Created<DomainOutputs> | undefined> {
-    const all = await ctx.client.listCursor({ path: "/v3/admin/domains", query: { domain: inputs.domainAddress }, item: domainWire, signed: true });
-    const d = all.find((x) => x.domain_address.toLowerCase() === inputs.domainAddress);
+  async find(ctx, inputs) {
+    const d = await ctx.api.domains.findByAddress(inputs.domainAddress);
+    return d && { id: d.id, outs: toOutputs(d, [], {}) };
+  },
+
+  // `adopt` may name the domain by its address as well as by its id.
+  async resolve(ctx, ref) {
+    const d = await ctx.api.domains.resolve(ref.trim().toLowerCase());
     return d && { id: d.id, outs: toOutputs(d, [], {}) };
   },
 
   async read(ctx, id, olds) {
-    const d = await getDomain(ctx, id);
-    return d && toOutputs(d, await dnsRecords(ctx, id, olds.dnsRecords), olds);
+    const d = await ctx.api.domains.get(id);
+    return d && toOutputs(d, await dnsRecords(ctx, id, olds.dnsRecords, olds), olds);
   },
 
   async update(ctx, id, olds, news) {
-    const d = await getDomain(ctx, id);
-    if (!d) throw new Error(`domain ${id} no longer exists (deleted outside Pulumi?) — run \`pulumi refresh\`, then \`pulumi up\` recreates it`);
+    const d = await ctx.api.domains.get(id);
+    if (!d) throw new ObjectGoneError(`domain ${id} was not found`);
     return reconcile(ctx, d, olds, news);
   },
 
   async delete(ctx, id) {
-    await ctx.client.call({ method: "DELETE", path: "/v3/admin/domains/{id}", params: { id }, signed: true });
+    await ctx.api.domains.remove(id);
   },
 };
 
@@ -321,10 +299,12 @@ export const domainDefinition: ResourceDefinition<DomainInputs, DomainOutputs> =
 /** Waiting for DNS verification after create/update. */
 export interface DomainWaitForVerificationArgs {
   /**
-   * Verification types to wait for: `ownership`, `mx`, `spf`, `dkim`, `feedback` (a set).
-   * @default all five (Agent Accounts need all of them)
+   * Verification types to wait for (a set): `ownership`, `mx`, `spf`, `dkim`, `feedback` — what Agent
+   * Accounts need — and `dmarc`, `arc` (documented since 2026-11; naming one also adds its record to
+   * `dnsRecords`).
+   * @default ownership, mx, spf, dkim and feedback
    */
-  types?: pulumi.Input<pulumi.Input<"ownership" | "mx" | "spf" | "dkim" | "feedback">[]>;
+  types?: pulumi.Input<pulumi.Input<"ownership" | "mx" | "spf" | "dkim" | "feedback" | "dmarc" | "arc">[]>;
   /** Give up after this many seconds, 1–3600. @default 600 */
   timeoutSeconds?: pulumi.Input<number>;
   /** Seconds between verification checks, 1–300. @default 10 */
@@ -346,18 +326,26 @@ export interface DomainArgs {
    */
   region?: pulumi.Input<"us" | "eu">;
   /**
+   * DKIM key length to ask Nylas for: `2048` (documented since 2026-11). Sent with the DKIM record
+   * request and its verification; changing it fetches the DKIM record again (publish the new one).
+   * Updates in place. @default Nylas's own key length
+   */
+  dkimKeyLength?: pulumi.Input<2048>;
+  /**
    * After create/update, trigger verification and wait until the listed types are verified, failing
    * after the timeout. The DNS records must already be published (e.g. by hand or by a stack that
    * reads `dnsRecords` from a first `up` without waiting). Updates in place (a change runs the wait).
    */
   waitForVerification?: pulumi.Input<DomainWaitForVerificationArgs>;
-  /** Take over an existing domain instead of creating one: its id, or `true` to find it by address. */
+  /** Take over an existing domain instead of creating one: its id or its address, or `true` to find it by `domainAddress`. */
   adopt?: pulumi.Input<string | boolean>;
 }
 
 /**
- * A Nylas email domain, with the DNS records to publish for each verification. Managed with the Nylas
- * Service Account (`pulumi config set --secret nylas:serviceAccount "$(cat service-account.json)"`).
+ * A Nylas email domain, with the DNS records to publish for each verification. Managed through the
+ * Manage Domains API with an IAM API key (`pulumi config set --secret nylas:domainsApiKey <key>`: an
+ * Organization-bound key with `domains.read`, `domains.create`, `domains.update`, `domains.delete`), or
+ * on the older signed route with a service account (`nylas:serviceAccount`).
  *
  * @example
  * const domain = new nylas.Domain("agents", { name: "Agents", domainAddress: "agents.example.com" });
@@ -374,6 +362,7 @@ export class Domain extends NylasResource {
   declare readonly verifiedDkim: pulumi.Output<boolean>;
   declare readonly verifiedFeedback: pulumi.Output<boolean>;
   declare readonly verifiedDmarc: pulumi.Output<boolean>;
+  declare readonly verifiedArc: pulumi.Output<boolean>;
   declare readonly branded: pulumi.Output<boolean>;
   declare readonly createdAt: pulumi.Output<number>;
 
@@ -391,6 +380,7 @@ export class Domain extends NylasResource {
         "verifiedDkim",
         "verifiedFeedback",
         "verifiedDmarc",
+        "verifiedArc",
         "branded",
         "createdAt",
       ],

@@ -1,14 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { PartialCreateError, type Context, type Created, type ResourceDefinition } from "../lifecycle";
+import { ITEMS_PER_REQUEST, type ListWire } from "../api";
+import { ObjectGoneError, PartialCreateError, type Context, type ResourceDefinition } from "../lifecycle";
 import { displayName, isDomain, isEmail, oneOf } from "../schema";
 import { NylasResource } from "./base";
 
 /**
  * Nylas List: a named set of domains, top-level domains or email addresses that rules match with the
  * `in_list` operator (`Rule` conditions reference lists by id).
- * API: /v3/lists (POST create → 201, PUT name/description, DELETE cascades to items) and
- * /v3/lists/{id}/items (GET pages, POST/DELETE `{items: [...]}` with at most 1,000 values per request).
+ * API: `ctx.api.lists` (/v3/lists: POST create, PUT name/description, DELETE cascades to items; its
+ * items: GET pages, POST/DELETE `{items: [...]}` in batches of at most 1,000 values).
  * Items are not part of the list object: they are reconciled as a set, never by replacing the list.
  */
 
@@ -18,7 +19,7 @@ export const LIST_TYPES = ["domain", "tld", "address"] as const;
 export type ListType = (typeof LIST_TYPES)[number];
 
 /** Values per add/remove request, as the API allows. */
-export const ITEMS_PER_REQUEST = 1000;
+export { ITEMS_PER_REQUEST };
 /** Longest item the API accepts. */
 export const MAX_ITEM_LENGTH = 500;
 
@@ -85,19 +86,11 @@ export interface ListOutputs {
   createdAt?: number;
 }
 
-// ------------------------------------------------------------------------------------- API calls
+// ------------------------------------------------------------------------------------- mapping
 
-const listWire = z.looseObject({
-  id: z.string(),
-  name: z.string(),
-  description: z.string().nullish(),
-  type: z.string(),
-  items_count: z.number().nullish(),
-  created_at: z.number().nullish(),
-});
-type ListWire = z.infer<typeof listWire>;
-
-const itemWire = z.looseObject({ value: z.string() });
+function toWire(inputs: ListInputs): Record<string, unknown> {
+  return { name: inputs.name, type: inputs.type, ...(inputs.description ? { description: inputs.description } : {}) };
+}
 
 function toOutputs(l: ListWire, items: string[] | undefined): ListOutputs {
   return {
@@ -110,45 +103,15 @@ function toOutputs(l: ListWire, items: string[] | undefined): ListOutputs {
   };
 }
 
-async function getList(ctx: Context, id: string): Promise<ListWire | undefined> {
-  return ctx.client.getOrUndefined({ path: "/v3/lists/{id}", params: { id }, data: listWire });
-}
-
-/** Every item value of a list, as Nylas stores it (cursor pages of 200). */
-async function getItems(ctx: Context, id: string): Promise<string[]> {
-  const items = await ctx.client.listCursor({ path: "/v3/lists/{id}/items", params: { id }, item: itemWire });
-  return items.map((i) => i.value);
-}
-
-function batches<T>(xs: readonly T[], size = ITEMS_PER_REQUEST): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < xs.length; i += size) out.push(xs.slice(i, i + size));
-  return out;
-}
-
-/**
- * Adds and removes values in batches of ≤1,000. Both are safe to repeat (Nylas ignores duplicates and
- * absent values), so the adds are marked idempotent and retried like any PUT. `onBatch` sees each
- * answer (the updated list) so a caller can tell how far it got.
- */
-async function changeItems(ctx: Context, id: string, method: "POST" | "DELETE", values: readonly string[], onBatch?: (l: ListWire, done: string[]) => void): Promise<ListWire | undefined> {
-  let last: ListWire | undefined;
-  for (const batch of batches(values)) {
-    last = await ctx.client.call({ method, path: "/v3/lists/{id}/items", params: { id }, body: { items: batch }, data: listWire, idempotent: true });
-    onBatch?.(last, batch);
-  }
-  return last;
-}
-
 /** Makes the list's items exactly `declared`: reads the current set and sends only the difference. */
 async function reconcileItems(ctx: Context, id: string, declared: readonly string[]): Promise<ListWire | undefined> {
-  const current = new Set(await getItems(ctx, id));
+  const current = new Set(await ctx.api.lists.items(id));
   const want = new Set(declared);
   const remove = [...current].filter((v) => !want.has(v)).sort();
   const add = declared.filter((v) => !current.has(v));
   // Removals first, so a list never holds more than the larger of the old and the new set.
-  const afterRemove = await changeItems(ctx, id, "DELETE", remove);
-  const afterAdd = await changeItems(ctx, id, "POST", add);
+  const afterRemove = await ctx.api.lists.removeItems(id, remove);
+  const afterAdd = await ctx.api.lists.addItems(id, add);
   return afterAdd ?? afterRemove;
 }
 
@@ -165,48 +128,36 @@ export const listDefinition: ResourceDefinition<ListInputs, ListOutputs> = {
   describe: (i) => `name "${i.name}"${i.type ? ` (type ${i.type})` : ""}`,
 
   async create(ctx, inputs) {
-    const l = await ctx.client.call({
-      method: "POST",
-      path: "/v3/lists",
-      body: { name: inputs.name, type: inputs.type, ...(inputs.description ? { description: inputs.description } : {}) },
-      data: listWire,
-    });
+    const l = await ctx.api.lists.create(toWire(inputs));
     if (!inputs.items?.length) return { id: l.id, outs: toOutputs(l, inputs.items) };
     const added: string[] = [];
-    let latest = l;
+    let latest: ListWire | undefined;
     try {
-      await changeItems(ctx, l.id, "POST", inputs.items, (next, batch) => {
-        latest = next;
-        added.push(...batch);
-      });
+      latest = await ctx.api.lists.addItems(l.id, inputs.items, (batch) => added.push(...batch));
     } catch (e) {
       // The list exists: have the engine record it (with the items that made it) so the next `up`
       // adds the rest instead of creating a second list.
       const err = e instanceof Error ? e : new Error(String(e));
       throw new PartialCreateError(
         l.id,
-        toOutputs(latest, added),
+        toOutputs({ ...l, items_count: added.length }, added),
         new Error(`Nylas List ${l.id} (name "${inputs.name}") was created, but adding its items failed after ${added.length} of ${inputs.items.length}: ${err.message}; run \`pulumi up\` again to finish`),
       );
     }
-    return { id: l.id, outs: toOutputs(latest, inputs.items) };
+    return { id: l.id, outs: toOutputs(latest ?? l, inputs.items) };
   },
 
-  async find(ctx, inputs): Promise<Created<ListOutputs> | undefined> {
-    const all = await ctx.client.listCursor({ path: "/v3/lists", item: listWire });
-    const matches = all.filter((l) => l.name === inputs.name && l.type === inputs.type);
-    if (matches.length > 1) {
-      throw new Error(`several Nylas lists are named "${inputs.name}" with type ${inputs.type} (${matches.map((l) => l.id).join(", ")}); set adopt to the id of the one to manage`);
-    }
+  async find(ctx, inputs) {
+    const l = await ctx.api.lists.findByNameAndType(inputs.name, inputs.type);
     // Items are not read here: the lifecycle passes what is found to `update`, which reconciles them.
-    return matches[0] && { id: matches[0].id, outs: toOutputs(matches[0], undefined) };
+    return l && { id: l.id, outs: toOutputs(l, undefined) };
   },
 
   async read(ctx, id, olds) {
-    const l = await getList(ctx, id);
+    const l = await ctx.api.lists.get(id);
     if (!l) return undefined;
     // Items are read only when managed (declared): a list of 5,000 items is 25 pages.
-    return toOutputs(l, olds.items !== undefined ? await getItems(ctx, id) : undefined);
+    return toOutputs(l, olds.items !== undefined ? await ctx.api.lists.items(id) : undefined);
   },
 
   async update(ctx, id, olds, news) {
@@ -217,16 +168,17 @@ export const listDefinition: ResourceDefinition<ListInputs, ListOutputs> = {
     let latest: ListWire | undefined;
     if (olds.name !== news.name || (olds.description ?? "") !== (news.description ?? "")) {
       // "" clears a description the user removed.
-      latest = await ctx.client.call({ method: "PUT", path: "/v3/lists/{id}", params: { id }, body: { name: news.name, description: news.description ?? "" }, data: listWire });
+      latest = await ctx.api.lists.update(id, { name: news.name, description: news.description ?? "" });
     }
     // Reconcile against what Nylas has now, not against olds: items added by hand are removed.
     if (news.items !== undefined) latest = (await reconcileItems(ctx, id, news.items)) ?? latest;
-    latest ??= await ctx.client.call({ method: "GET", path: "/v3/lists/{id}", params: { id }, data: listWire });
+    latest ??= await ctx.api.lists.get(id);
+    if (!latest) throw new ObjectGoneError(`List ${id} was not found`);
     return toOutputs(latest, news.items);
   },
 
   async delete(ctx, id) {
-    await ctx.client.call({ method: "DELETE", path: "/v3/lists/{id}", params: { id } });
+    await ctx.api.lists.remove(id);
   },
 };
 

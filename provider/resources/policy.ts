@@ -1,6 +1,8 @@
+import { isDeepStrictEqual } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import type { Context, Created, ResourceDefinition } from "../lifecycle";
+import type { PolicyWire } from "../api";
+import type { ResourceDefinition } from "../lifecycle";
 import { displayName, wholeNumber } from "../schema";
 import { fromWireKeys, pick, toWireKeys } from "../wire";
 import { NylasResource } from "./base";
@@ -8,7 +10,8 @@ import { NylasResource } from "./base";
 /**
  * Nylas Policy: limits, spam detection and retention for the accounts of the workspaces that point at
  * it (`Workspace.policyId`). A policy does nothing until a workspace uses it.
- * API: /v3/policies (POST create, PUT update with nested objects replaced wholesale, DELETE).
+ * API: `ctx.api.policies` (/v3/policies: POST create, PUT update with nested objects replaced wholesale,
+ * DELETE). `-1` means unlimited for storage, both daily counts and both retention periods.
  */
 
 // ------------------------------------------------------------------------------------ input schema
@@ -32,6 +35,19 @@ const SPAM = {
   spamSensitivity: "spam_sensitivity",
 } as const;
 
+/** A whole number in [min, max], or `-1` for unlimited (the only sentinel Nylas knows). */
+function unlimitedOr(min: number, unit: string, max = Number.MAX_SAFE_INTEGER) {
+  const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `from ${min} to ${max}`;
+  const error = `must be a whole number${unit} ${range}, or -1 for unlimited`;
+  return z
+    .number({ error })
+    .int({ error })
+    .refine((n) => n === -1 || (n >= min && n <= max), { error })
+    .optional();
+}
+
+const finite = (n: number | undefined): n is number => n !== undefined && n !== -1;
+
 const MIME = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/(\*|[a-z0-9][a-z0-9!#$&^_.+-]*)$/;
 
 const limitsSchema = z
@@ -50,20 +66,17 @@ const limitsSchema = z
         .transform((xs) => [...new Set(xs)].sort())
         .optional(),
       limitSizeTotalMime: wholeNumber(0, Number.MAX_SAFE_INTEGER, " of bytes").optional(),
-      limitStorageTotal: z
-        .number({ error: "must be a whole number of bytes ≥ 0, or -1 for unlimited" })
-        .int({ error: "must be a whole number of bytes ≥ 0, or -1 for unlimited" })
-        .min(-1, { error: "must be a whole number of bytes ≥ 0, or -1 for unlimited" })
-        .optional(),
-      limitCountDailyMessageReceived: wholeNumber(0, Number.MAX_SAFE_INTEGER, " of messages per day").optional(),
-      limitCountDailyEmailSent: wholeNumber(0, Number.MAX_SAFE_INTEGER, " of messages per day").optional(),
-      limitInboxRetentionPeriod: wholeNumber(1, 36_500, " of days").optional(),
-      limitSpamRetentionPeriod: wholeNumber(1, 36_500, " of days").optional(),
+      limitStorageTotal: unlimitedOr(0, " of bytes"),
+      limitCountDailyMessageReceived: unlimitedOr(0, " of messages per day"),
+      limitCountDailyEmailSent: unlimitedOr(0, " of messages per day"),
+      limitInboxRetentionPeriod: unlimitedOr(1, " of days", 36_500),
+      limitSpamRetentionPeriod: unlimitedOr(1, " of days", 36_500),
     },
     { error: "must be an object of limits like { limitCountDailyEmailSent: 500, limitInboxRetentionPeriod: 90 }" },
   )
+  // Only between two finite periods: how Nylas orders `-1` (unlimited) against a number is not documented.
   .refine(
-    (l) => l.limitInboxRetentionPeriod === undefined || l.limitSpamRetentionPeriod === undefined || l.limitInboxRetentionPeriod > l.limitSpamRetentionPeriod,
+    (l) => !finite(l.limitInboxRetentionPeriod) || !finite(l.limitSpamRetentionPeriod) || l.limitInboxRetentionPeriod > l.limitSpamRetentionPeriod,
     { error: "limitInboxRetentionPeriod must be greater than limitSpamRetentionPeriod", path: ["limitSpamRetentionPeriod"] },
   );
 
@@ -98,16 +111,7 @@ export interface PolicyOutputs extends PolicyInputs {
   createdAt?: number;
 }
 
-// ------------------------------------------------------------------------------------- API calls
-
-const policyWire = z.looseObject({
-  id: z.string(),
-  name: z.string(),
-  limits: z.record(z.string(), z.unknown()).nullish(),
-  spam_detection: z.record(z.string(), z.unknown()).nullish(),
-  created_at: z.number().nullish(),
-});
-type PolicyWire = z.infer<typeof policyWire>;
+// ------------------------------------------------------------------------------------- mapping
 
 function toWire(inputs: PolicyInputs, olds?: PolicyOutputs): Record<string, unknown> {
   const body: Record<string, unknown> = { name: inputs.name };
@@ -135,8 +139,20 @@ function toOutputs(p: PolicyWire, declared: Partial<PolicyInputs>): PolicyOutput
   };
 }
 
-async function getPolicy(ctx: Context, id: string): Promise<PolicyWire | undefined> {
-  return ctx.client.getOrUndefined({ path: "/v3/policies/{id}", params: { id }, data: policyWire });
+/**
+ * Settings the user removed that Nylas still has at the value they had: a PUT replaces nested objects
+ * (then the plan default comes back), but Nylas may merge them field by field instead (§10 W5).
+ */
+function keptAfterRemoval(olds: PolicyOutputs, news: PolicyInputs, outs: PolicyOutputs): Array<{ field: string; value: unknown }> {
+  const kept: Array<{ field: string; value: unknown }> = [];
+  const check = (block: string, before: Record<string, unknown> | undefined, now: Record<string, unknown> | undefined, effective: Record<string, unknown>) => {
+    for (const [k, v] of Object.entries(before ?? {})) {
+      if (now?.[k] === undefined && isDeepStrictEqual(effective[k], v)) kept.push({ field: `${block}.${k}`, value: v });
+    }
+  };
+  check("limits", olds.limits, news.limits, outs.effectiveLimits);
+  check("spamDetection", olds.spamDetection, news.spamDetection, outs.effectiveSpamDetection);
+  return kept;
 }
 
 // ------------------------------------------------------------------------------------- lifecycle
@@ -147,31 +163,33 @@ export const policyDefinition: ResourceDefinition<PolicyInputs, PolicyOutputs> =
   describe: (i) => `name "${i.name}"`,
 
   async create(ctx, inputs) {
-    const p = await ctx.client.call({ method: "POST", path: "/v3/policies", body: toWire(inputs), data: policyWire });
+    const p = await ctx.api.policies.create(toWire(inputs));
     return { id: p.id, outs: toOutputs(p, inputs) };
   },
 
-  async find(ctx, inputs): Promise<Created<PolicyOutputs> | undefined> {
-    const all = await ctx.client.listCursor({ path: "/v3/policies", item: policyWire });
-    const matches = all.filter((p) => p.name === inputs.name);
-    if (matches.length > 1) {
-      throw new Error(`several Nylas policies are named "${inputs.name}" (${matches.map((p) => p.id).join(", ")}); set adopt to the id of the one to manage`);
-    }
-    return matches[0] && { id: matches[0].id, outs: toOutputs(matches[0], inputs) };
+  async find(ctx, inputs) {
+    const p = await ctx.api.policies.findByName(inputs.name);
+    return p && { id: p.id, outs: toOutputs(p, inputs) };
   },
 
   async read(ctx, id, olds) {
-    const p = await getPolicy(ctx, id);
+    const p = await ctx.api.policies.get(id);
     return p && toOutputs(p, olds);
   },
 
   async update(ctx, id, olds, news) {
-    const p = await ctx.client.call({ method: "PUT", path: "/v3/policies/{id}", params: { id }, body: toWire(news, olds), data: policyWire });
-    return toOutputs(p, news);
+    const outs = toOutputs(await ctx.api.policies.update(id, toWire(news, olds)), news);
+    for (const kept of keptAfterRemoval(olds, news, outs)) {
+      ctx.warn(
+        `Nylas Policy ${id} (name "${news.name}"): ${kept.field} is no longer declared, but Nylas kept ${JSON.stringify(kept.value)} ` +
+          "(it merged the update into the stored limits instead of replacing them); declare the value you want instead of removing it",
+      );
+    }
+    return outs;
   },
 
   async delete(ctx, id) {
-    await ctx.client.call({ method: "DELETE", path: "/v3/policies/{id}", params: { id } });
+    await ctx.api.policies.remove(id);
   },
 };
 
@@ -189,13 +207,16 @@ export interface PolicyLimitsArgs {
   limitSizeTotalMime?: pulumi.Input<number>;
   /** Mailbox storage, bytes; `-1` = unlimited. */
   limitStorageTotal?: pulumi.Input<number>;
-  /** Messages each account may receive per day. */
+  /** Messages each account may receive per day; `-1` = unlimited. */
   limitCountDailyMessageReceived?: pulumi.Input<number>;
-  /** Messages each account may send per day. */
+  /** Messages each account may send per day; `-1` = unlimited. */
   limitCountDailyEmailSent?: pulumi.Input<number>;
-  /** Days mail is kept in the inbox; must be greater than `limitSpamRetentionPeriod`. */
+  /**
+   * Days mail is kept in the inbox, 1–36500, or `-1` = unlimited; when both retention periods are
+   * numbers, it must be greater than `limitSpamRetentionPeriod`.
+   */
   limitInboxRetentionPeriod?: pulumi.Input<number>;
-  /** Days mail is kept in spam; must be less than `limitInboxRetentionPeriod`. */
+  /** Days mail is kept in spam, 1–36500, or `-1` = unlimited; less than a finite `limitInboxRetentionPeriod`. */
   limitSpamRetentionPeriod?: pulumi.Input<number>;
 }
 
@@ -212,7 +233,10 @@ export interface PolicySpamDetectionArgs {
 export interface PolicyArgs {
   /** Display name, 1–256 characters. Updates in place. */
   name: pulumi.Input<string>;
-  /** Limits; only the ones set here are managed (Nylas fills the rest from the plan). Updates in place. */
+  /**
+   * Limits; only the ones set here are managed (Nylas fills the rest from the plan). `-1` (unlimited) is
+   * honoured only where the plan allows it; otherwise Nylas refuses the policy. Updates in place.
+   */
   limits?: pulumi.Input<PolicyLimitsArgs>;
   /** Spam detection settings. Updates in place. */
   spamDetection?: pulumi.Input<PolicySpamDetectionArgs>;

@@ -1,15 +1,18 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { NylasValidationError } from "../client";
-import type { Context, Created, ResourceDefinition } from "../lifecycle";
+import type { RuleWire } from "../api";
+import type { Context, ResourceDefinition } from "../lifecycle";
 import { displayName, isDomain, isEmail, oneOf } from "../schema";
 import { NylasResource } from "./base";
 import { isTld } from "./list";
 
 /**
- * Nylas Rule: conditions on sender/recipients and the actions to take (block, spam, folder, …). A rule
- * runs only when a workspace lists it (`Workspace.ruleIds`); `in_list` conditions reference `List` ids.
- * API: /v3/rules (POST create → 201, PUT update with `match` and `actions` replaced wholesale, DELETE).
+ * Nylas Rule: conditions on sender/recipients and the actions to take (block, spam, folder, …). An
+ * inbound rule runs only for accounts of a workspace that lists it (`Workspace.ruleIds`); an outbound
+ * rule runs for every send of every Agent Account of the application once it is enabled — workspaces
+ * do not scope it (reference §4). `in_list` conditions reference `List` ids.
+ * API: `ctx.api.rules` (/v3/rules: POST create, PUT update with `match` and `actions` replaced
+ * wholesale, DELETE).
  */
 
 // ------------------------------------------------------------------------------------ input schema
@@ -172,23 +175,21 @@ export interface RuleOutputs {
   createdAt?: number;
 }
 
-// ------------------------------------------------------------------------------------- API calls
+// ------------------------------------------------------------------------------------- mapping
 
-const ruleWire = z.looseObject({
-  id: z.string(),
-  name: z.string(),
-  description: z.string().nullish(),
-  priority: z.number().nullish(),
-  enabled: z.boolean().nullish(),
-  trigger: z.string().nullish(),
-  match: z.looseObject({
-    operator: z.string().nullish(),
-    conditions: z.array(z.looseObject({ field: z.string(), operator: z.string(), value: z.union([z.string(), z.array(z.string())]) })),
-  }),
-  actions: z.array(z.looseObject({ type: z.string(), value: z.string().nullish() })),
-  created_at: z.number().nullish(),
-});
-type RuleWire = z.infer<typeof ruleWire>;
+/** The complete body: nested `match` and `actions` always whole (they replace the stored ones). */
+function toWire(inputs: RuleInputs, olds?: RuleOutputs): Record<string, unknown> {
+  return {
+    name: inputs.name,
+    // "" clears a description the user removed.
+    ...(inputs.description !== undefined ? { description: inputs.description } : olds?.description ? { description: "" } : {}),
+    ...(inputs.priority !== undefined ? { priority: inputs.priority } : {}),
+    ...(inputs.enabled !== undefined ? { enabled: inputs.enabled } : {}),
+    ...(inputs.trigger !== undefined ? { trigger: inputs.trigger } : {}),
+    match: { operator: inputs.match.operator ?? "all", conditions: inputs.match.conditions },
+    actions: inputs.actions,
+  };
+}
 
 /** Outputs shaped like inputs; documented defaults fill what the API leaves out. */
 function toOutputs(r: RuleWire): RuleOutputs {
@@ -207,45 +208,11 @@ function toOutputs(r: RuleWire): RuleOutputs {
   };
 }
 
-/** The complete body: nested `match` and `actions` always whole (they replace the stored ones). */
-function toWire(inputs: RuleInputs, olds?: RuleOutputs): Record<string, unknown> {
-  return {
-    name: inputs.name,
-    // "" clears a description the user removed.
-    ...(inputs.description !== undefined ? { description: inputs.description } : olds?.description ? { description: "" } : {}),
-    ...(inputs.priority !== undefined ? { priority: inputs.priority } : {}),
-    ...(inputs.enabled !== undefined ? { enabled: inputs.enabled } : {}),
-    ...(inputs.trigger !== undefined ? { trigger: inputs.trigger } : {}),
-    match: { operator: inputs.match.operator ?? "all", conditions: inputs.match.conditions },
-    actions: inputs.actions,
-  };
-}
-
-/**
- * Nylas refuses `in_list` ids that name no list (or a list of the wrong type) with a 400. Most often the
- * list was deleted outside Pulumi; say so next to Nylas's own message.
- */
-function explainListError(e: unknown, inputs: RuleInputs): unknown {
-  const usesLists = inputs.match.conditions.some((c) => c.operator === "in_list");
-  if (usesLists && e instanceof NylasValidationError && /list/i.test(e.apiMessage)) {
-    e.message +=
-      ". Every in_list value must be the id of an existing List whose type fits the field (address lists for *.address, " +
-      "domain lists for *.domain, tld lists for *.tld); was the List deleted outside Pulumi? `pulumi refresh` then `pulumi up` recreates a managed List";
-  }
-  return e;
-}
-
-async function getRule(ctx: Context, id: string): Promise<RuleWire | undefined> {
-  return ctx.client.getOrUndefined({ path: "/v3/rules/{id}", params: { id }, data: ruleWire });
-}
-
-const listIdOnly = z.looseObject({ id: z.string() });
-
 /**
  * Warns when `in_list` conditions name Lists that no longer exist (deleted outside Pulumi). Nylas keeps
  * the rule as it is and the condition silently matches nothing, so a refresh would otherwise show no
  * change at all. One GET per distinct list id — rules reference few lists; none for rules without
- * `in_list`. The next create/update is refused by Nylas (see explainListError).
+ * `in_list`. The next create/update is refused by Nylas (explained in api/rules.ts).
  */
 async function warnMissingLists(ctx: Context, id: string, outs: RuleOutputs): Promise<void> {
   const where = new Map<string, string[]>();
@@ -255,7 +222,7 @@ async function warnMissingLists(ctx: Context, id: string, outs: RuleOutputs): Pr
   });
   if (where.size === 0) return;
   const ids = [...where.keys()];
-  const found = await Promise.all(ids.map((listId) => ctx.client.getOrUndefined({ path: "/v3/lists/{id}", params: { id: listId }, data: listIdOnly })));
+  const found = await Promise.all(ids.map((listId) => ctx.api.lists.get(listId)));
   const missing = ids.filter((_, i) => found[i] === undefined);
   if (missing.length === 0) return;
   const one = missing.length === 1;
@@ -275,27 +242,26 @@ export const ruleDefinition: ResourceDefinition<RuleInputs, RuleOutputs> = {
   computed: ["priority", "enabled", "trigger"],
   describe: (i) => `name "${i.name}"`,
 
-  async create(ctx, inputs) {
-    try {
-      const r = await ctx.client.call({ method: "POST", path: "/v3/rules", body: toWire(inputs), data: ruleWire });
-      return { id: r.id, outs: toOutputs(r) };
-    } catch (e) {
-      throw explainListError(e, inputs);
-    }
+  warnings(inputs) {
+    if (inputs.trigger !== "outbound" || inputs.enabled === false) return [];
+    return [
+      `"${inputs.name}" is an outbound rule: Nylas runs enabled outbound rules on every send of every Agent Account of the application, ` +
+        "whichever workspace lists it (ruleIds do not scope outbound rules)",
+    ];
   },
 
-  async find(ctx, inputs): Promise<Created<RuleOutputs> | undefined> {
-    // listCursor parses both envelopes the reference reports for rules: data[] and data.items[].
-    const all = await ctx.client.listCursor({ path: "/v3/rules", item: ruleWire });
-    const matches = all.filter((r) => r.name === inputs.name);
-    if (matches.length > 1) {
-      throw new Error(`several Nylas rules are named "${inputs.name}" (${matches.map((r) => r.id).join(", ")}); set adopt to the id of the one to manage`);
-    }
-    return matches[0] && { id: matches[0].id, outs: toOutputs(matches[0]) };
+  async create(ctx, inputs) {
+    const r = await ctx.api.rules.create(toWire(inputs));
+    return { id: r.id, outs: toOutputs(r) };
+  },
+
+  async find(ctx, inputs) {
+    const r = await ctx.api.rules.findByName(inputs.name);
+    return r && { id: r.id, outs: toOutputs(r) };
   },
 
   async read(ctx, id) {
-    const r = await getRule(ctx, id);
+    const r = await ctx.api.rules.get(id);
     if (!r) return undefined;
     const outs = toOutputs(r);
     await warnMissingLists(ctx, id, outs);
@@ -303,16 +269,11 @@ export const ruleDefinition: ResourceDefinition<RuleInputs, RuleOutputs> = {
   },
 
   async update(ctx, id, olds, news) {
-    try {
-      const r = await ctx.client.call({ method: "PUT", path: "/v3/rules/{id}", params: { id }, body: toWire(news, olds), data: ruleWire });
-      return toOutputs(r);
-    } catch (e) {
-      throw explainListError(e, news);
-    }
+    return toOutputs(await ctx.api.rules.update(id, toWire(news, olds)));
   },
 
   async delete(ctx, id) {
-    await ctx.client.call({ method: "DELETE", path: "/v3/rules/{id}", params: { id } });
+    await ctx.api.rules.remove(id);
   },
 };
 
@@ -374,6 +335,10 @@ export interface RuleArgs {
    * `inbound` (received mail; only `from.*` fields) or `outbound` (sent mail; also `recipient.*` and
    * `outbound.type`). Nylas's default is inbound, and conditions are checked as inbound when this is
    * left out. Updates in place.
+   *
+   * **Outbound rules are application-wide**: Nylas evaluates every enabled outbound rule on every send
+   * of every Agent Account of the application, whether or not the sender's workspace lists the rule in
+   * `ruleIds` (only inbound rules are scoped by workspaces). `check` warns about each enabled one.
    */
   trigger?: pulumi.Input<"inbound" | "outbound">;
   /** Conditions. Sent whole on every update (Nylas replaces the stored match). Updates in place. */
@@ -385,8 +350,9 @@ export interface RuleArgs {
 }
 
 /**
- * A Nylas rule. Nothing replaces it: every field updates in place. It runs only for accounts of a
- * {@link Workspace} whose `ruleIds` include it.
+ * A Nylas rule. Nothing replaces it: every field updates in place. An inbound rule runs only for
+ * accounts of a {@link Workspace} whose `ruleIds` include it; an enabled outbound rule runs for every
+ * Agent Account of the application, whatever workspaces list it.
  *
  * @example
  * const blocked = new nylas.List("blocked", { name: "blocked", type: "domain", items: ["spam.example"] });

@@ -1,7 +1,8 @@
 import { isDeepStrictEqual } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { PartialCreateError, type Context, type Created, type ResourceDefinition } from "../lifecycle";
+import type { WebhookWire } from "../api";
+import { PartialCreateError, type ResourceDefinition } from "../lifecycle";
 import { editDistance, emailAddress, oneOf } from "../schema";
 import { NylasResource } from "./base";
 
@@ -9,16 +10,18 @@ import { NylasResource } from "./base";
  * Nylas webhook: Nylas POSTs a signed notification to `webhookUrl` for each subscribed trigger
  * (`message.created`, `grant.created`, …). The HMAC key `webhookSecret` is returned only when the
  * webhook is created or its secret rotated, so it is kept as a secret output across updates and reads.
- * API: POST /v3/webhooks (the URL must answer Nylas's challenge), PUT /v3/webhooks/{id} (only the
- * changed fields), POST /v3/webhooks/rotate-secret/{id}, DELETE /v3/webhooks/{id}.
+ * API: `ctx.api.webhooks` (POST /v3/webhooks — the URL must answer Nylas's challenge —, PUT
+ * /v3/webhooks/{id} with only the changed fields, POST /v3/webhooks/rotate-secret/{id}, DELETE).
  * Receivers verify deliveries with `verifyWebhookSignature` (../webhook-signature.ts).
  */
 
 // ------------------------------------------------------------------------------------ input schema
 
 /**
- * Every trigger name found in the reference: the spec's create/update enum, plus the Node SDK's and the
- * CLI's additions. A name outside this list is a warning, not an error (Nylas adds triggers over time).
+ * The trigger names Nylas documents: the spec's create/update enum, plus the Node SDK's truncated and
+ * intelligence variants. A name outside this list is a warning, not an error (Nylas adds triggers over
+ * time) — among them `contact.created` and `message.opened.truncated`, which only the CLI (and skills)
+ * list: neither the spec nor the Node SDK has them.
  */
 export const WEBHOOK_TRIGGER_TYPES: readonly string[] = [
   "calendar.created", "calendar.updated", "calendar.deleted",
@@ -37,8 +40,6 @@ export const WEBHOOK_TRIGGER_TYPES: readonly string[] = [
   "notetaker.created", "notetaker.updated", "notetaker.deleted", "notetaker.meeting_state", "notetaker.media",
   // Node SDK
   "message.created.truncated", "message.updated.truncated", "message.intelligence.order", "message.intelligence.tracking",
-  // CLI / nylas skills
-  "contact.created", "message.opened.truncated",
 ];
 const KNOWN_TRIGGERS = new Set(WEBHOOK_TRIGGER_TYPES);
 
@@ -142,20 +143,17 @@ export interface WebhookOutputs {
   createdAt?: number;
 }
 
-// ------------------------------------------------------------------------------------- API calls
+// ------------------------------------------------------------------------------------- mapping
 
-const webhookWire = z.looseObject({
-  id: z.string(),
-  webhook_url: z.string(),
-  trigger_types: z.array(z.string()),
-  description: z.string().nullish(),
-  notification_email_addresses: z.array(z.string()).nullish(),
-  compressed_delivery: z.boolean().nullish(),
-  status: z.string().nullish(),
-  webhook_secret: z.string().nullish(),
-  created_at: z.number().nullish(),
-});
-type WebhookWire = z.infer<typeof webhookWire>;
+function toWire(inputs: WebhookInputs): Record<string, unknown> {
+  return {
+    webhook_url: inputs.webhookUrl,
+    trigger_types: inputs.triggerTypes,
+    ...(inputs.description !== undefined ? { description: inputs.description } : {}),
+    ...(inputs.notificationEmailAddresses !== undefined ? { notification_email_addresses: inputs.notificationEmailAddresses } : {}),
+    compressed_delivery: inputs.compressedDelivery,
+  };
+}
 
 function toOutputs(w: WebhookWire, webhookSecret: string | undefined, secretVersion: string | undefined): WebhookOutputs {
   const emails = [...new Set((w.notification_email_addresses ?? []).map((e) => e.trim().toLowerCase()))].sort();
@@ -189,21 +187,6 @@ function changes(olds: Partial<WebhookOutputs>, news: WebhookInputs): Record<str
   return body;
 }
 
-async function getWebhook(ctx: Context, id: string): Promise<WebhookWire | undefined> {
-  return ctx.client.getOrUndefined({ path: "/v3/webhooks/{id}", params: { id }, data: webhookWire });
-}
-
-function putWebhook(ctx: Context, id: string, body: Record<string, unknown>): Promise<WebhookWire> {
-  return ctx.client.call({ method: "PUT", path: "/v3/webhooks/{id}", params: { id }, body, data: webhookWire });
-}
-
-/** New secret; the old one stops signing immediately. Not idempotent: a repeat rotates again (harmless). */
-async function rotateSecret(ctx: Context, id: string): Promise<string> {
-  const w = await ctx.client.call({ method: "POST", path: "/v3/webhooks/rotate-secret/{id}", params: { id }, data: webhookWire, idempotent: true });
-  if (!w.webhook_secret) throw new Error(`rotating the secret of Nylas webhook ${id}: the answer carried no webhook_secret`);
-  return w.webhook_secret;
-}
-
 // ------------------------------------------------------------------------------------- lifecycle
 
 export const webhookDefinition: ResourceDefinition<WebhookInputs, WebhookOutputs> = {
@@ -235,24 +218,12 @@ export const webhookDefinition: ResourceDefinition<WebhookInputs, WebhookOutputs
 
   async create(ctx, inputs) {
     // Nylas answers the challenge GET to webhookUrl before it mints the secret.
-    const w = await ctx.client.call({
-      method: "POST",
-      path: "/v3/webhooks",
-      body: {
-        webhook_url: inputs.webhookUrl,
-        trigger_types: inputs.triggerTypes,
-        ...(inputs.description !== undefined ? { description: inputs.description } : {}),
-        ...(inputs.notificationEmailAddresses !== undefined ? { notification_email_addresses: inputs.notificationEmailAddresses } : {}),
-        compressed_delivery: inputs.compressedDelivery,
-      },
-      data: webhookWire,
-    });
-    if (!w.webhook_secret) throw new Error(`creating Nylas webhook for ${inputs.webhookUrl}: the answer carried no webhook_secret`);
-    const outs = toOutputs(w, w.webhook_secret, inputs.secretVersion);
+    const w = await ctx.api.webhooks.create(toWire(inputs));
+    const outs = toOutputs(w, w.webhook_secret ?? undefined, inputs.secretVersion);
     // New webhooks are always active; pausing is an update.
     if (inputs.status === "pause") {
       try {
-        return { id: w.id, outs: toOutputs(await putWebhook(ctx, w.id, { status: "pause" }), w.webhook_secret, inputs.secretVersion) };
+        return { id: w.id, outs: toOutputs(await ctx.api.webhooks.update(w.id, { status: "pause" }), outs.webhookSecret, inputs.secretVersion) };
       } catch (e) {
         throw new PartialCreateError(w.id, outs, e as Error);
       }
@@ -260,31 +231,27 @@ export const webhookDefinition: ResourceDefinition<WebhookInputs, WebhookOutputs
     return { id: w.id, outs };
   },
 
-  async find(ctx, inputs): Promise<Created<WebhookOutputs> | undefined> {
-    const all = await ctx.client.call({ method: "GET", path: "/v3/webhooks", data: z.array(webhookWire) });
-    const matches = all.filter((w) => w.webhook_url.trim() === inputs.webhookUrl);
-    if (matches.length > 1) {
-      throw new Error(`several Nylas webhooks use ${inputs.webhookUrl} (${matches.map((w) => w.id).join(", ")}); set adopt to the id of the one to manage`);
-    }
+  async find(ctx, inputs) {
+    const w = await ctx.api.webhooks.findByUrl(inputs.webhookUrl);
     // The secret of an existing webhook cannot be read: `update` rotates it (see `adopt`).
-    return matches[0] && { id: matches[0].id, outs: toOutputs(matches[0], undefined, undefined) };
+    return w && { id: w.id, outs: toOutputs(w, undefined, undefined) };
   },
 
   async read(ctx, id, olds) {
-    const w = await getWebhook(ctx, id);
+    const w = await ctx.api.webhooks.get(id);
     // Reads never return the secret: keep the one from create / the last rotation.
     return w && toOutputs(w, str(olds.webhookSecret), str(olds.secretVersion));
   },
 
   async update(ctx, id, olds, news) {
     const body = changes(olds, news);
-    const w = Object.keys(body).length ? await putWebhook(ctx, id, body) : undefined;
+    const w = Object.keys(body).length ? await ctx.api.webhooks.update(id, body) : undefined;
     let secret = str(olds.webhookSecret);
     const secretVersion = news.secretVersion ?? str(olds.secretVersion);
     // Rotate when asked (secretVersion changed), or when the secret is unknown (adopted webhook,
     // or a create whose answer was lost): without it the stack could not verify any delivery.
     if (!secret || (news.secretVersion !== undefined && news.secretVersion !== olds.secretVersion)) {
-      secret = await rotateSecret(ctx, id);
+      secret = await ctx.api.webhooks.rotateSecret(id);
     }
     if (w) return toOutputs(w, secret, secretVersion);
     const { adopt: _adopt, ...kept } = olds;
@@ -292,7 +259,7 @@ export const webhookDefinition: ResourceDefinition<WebhookInputs, WebhookOutputs
   },
 
   async delete(ctx, id) {
-    await ctx.client.call({ method: "DELETE", path: "/v3/webhooks/{id}", params: { id } });
+    await ctx.api.webhooks.remove(id);
   },
 };
 

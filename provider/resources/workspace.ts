@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { isNotFound } from "../client";
-import type { Context, Created, ResourceDefinition } from "../lifecycle";
+import type { WorkspaceWire } from "../api";
+import { ObjectGoneError, type Context, type ResourceDefinition } from "../lifecycle";
 import { displayName, domainName, objectId, stringSet } from "../schema";
 import { NylasResource } from "./base";
 
@@ -10,7 +10,9 @@ import { NylasResource } from "./base";
  * - `Workspace`: a workspace the stack creates for one email domain (one per application + domain).
  * - `DefaultWorkspace`: the application's Nylas-managed default workspace, adopted, never created or
  *   deleted; only its policy and rules are managed, and destroy puts back what it had before.
- * API: /v3/workspaces (POST create, PATCH update, DELETE). The id field on the wire is `workspace_id`.
+ * API: `ctx.api.workspaces` (/v3/workspaces: POST create, PATCH update, DELETE). `auto_group` is always
+ * sent at create (Nylas's default changed from true to false in 2026-09): new accounts join a workspace
+ * automatically only when it asks for it.
  *
  * Attachments are declarative: `policyId`/`ruleIds` say exactly what the workspace has. Removing one
  * that was set (or that someone attached by hand) detaches it with `policy_id: null` / `rule_ids: []`
@@ -52,7 +54,7 @@ interface Attachments {
 export interface WorkspaceOutputs extends Attachments {
   name: string;
   domain: string;
-  /** As Nylas applies it (default `true`). */
+  /** As Nylas applies it (sent at create; `false` unless declared). */
   autoGroup: boolean;
   createdAt?: number;
 }
@@ -65,21 +67,7 @@ export interface DefaultWorkspaceOutputs extends Attachments {
   createdAt?: number;
 }
 
-// ------------------------------------------------------------------------------------- API calls
-
-const workspaceWire = z.looseObject({
-  workspace_id: z.string(),
-  name: z.string().nullish(),
-  domain: z.string().nullish(),
-  auto_group: z.boolean().nullish(),
-  policy_id: z.string().nullish(),
-  rule_ids: z.array(z.string()).nullish(),
-  default: z.boolean().nullish(),
-  created_at: z.number().nullish(),
-});
-type WorkspaceWire = z.infer<typeof workspaceWire>;
-
-const idOnly = z.looseObject({ id: z.string() });
+// ------------------------------------------------------------------------------------- mapping
 
 function attachmentsOf(w: WorkspaceWire): Attachments {
   const rules = [...new Set(w.rule_ids ?? [])].sort();
@@ -100,33 +88,13 @@ function attachmentChanges(olds: Attachments, news: Attachments): Record<string,
   return body;
 }
 
-async function getWorkspace(ctx: Context, id: string): Promise<WorkspaceWire | undefined> {
-  return ctx.client.getOrUndefined({ path: "/v3/workspaces/{id}", params: { id }, data: workspaceWire });
-}
-
-function patchWorkspace(ctx: Context, id: string, body: Record<string, unknown>): Promise<WorkspaceWire> {
-  return ctx.client.call({ method: "PATCH", path: "/v3/workspaces/{id}", params: { id }, body, data: workspaceWire });
-}
-
-/** `GET /v3/workspaces` has no pagination: one call returns them all. */
-function listWorkspaces(ctx: Context): Promise<WorkspaceWire[]> {
-  return ctx.client.call({ method: "GET", path: "/v3/workspaces", data: z.array(workspaceWire) });
-}
-
 /** The ids among `policyId`/`ruleIds` whose objects no longer exist (deleted outside Pulumi). */
 async function missingReferences(ctx: Context, a: Attachments): Promise<{ policy?: string; rules: string[] }> {
   const out: { policy?: string; rules: string[] } = { rules: [] };
-  if (a.policyId) {
-    try {
-      await ctx.client.call({ method: "GET", path: "/v3/policies/{id}", params: { id: a.policyId }, data: idOnly });
-    } catch (e) {
-      if (!isNotFound(e)) throw e;
-      out.policy = a.policyId;
-    }
-  }
+  if (a.policyId && !(await ctx.api.policies.get(a.policyId))) out.policy = a.policyId;
   if (a.ruleIds?.length) {
     // One paged listing instead of a GET per rule: a workspace may carry hundreds of rules.
-    const existing = new Set((await ctx.client.listCursor({ path: "/v3/rules", item: idOnly })).map((r) => r.id));
+    const existing = new Set((await ctx.api.rules.list()).map((r) => r.id));
     out.rules = a.ruleIds.filter((id) => !existing.has(id));
   }
   return out;
@@ -153,11 +121,22 @@ async function warnDangling(ctx: Context, what: string, a: Attachments): Promise
 
 // ------------------------------------------------------------------------------ Workspace lifecycle
 
-function workspaceOutputs(w: WorkspaceWire): WorkspaceOutputs {
+/** The create body: `auto_group` always explicit, so Nylas's default (which has changed) never decides. */
+function toWire(inputs: WorkspaceInputs): Record<string, unknown> {
+  return {
+    name: inputs.name,
+    domain: inputs.domain,
+    auto_group: inputs.autoGroup ?? false,
+    ...(inputs.policyId ? { policy_id: inputs.policyId } : {}),
+    ...(inputs.ruleIds ? { rule_ids: inputs.ruleIds } : {}),
+  };
+}
+
+function toOutputs(w: WorkspaceWire): WorkspaceOutputs {
   return {
     name: w.name ?? "",
     domain: (w.domain ?? "").toLowerCase(),
-    autoGroup: w.auto_group ?? true,
+    autoGroup: w.auto_group ?? false,
     ...attachmentsOf(w),
     ...(w.created_at ? { createdAt: w.created_at } : {}),
   };
@@ -173,26 +152,22 @@ export const workspaceDefinition: ResourceDefinition<WorkspaceInputs, WorkspaceO
   describe: (i) => `domain ${i.domain}`,
 
   async create(ctx, inputs) {
-    const body: Record<string, unknown> = { name: inputs.name, domain: inputs.domain };
-    if (inputs.autoGroup !== undefined) body.auto_group = inputs.autoGroup;
-    if (inputs.policyId) body.policy_id = inputs.policyId;
-    if (inputs.ruleIds) body.rule_ids = inputs.ruleIds;
-    const w = await ctx.client.call({ method: "POST", path: "/v3/workspaces", body, data: workspaceWire });
-    return { id: w.workspace_id, outs: workspaceOutputs(w) };
+    const w = await ctx.api.workspaces.create(toWire(inputs));
+    return { id: w.workspace_id, outs: toOutputs(w) };
   },
 
-  async find(ctx, inputs): Promise<Created<WorkspaceOutputs> | undefined> {
-    const w = (await listWorkspaces(ctx)).find((x) => !x.default && (x.domain ?? "").toLowerCase() === inputs.domain);
-    return w && { id: w.workspace_id, outs: workspaceOutputs(w) };
+  async find(ctx, inputs) {
+    const w = await ctx.api.workspaces.findByDomain(inputs.domain);
+    return w && { id: w.workspace_id, outs: toOutputs(w) };
   },
 
   async read(ctx, id) {
-    const w = await getWorkspace(ctx, id);
+    const w = await ctx.api.workspaces.get(id);
     if (!w) return undefined;
     if (w.default) {
       throw new Error(`Nylas workspace ${id} is the application's default workspace; manage it with DefaultWorkspace, not Workspace`);
     }
-    const outs = workspaceOutputs(w);
+    const outs = toOutputs(w);
     await warnDangling(ctx, `Nylas Workspace ${id} (domain ${outs.domain})`, outs);
     return outs;
   },
@@ -204,19 +179,19 @@ export const workspaceDefinition: ResourceDefinition<WorkspaceInputs, WorkspaceO
     }
     const body: Record<string, unknown> = { name: news.name, ...attachmentChanges(olds, news) };
     if (news.autoGroup !== undefined && news.autoGroup !== olds.autoGroup) body.auto_group = news.autoGroup;
-    return workspaceOutputs(await patchWorkspace(ctx, id, body));
+    return toOutputs(await ctx.api.workspaces.update(id, body));
   },
 
   async delete(ctx, id) {
     // Its accounts keep working and move to the default workspace.
-    await ctx.client.call({ method: "DELETE", path: "/v3/workspaces/{id}", params: { id } });
+    await ctx.api.workspaces.remove(id);
   },
 };
 
 // ----------------------------------------------------------------------- DefaultWorkspace lifecycle
 
 async function defaultWorkspace(ctx: Context): Promise<WorkspaceWire> {
-  const w = (await listWorkspaces(ctx)).find((x) => x.default === true);
+  const w = await ctx.api.workspaces.findDefault();
   if (!w) {
     throw new Error(
       "this Nylas application has no default workspace (applications created before workspaces existed may have none); " +
@@ -257,7 +232,7 @@ export const defaultWorkspaceDefinition: ResourceDefinition<DefaultWorkspaceInpu
   },
 
   async read(ctx, id, olds) {
-    const w = await getWorkspace(ctx, id);
+    const w = await ctx.api.workspaces.get(id);
     if (!w) return undefined;
     if (!w.default) throw new Error(`Nylas workspace ${id} is not the application's default workspace; manage it with Workspace`);
     const outs = defaultOutputs(w, olds);
@@ -268,8 +243,8 @@ export const defaultWorkspaceDefinition: ResourceDefinition<DefaultWorkspaceInpu
   async update(ctx, id, olds, news) {
     // Only policy_id and rule_ids may change on the default workspace (anything else is a 400).
     const body = attachmentChanges(olds, news);
-    const w = Object.keys(body).length ? await patchWorkspace(ctx, id, body) : await getWorkspace(ctx, id);
-    if (!w) throw new Error(`the default Nylas workspace ${id} no longer exists`);
+    const w = Object.keys(body).length ? await ctx.api.workspaces.update(id, body) : await ctx.api.workspaces.get(id);
+    if (!w) throw new ObjectGoneError(`the default Nylas workspace ${id} was not found`);
     return defaultOutputs(w, olds);
   },
 
@@ -283,7 +258,7 @@ export const defaultWorkspaceDefinition: ResourceDefinition<DefaultWorkspaceInpu
           "it had before no longer exist; restoring without them",
       );
     }
-    await patchWorkspace(ctx, id, {
+    await ctx.api.workspaces.update(id, {
       policy_id: missing.policy ? null : (original.policyId ?? null),
       rule_ids: (original.ruleIds ?? []).filter((r) => !missing.rules.includes(r)),
     });
@@ -302,8 +277,10 @@ export interface WorkspaceArgs {
    */
   domain: pulumi.Input<string>;
   /**
-   * Put new accounts of `domain` into this workspace automatically. Updates in place.
-   * @default true (Nylas's default; when unset, whatever Nylas has is kept)
+   * Put new accounts of `domain` into this workspace automatically. Nylas lets accounts be placed in a
+   * workspace by hand (manual-assign) only when this is `false`; an {@link AgentAccount}'s `workspaceId`
+   * works either way (it moves the grant with a grant update). Updates in place.
+   * @default false — sent explicitly at create; when removed later, whatever Nylas has is kept
    */
   autoGroup?: pulumi.Input<boolean>;
   /**

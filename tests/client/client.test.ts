@@ -182,13 +182,13 @@ describe("NylasClient against the emulator", () => {
   it("signs domain requests with the service account and never sends the API key there", async () => {
     const signed = client({ apiKey: undefined, serviceAccount: emu.serviceAccount });
     const domain = z.looseObject({ id: z.string(), domain_address: z.string() });
-    const made = await signed.call({ method: "POST", path: "/v3/admin/domains", body: { name: "Signed", domain_address: "Signed.Example.org" }, data: domain, signed: true });
+    const made = await signed.call({ method: "POST", path: "/v3/admin/domains", body: { name: "Signed", domain_address: "Signed.Example.org" }, data: domain, auth: "serviceAccount" });
     expect(made.domain_address).toBe("signed.example.org");
-    const listed = await signed.listCursor({ path: "/v3/admin/domains", item: domain, signed: true });
+    const listed = await signed.listCursor({ path: "/v3/admin/domains", item: domain, auth: "serviceAccount" });
     expect(listed.map((d) => d.id)).toContain(made.id);
     const unsigned = await client().call({ method: "GET", path: "/v3/admin/domains" }).catch((e) => e);
     expect(unsigned).toBeInstanceOf(NylasAuthError);
-    const noAccount = await client().call({ method: "GET", path: "/v3/admin/domains", signed: true }).catch((e) => e);
+    const noAccount = await client().call({ method: "GET", path: "/v3/admin/domains", auth: "serviceAccount" }).catch((e) => e);
     expect(noAccount).toBeInstanceOf(NylasConfigError);
     expect(noAccount.message).toContain("nylas:serviceAccount");
   });

@@ -102,8 +102,37 @@ describe("policies", () => {
   });
 });
 
+describe("policies: -1 = unlimited", () => {
+  test("accepted for storage, both daily counts and both retention periods; the retention order applies to finite values only", async () => {
+    const unlimited = {
+      limit_storage_total: -1,
+      limit_count_daily_message_received: -1,
+      limit_count_daily_email_sent: -1,
+      limit_inbox_retention_period: -1,
+      limit_spam_retention_period: -1,
+    };
+    const r = await h.api("POST", "/v3/policies", { name: "unlimited", limits: unlimited });
+    expect(r.status).toBe(200);
+    expect(r.body.data.limits).toMatchObject(unlimited);
+    // inbox unbounded, spam finite: fine; inbox finite, spam unbounded: not
+    const inboxOnly = await h.api("POST", "/v3/policies", { name: "i", limits: { limit_inbox_retention_period: -1, limit_spam_retention_period: 7 } });
+    expect(inboxOnly.body.data.limits).toMatchObject({ limit_inbox_retention_period: -1, limit_spam_retention_period: 7 });
+    const spamOnly = await h.api("POST", "/v3/policies", { name: "s", limits: { limit_inbox_retention_period: 30, limit_spam_retention_period: -1 } });
+    expect([spamOnly.status, spamOnly.body.error.message]).toEqual([400, expect.stringContaining("limit_inbox_retention_period must be greater")]);
+    // an unbounded inbox alone leaves spam at the plan value
+    const alone = await h.api("POST", "/v3/policies", { name: "a", limits: { limit_inbox_retention_period: -1 } });
+    expect(alone.body.data.limits).toMatchObject({ limit_inbox_retention_period: -1, limit_spam_retention_period: 30 });
+    for (const k of ["limit_attachment_size_limit", "limit_attachment_count_limit", "limit_size_total_mime"]) {
+      expect((await h.api("POST", "/v3/policies", { name: "x", limits: { [k]: -1 } })).status).toBe(400);
+    }
+    expect((await h.api("POST", "/v3/policies", { name: "x", limits: { limit_count_daily_email_sent: -2 } })).status).toBe(400);
+  });
+});
+
 describe("rules", () => {
-  test("create → 201 with defaults; get; list as array and as {items}", async () => {
+  test("create → 201 with defaults; get; list in the nested envelope (items null when there are none)", async () => {
+    const empty = await h.api("GET", "/v3/rules");
+    expect(empty.body).toEqual({ request_id: expect.any(String), data: { items: null } });
     const r = await h.api("POST", "/v3/rules", rule());
     expect(r.status).toBe(201);
     expect(r.body.data).toMatchObject({
@@ -116,12 +145,19 @@ describe("rules", () => {
     });
     const id = r.body.data.id;
     expect((await h.api("GET", `/v3/rules/${id}`)).body.data.id).toBe(id);
-    let list = await h.api("GET", "/v3/rules");
-    expect(Array.isArray(list.body.data)).toBe(true);
-    expect(list.body.data[0].id).toBe(id);
+    const list = await h.api("GET", "/v3/rules");
+    expect(list.body.data.items.map((x: any) => x.id)).toEqual([id]);
+    expect(list.body.next_cursor).toBeUndefined();
+    // the cursor is inside data
+    await h.api("POST", "/v3/rules", rule({ name: "second" }));
+    const page = await h.api("GET", "/v3/rules?limit=1");
+    expect(page.body.data).toEqual({ items: [expect.objectContaining({ id })], next_cursor: expect.any(String) });
+    const rest = await h.api("GET", `/v3/rules?limit=1&page_token=${page.body.data.next_cursor}`);
+    expect(rest.body.data.items.map((x: any) => x.name)).toEqual(["second"]);
+    expect(rest.body.data.next_cursor).toBeUndefined();
+    // the older config name still selects the CLI's reading (cursor at the top level)
     await h.ctl("POST", "/config", { rulesListEnvelope: "items" });
-    list = await h.api("GET", "/v3/rules");
-    expect(list.body.data.items[0].id).toBe(id);
+    expect((await h.api("GET", "/v3/rules?limit=1")).body).toMatchObject({ data: { items: [expect.anything()] }, next_cursor: expect.any(String) });
   });
 
   test("validation per §4", async () => {
@@ -267,27 +303,37 @@ describe("lists", () => {
 });
 
 describe("workspaces", () => {
-  test("default workspace exists; create 200; duplicate domain 400; get; list", async () => {
+  test("default workspace exists; create 200 (auto_group false by default, domain optional); duplicate domain 400; get; list", async () => {
     let list = await h.api("GET", "/v3/workspaces");
     expect(list.body.data).toHaveLength(1);
     const def = list.body.data[0];
-    expect(def).toMatchObject({ default: true, name: "Default Workspace", domain: "", workspace_id: expect.any(String) });
+    expect(def).toMatchObject({ default: true, name: "Default Workspace", domain: null, workspace_id: expect.any(String) });
     expect(def.id).toBeUndefined();
     const r = await h.api("POST", "/v3/workspaces", { name: "Acme", domain: "Acme.Example.com" });
     expect(r.status).toBe(200);
-    expect(r.body.data).toMatchObject({ name: "Acme", domain: "acme.example.com", auto_group: true, default: false, rule_ids: [] });
+    expect(r.body.data).toMatchObject({ name: "Acme", domain: "acme.example.com", auto_group: false, default: false, rule_ids: [] });
     expect(r.body.data.policy_id).toBeUndefined();
     expect((await h.api("POST", "/v3/workspaces", { name: "Dup", domain: "acme.example.com" })).status).toBe(400);
-    expect((await h.api("POST", "/v3/workspaces", { name: "NoDomain" })).status).toBe(400);
+    const bare = await h.api("POST", "/v3/workspaces", { name: "NoDomain" });
+    expect(bare.status).toBe(200);
+    expect(bare.body.data).toMatchObject({ name: "NoDomain", domain: null, auto_group: false });
+    const refused = await h.api("POST", "/v3/workspaces", { name: "NoDomainAuto", auto_group: true });
+    expect([refused.status, refused.body.error.message]).toEqual([400, expect.stringContaining("auto_group: true needs a domain")]);
+    expect((await h.api("POST", "/v3/workspaces", { name: "Auto", domain: "auto.example.com", auto_group: true })).body.data.auto_group).toBe(true);
     expect((await h.api("POST", "/v3/workspaces", { domain: "x.example.com" })).status).toBe(400);
     expect((await h.api("POST", "/v3/workspaces", { name: "P", domain: "p.example.com", policy_id: "nope" })).status).toBe(400);
     expect((await h.api("POST", "/v3/workspaces", { name: "P", domain: "p.example.com", policy_id: "" })).status).toBe(400);
     expect((await h.api("POST", "/v3/workspaces", { name: "P", domain: "p.example.com", rule_ids: ["nope"] })).status).toBe(400);
     list = await h.api("GET", "/v3/workspaces");
-    expect(list.body.data).toHaveLength(2);
+    expect(list.body.data).toHaveLength(4);
     expect(list.body.next_cursor).toBeUndefined();
     expect((await h.api("GET", `/v3/workspaces/${r.body.data.workspace_id}`)).body.data.name).toBe("Acme");
     expect((await h.api("GET", "/v3/workspaces/nope")).status).toBe(404);
+    // addressed by domain on GET/DELETE/manual-assign, by UUID only on PATCH
+    expect((await h.api("GET", "/v3/workspaces/acme.example.com")).body.data.workspace_id).toBe(r.body.data.workspace_id);
+    expect((await h.api("PATCH", "/v3/workspaces/acme.example.com", { name: "x" })).status).toBe(404);
+    expect((await h.api("DELETE", "/v3/workspaces/acme.example.com")).status).toBe(200);
+    expect((await h.api("GET", `/v3/workspaces/${r.body.data.workspace_id}`)).status).toBe(404);
   });
 
   test("PATCH: immutable domain, policy_id null/''/omit, rule_ids null/[]/omit, default-workspace limits", async () => {
@@ -309,8 +355,16 @@ describe("workspaces", () => {
     await patch(ws, { rule_ids: [r1] });
     r = await patch(ws, { rule_ids: null });
     expect(r.body.data.rule_ids).toEqual([]);
+    r = await patch(ws, { auto_group: true });
+    expect(r.body.data.auto_group).toBe(true);
     r = await patch(ws, { auto_group: false });
     expect(r.body.data.auto_group).toBe(false);
+
+    // a workspace without a domain can't get one, nor auto_group
+    const bare = (await h.api("POST", "/v3/workspaces", { name: "Bare" })).body.data.workspace_id;
+    expect((await patch(bare, { domain: "late.example.com" })).body.error.message).toContain("a domain cannot be added");
+    expect((await patch(bare, { auto_group: true })).status).toBe(400);
+    expect((await patch(bare, { domain: null, name: "Bare2" })).body.data).toMatchObject({ name: "Bare2", domain: null });
 
     const def = (await h.ctl("GET", "/state")).body.default_workspace_id;
     expect((await patch(def, { name: "Renamed" })).status).toBe(400);
@@ -324,7 +378,7 @@ describe("workspaces", () => {
   });
 
   test("DELETE moves grants to the default workspace", async () => {
-    const ws = (await h.api("POST", "/v3/workspaces", { name: "A", domain: "agents.example.com" })).body.data.workspace_id;
+    const ws = (await h.api("POST", "/v3/workspaces", { name: "A", domain: "agents.example.com", auto_group: true })).body.data.workspace_id;
     const g = await createAccount(h, "mover@agents.example.com");
     expect(g.workspace_id).toBe(ws);
     expect((await h.api("DELETE", `/v3/workspaces/${ws}`)).status).toBe(200);
@@ -333,7 +387,7 @@ describe("workspaces", () => {
     expect((await h.api("GET", `/v3/workspaces/${ws}`)).status).toBe(404);
   });
 
-  test("manual-assign: assign moves, remove leaves no workspace, validation", async () => {
+  test("manual-assign: assign moves, remove leaves no workspace, only changed ids (null when none), validation", async () => {
     const ws = (await h.api("POST", "/v3/workspaces", { name: "M", domain: "m.example.com", auto_group: false })).body.data
       .workspace_id;
     const a = await createAccount(h, "a@agents.example.com");
@@ -345,23 +399,33 @@ describe("workspaces", () => {
       workspace_id: ws,
       domain: "m.example.com",
       grants_assigned: [a.id, b.id],
-      grants_removed: [],
+      grants_removed: null,
     });
     expect((await h.api("GET", `/v3/grants/${a.id}`)).body.data.workspace_id).toBe(ws);
+    r = await h.api("POST", `/v3/workspaces/${ws}/manual-assign`, { assign_grants: [a.id] });
+    expect(r.body.data).toMatchObject({ grants_assigned: null, grants_removed: null });
     r = await h.api("POST", `/v3/workspaces/${ws}/manual-assign`, { remove_grants: [b.id] });
     expect(r.body.data.grants_removed).toEqual([b.id]);
     expect((await h.api("GET", `/v3/grants/${b.id}`)).body.data.workspace_id).toBeUndefined();
+    // addressed by domain
+    r = await h.api("POST", "/v3/workspaces/m.example.com/manual-assign", { assign_grants: [b.id] });
+    expect(r.body.data).toMatchObject({ workspace_id: ws, grants_assigned: [b.id] });
     expect((await h.api("POST", `/v3/workspaces/${ws}/manual-assign`, {})).status).toBe(400);
     expect((await h.api("POST", `/v3/workspaces/${ws}/manual-assign`, { assign_grants: [] })).status).toBe(400);
     expect((await h.api("POST", `/v3/workspaces/${ws}/manual-assign`, { assign_grants: ["nope"] })).status).toBe(400);
     const many = Array.from({ length: 501 }, () => a.id);
     expect((await h.api("POST", `/v3/workspaces/${ws}/manual-assign`, { assign_grants: many })).status).toBe(400);
     expect((await h.api("POST", "/v3/workspaces/nope/manual-assign", { assign_grants: [a.id] })).status).toBe(404);
+    // only into a workspace with auto_group: false
+    const auto = (await h.api("POST", "/v3/workspaces", { name: "Auto", domain: "auto.example.com", auto_group: true })).body.data.workspace_id;
+    r = await h.api("POST", `/v3/workspaces/${auto}/manual-assign`, { assign_grants: [a.id] });
+    expect([r.status, r.body.error.message]).toEqual([400, expect.stringContaining("auto_group")]);
+    expect((await h.api("GET", `/v3/grants/${a.id}`)).body.data.workspace_id).toBe(ws);
   });
 
   test("auto-group assigns default-workspace grants to matching auto_group workspaces", async () => {
     const g = await createAccount(h, "late@agents.example.com");
-    const ws = (await h.api("POST", "/v3/workspaces", { name: "A", domain: "agents.example.com" })).body.data.workspace_id;
+    const ws = (await h.api("POST", "/v3/workspaces", { name: "A", domain: "agents.example.com", auto_group: true })).body.data.workspace_id;
     const r = await h.api("POST", "/v3/workspaces/auto-group", {});
     expect(r.status).toBe(200);
     expect(r.body.data).toMatchObject({ job_id: expect.any(String), message: expect.any(String) });

@@ -19,7 +19,7 @@ describe("faults", () => {
       const r = await h.api("GET", "/v3/policies");
       expect(r.status).toBe(429);
       expect(r.headers.get("retry-after")).toBe("2");
-      expect(r.body).toEqual({ request_id: expect.any(String), error: { type: "nylas_rate_limit_exceeded", message: expect.any(String) } });
+      expect(r.body).toEqual({ request_id: expect.any(String), error: { type: "rate_limit_error", message: expect.any(String) } });
     }
     expect((await h.api("GET", "/v3/policies")).status).toBe(200);
     // method filter: POST is unaffected by a GET rule
@@ -114,14 +114,14 @@ describe("request log", () => {
 });
 
 describe("rate limit", () => {
-  test("over the limit → 429 nylas_rate_limit_exceeded with Retry-After: 1 (configurable)", async () => {
+  test("over the limit → 429 rate_limit_error with Retry-After: 1 (configurable)", async () => {
     await h.ctl("POST", "/config", { rateLimitPerSecond: 5 });
     const statuses = await Promise.all(Array.from({ length: 12 }, () => h.api("GET", "/v3/webhooks")));
     const limited = statuses.filter((r) => r.status === 429);
     expect(limited.length).toBeGreaterThanOrEqual(6);
     expect(statuses.filter((r) => r.status === 200).length).toBeGreaterThanOrEqual(5);
     expect(limited[0].headers.get("retry-after")).toBe("1");
-    expect(limited[0].body.error.type).toBe("nylas_rate_limit_exceeded");
+    expect(limited[0].body.error).toEqual({ type: "rate_limit_error", message: "Too many requests, please try again shortly." });
     await h.ctl("POST", "/config", { retryAfterOnRateLimit: false });
     let noHeader;
     for (let i = 0; i < 20 && !noHeader; i++) {
@@ -150,7 +150,7 @@ describe("reset, state and config", () => {
     expect(after.application_id).toBe(before.application_id);
     expect(after.workspaces).toHaveLength(1);
     expect(after.domains.map((d: any) => d.domain_address)).toEqual(["agents.example.com"]);
-    expect((await h.ctl("GET", "/config")).body.config.rulesListEnvelope).toBe("array");
+    expect((await h.ctl("GET", "/variance")).body.switches.rulesEnvelope).toBe("nested");
     expect((await h.ctl("GET", "/service-account")).body.private_key_id).toBe(h.emu.serviceAccount.privateKeyId);
   });
 

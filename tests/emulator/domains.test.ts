@@ -1,4 +1,4 @@
-/** /v3/admin/domains: service-account signing and the domain lifecycle. */
+/** Manage Domains: /v3/domains with the IAM key, /v3/admin/domains with service-account signing, the domain lifecycle. */
 import { generateKeyPairSync } from "node:crypto";
 import { Harness, signRequest, startHarness } from "./helpers";
 
@@ -85,6 +85,40 @@ describe("service-account signing", () => {
   });
 });
 
+describe("the IAM route /v3/domains", () => {
+  test("answers the Organization-bound IAM admin key; the application key, a wrong key or none → 401", async () => {
+    expect(h.emu.iamAdminKey).toBe("nyk_iam_admin_emulator_key");
+    const created = await h.iam("POST", "/v3/domains", { name: "Agents", domain_address: "iam.example.com" });
+    expect(created.status).toBe(200);
+    expect((await h.iam("GET", "/v3/domains")).body.data.map((d: any) => d.id)).toEqual([created.body.data.id]);
+    // the same objects on the signed route
+    expect((await h.signed("GET", `/v3/admin/domains/${created.body.data.id}`)).body.data.name).toBe("Agents");
+    const app = await h.api("GET", "/v3/domains");
+    expect([app.status, app.body.error.type]).toEqual([401, "unauthorized"]);
+    expect(app.body.error.message).toContain("IAM API key");
+    expect((await h.raw("GET", "/v3/domains")).status).toBe(401);
+    expect((await h.api("GET", "/v3/domains", undefined, { Authorization: "Bearer nyk_wrong" })).status).toBe(401);
+    // the signed route does not take the IAM key
+    expect((await h.iam("GET", "/v3/admin/domains")).status).toBe(401);
+  });
+
+  test("the IAM admin key is not an application key: application endpoints → 403", async () => {
+    const r = await h.iam("GET", "/v3/grants");
+    expect([r.status, r.body.error.message]).toEqual([403, expect.stringContaining("bound to the organization")]);
+  });
+
+  test("startEmulator takes another IAM admin key", async () => {
+    const other = await startHarness({ domains: [], iamAdminKey: "nyk_iam_other" });
+    try {
+      expect(other.emu.iamAdminKey).toBe("nyk_iam_other");
+      expect((await other.iam("GET", "/v3/domains")).status).toBe(200);
+      expect((await other.raw("GET", "/v3/domains", undefined, { Authorization: "Bearer nyk_iam_admin_emulator_key" })).status).toBe(401);
+    } finally {
+      await other.close();
+    }
+  });
+});
+
 describe("domains", () => {
   test("create, get by id or address, duplicate, update name only, delete", async () => {
     const r = await h.signed("POST", "/v3/admin/domains", { name: "Agents", domain_address: "Agents.Example.com" });
@@ -111,9 +145,15 @@ describe("domains", () => {
     expect((await h.signed("POST", "/v3/admin/domains", { name: "x" })).status).toBe(400);
     expect((await h.signed("POST", "/v3/admin/domains", { domain_address: "x.example.com" })).status).toBe(400);
     expect((await h.signed("POST", "/v3/admin/domains", { name: "x", domain_address: "not a domain" })).status).toBe(400);
+    // the answer carries only what changed
     const put = await h.signed("PUT", `/v3/admin/domains/${d.id}`, { name: "Renamed" });
     expect(put.status).toBe(200);
-    expect(put.body.data.name).toBe("Renamed");
+    expect(put.body.data).toEqual({ name: "Renamed", updated_at: expect.any(Number) });
+    expect((await h.iam("PUT", "/v3/domains/agents.example.com", { name: "By address" })).body.data).toEqual({
+      name: "By address",
+      updated_at: expect.any(Number),
+    });
+    expect((await h.iam("GET", `/v3/domains/${d.id}`)).body.data).toMatchObject({ id: d.id, name: "By address", domain_address: "agents.example.com" });
     const addr = await h.signed("PUT", `/v3/admin/domains/${d.id}`, { domain_address: "other.example.com" });
     expect(addr.status).toBe(400);
     expect((await h.signed("DELETE", `/v3/admin/domains/${d.id}`)).status).toBe(200);
@@ -126,7 +166,7 @@ describe("domains", () => {
     expect(info.status).toBe(200);
     expect(info.body.data).toMatchObject({
       domain_id: d.id,
-      attempt: { type: "ownership", options: { host: "a.example.com", type: "TXT", value: expect.stringMatching(/^nylas-verification=/) } },
+      attempt: { type: "ownership", options: { host: "@", type: "TXT", value: expect.stringMatching(/^nylas-ownership-verify=/) } },
       status: "pending",
       created_at: expect.any(Number),
       expires_at: expect.any(Number),
@@ -135,8 +175,33 @@ describe("domains", () => {
     const again = await h.signed("POST", `/v3/admin/domains/${d.id}/info`, { type: "ownership" });
     expect(again.body.data.attempt).toEqual(info.body.data.attempt);
     const mx = await h.signed("POST", `/v3/admin/domains/${d.id}/info`, { type: "mx" });
-    expect(mx.body.data.attempt.options).toMatchObject({ type: "MX", value: "mx.us.nylas-emulator.local" });
-    expect((await h.signed("POST", `/v3/admin/domains/${d.id}/info`, { type: "dmarc" })).status).toBe(400);
+    expect(mx.body.data.attempt.options).toEqual({ host: "@", type: "MX", value: "mx.us.nylas-emulator.local" });
+    // hosts are relative to the domain
+    const hosts: Record<string, string> = {};
+    for (const type of ["spf", "dkim", "feedback", "dmarc", "arc"]) {
+      const r = await h.iam("POST", `/v3/domains/${d.id}/info`, { type });
+      expect([type, r.status, Object.keys(r.body.data.attempt.options).sort()]).toEqual([type, 200, ["host", "type", "value"]]);
+      hosts[type] = r.body.data.attempt.options.host;
+    }
+    expect(hosts).toEqual({
+      spf: "@",
+      dkim: expect.stringMatching(/^nylas[0-9a-f]{6}\._domainkey$/),
+      feedback: "feedback",
+      dmarc: "_dmarc",
+      arc: expect.stringMatching(/^nylas[0-9a-f]{6}arc\._domainkey$/),
+    });
+    expect((await h.signed("POST", `/v3/admin/domains/${d.id}/info`, { type: "bimi" })).status).toBe(400);
+    // options.key_length (dkim): 2048 gives a longer key, and sticks to the domain
+    const dkim = async (options?: unknown) =>
+      (await h.iam("POST", `/v3/domains/${d.id}/info`, { type: "dkim", ...(options ? { options } : {}) })).body.data.attempt.options.value as string;
+    const short = await dkim();
+    const long = await dkim({ key_length: 2048 });
+    expect(long.length).toBeGreaterThan(short.length + 100);
+    expect(await dkim()).toBe(long);
+    expect((await h.iam("POST", `/v3/domains/${d.id}/info`, { type: "dkim", options: { key_length: 512 } })).status).toBe(400);
+    expect((await h.iam("POST", `/v3/domains/${d.id}/info`, { type: "spf", options: { key_length: 2048 } })).status).toBe(400);
+    expect((await h.iam("POST", `/v3/domains/${d.id}/verify`, { type: "dmarc" })).body.data).toMatchObject({ status: "done" });
+    expect((await h.iam("GET", `/v3/domains/${d.id}`)).body.data.verified_dmarc).toBe(true);
 
     const v = await h.signed("POST", `/v3/admin/domains/${d.id}/verify`, { type: "ownership" });
     expect(v.body.data.status).toBe("done");

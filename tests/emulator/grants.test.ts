@@ -62,6 +62,14 @@ describe("connectors", () => {
     expect((await h.api("DELETE", "/v3/connectors/nylas")).status).toBe(200);
     expect((await h.api("GET", "/v3/connectors/nylas")).status).toBe(404);
   });
+
+  test("list pages with limit/offset", async () => {
+    for (const provider of ["nylas", "google", "microsoft"]) await h.api("POST", "/v3/connectors", { provider });
+    expect((await h.api("GET", "/v3/connectors")).body.data.map((c: any) => c.provider)).toEqual(["nylas", "google", "microsoft"]);
+    expect((await h.api("GET", "/v3/connectors?limit=2")).body.data.map((c: any) => c.provider)).toEqual(["nylas", "google"]);
+    expect((await h.api("GET", "/v3/connectors?limit=2&offset=2")).body.data.map((c: any) => c.provider)).toEqual(["microsoft"]);
+    expect((await h.api("GET", "/v3/connectors?limit=2&offset=4")).body.data).toEqual([]);
+  });
 });
 
 describe("agent accounts (connect/custom)", () => {
@@ -131,7 +139,7 @@ describe("agent accounts (connect/custom)", () => {
   });
 
   test("workspace assignment: explicit > auto_group domain > default", async () => {
-    const auto = await h.api("POST", "/v3/workspaces", { name: "Other", domain: "other.example.org" });
+    const auto = await h.api("POST", "/v3/workspaces", { name: "Other", domain: "other.example.org", auto_group: true });
     const manual = await h.api("POST", "/v3/workspaces", { name: "M", domain: "manual.example.com", auto_group: false });
     const a = await createAccount(h, "a@other.example.org");
     expect(a.workspace_id).toBe(auto.body.data.workspace_id);
@@ -139,6 +147,10 @@ describe("agent accounts (connect/custom)", () => {
     expect(b.workspace_id).toBe(manual.body.data.workspace_id);
     const c = await createAccount(h, "c@agents.example.com");
     expect(c.workspace_id).toBe((await h.ctl("GET", "/state")).body.default_workspace_id);
+    // a domain workspace left at the default auto_group (false) collects nothing
+    await h.api("POST", "/v3/workspaces", { name: "Quiet", domain: "agents.example.com" });
+    const d = await createAccount(h, "d@agents.example.com");
+    expect(d.workspace_id).toBe((await h.ctl("GET", "/state")).body.default_workspace_id);
   });
 
   test("domains registered via the control API or the signed API are usable", async () => {
@@ -150,13 +162,17 @@ describe("agent accounts (connect/custom)", () => {
 });
 
 describe("grants", () => {
-  test("get by id, email, email:, grant:; 404 for unknown", async () => {
+  test("the grant endpoint takes an id: email, email: and grant: forms are 404 there (sub-resources accept them)", async () => {
     const g = await createAccount(h, "find@agents.example.com");
-    for (const ref of [g.id, "find@agents.example.com", "email:find@agents.example.com", `grant:${g.id}`]) {
-      const r = await h.api("GET", `/v3/grants/${encodeURIComponent(ref)}`);
-      expect(r.status).toBe(200);
-      expect(r.body.data.id).toBe(g.id);
+    expect((await h.api("GET", `/v3/grants/${g.id}`)).body.data.id).toBe(g.id);
+    for (const ref of ["find@agents.example.com", "email:find@agents.example.com", `grant:${g.id}`]) {
+      for (const method of ["GET", "PATCH", "DELETE"]) {
+        const r = await h.api(method, `/v3/grants/${encodeURIComponent(ref)}`, method === "PATCH" ? { name: "x" } : undefined);
+        expect([ref, method, r.status]).toEqual([ref, method, 404]);
+      }
+      expect((await h.api("GET", `/v3/grants/${encodeURIComponent(ref)}/folders`)).status).toBe(200);
     }
+    expect((await h.api("GET", `/v3/grants/${g.id}`)).body.data.name).toBeUndefined();
     const r = await h.api("GET", "/v3/grants/nope");
     expect(r.status).toBe(404);
     expect(r.body.error.type).toBe("not_found_error");
@@ -178,16 +194,17 @@ describe("grants", () => {
     expect(r.body.data).toHaveLength(0);
     r = await h.api("GET", "/v3/grants?provider=nylas&limit=200");
     expect(r.body.data).toHaveLength(12);
-    expect((await h.api("GET", "/v3/grants?limit=201")).status).toBe(400);
+    // no maximum is stated for grants
+    expect((await h.api("GET", "/v3/grants?limit=500")).body).toMatchObject({ limit: 500, data: expect.any(Array) });
     expect((await h.api("GET", "/v3/grants?limit=abc")).status).toBe(400);
   });
 
-  test("PATCH: name, settings replaced wholesale, password rotation, immutable email", async () => {
+  test("PATCH: name, settings (the password kept unless sent), password rotation, immutable email, workspace moves", async () => {
     const g = await createAccount(h, "p@agents.example.com", { name: "Old", settings: { email: "p@agents.example.com", app_password: PASSWORD } });
     let r = await h.api("PATCH", `/v3/grants/${g.id}`, { name: "New" });
     expect(r.status).toBe(200);
     expect(r.body.data.name).toBe("New");
-    let state = await h.ctl("GET", "/state");
+    const state = await h.ctl("GET", "/state");
     expect(state.body.grants[0].has_app_password).toBe(true);
 
     r = await h.api("PATCH", `/v3/grants/${g.id}`, { settings: { app_password: "An0therPassword1234" } });
@@ -201,18 +218,25 @@ describe("grants", () => {
     r = await h.api("PATCH", `/v3/grants/${g.id}`, { settings: { email: "p@agents.example.com", app_password: "An0therPassword1234" } });
     expect(r.status).toBe(200);
     expect(JSON.stringify(r.body)).not.toContain("An0therPassword1234");
-    // settings without app_password replaces the stored settings: the password is gone
+    // settings without app_password keeps the stored password (§10 W6 default)
     r = await h.api("PATCH", `/v3/grants/${g.id}`, { settings: { email: "p@agents.example.com" } });
     expect(r.status).toBe(200);
-    state = await h.ctl("GET", "/state");
-    expect(state.body.grants[0].has_app_password).toBe(false);
+    const verify = (password: string) => h.ctl("POST", `/grants/${g.id}/app-password/verify`, { password });
+    expect((await verify("An0therPassword1234")).body).toEqual({ ok: true, has_app_password: true });
     r = await h.api("PATCH", `/v3/grants/${g.id}`, { name: "" });
     expect(r.status).toBe(400);
+    // workspace_id moves the grant into any workspace (auto_group or not, whatever its domain); null is ignored
     r = await h.api("PATCH", `/v3/grants/${g.id}`, { workspace_id: "elsewhere" });
-    expect(r.status).toBe(400);
-    expect(r.body.error.message).toMatch(/manual-assign/);
-    r = await h.api("PATCH", `/v3/grants/${g.id}`, { workspace_id: g.workspace_id, name: "Same WS ok" });
-    expect(r.status).toBe(200);
+    expect([r.status, r.body.error.message]).toEqual([400, "workspace not found: elsewhere"]);
+    const bare = (await h.api("POST", "/v3/workspaces", { name: "Bare" })).body.data.workspace_id;
+    const auto = (await h.api("POST", "/v3/workspaces", { name: "Auto", domain: "other.example.org", auto_group: true })).body.data.workspace_id;
+    for (const ws of [bare, auto]) {
+      r = await h.api("PATCH", `/v3/grants/${g.id}`, { workspace_id: ws });
+      expect([r.status, r.body.data.workspace_id]).toEqual([200, ws]);
+    }
+    r = await h.api("PATCH", `/v3/grants/${g.id}`, { workspace_id: null, name: "Null WS ignored" });
+    expect(r.body.data).toMatchObject({ workspace_id: auto, name: "Null WS ignored" });
+    expect((await h.api("GET", `/v3/grants/${g.id}`)).body.data.workspace_id).toBe(auto);
     expect((await h.api("PATCH", "/v3/grants/nope", { name: "x" })).status).toBe(404);
   });
 

@@ -17,6 +17,8 @@ export interface Harness {
   /** Raw request: `body` is sent exactly as given. */
   raw<T = any>(method: string, path: string, body?: string, headers?: Record<string, string>): Promise<Res<T>>;
   ctl<T = any>(method: string, path: string, body?: unknown): Promise<Res<T>>;
+  /** A call with the Organization-bound IAM admin key (the /v3/domains credential). */
+  iam<T = any>(method: string, path: string, body?: unknown): Promise<Res<T>>;
   signed<T = any>(method: string, path: string, body?: unknown, tweak?: SignTweak): Promise<Res<T>>;
   close(): Promise<void>;
 }
@@ -40,6 +42,11 @@ export async function startHarness(opts: EmulatorOptions = {}): Promise<Harness>
       "Content-Type": "application/json",
       ...headers,
     });
+  const iam = (method: string, path: string, body?: unknown) =>
+    raw(method, path, body === undefined ? undefined : JSON.stringify(body), {
+      Authorization: `Bearer ${emu.iamAdminKey}`,
+      "Content-Type": "application/json",
+    });
   const ctl = (method: string, path: string, body?: unknown) =>
     raw(method, `/__emulator${path}`, body === undefined ? undefined : JSON.stringify(body), {
       "Content-Type": "application/json",
@@ -48,7 +55,7 @@ export async function startHarness(opts: EmulatorOptions = {}): Promise<Harness>
     const { headers, serialized } = signRequest(emu.serviceAccount, method, path.split("?")[0], body, tweak);
     return raw(method, path, tweak.sendBody ?? serialized, { "Content-Type": "application/json", ...headers });
   };
-  return { emu, api, raw, ctl, signed, close: () => emu.close() };
+  return { emu, api, raw, ctl, iam, signed, close: () => emu.close() };
 }
 
 // ---------------------------------------------------------------- signing (independent of the emulator's code)

@@ -101,8 +101,8 @@ test("stays fast with 5,000+ objects: one small journal append per request, no s
     expect(fs.statSync(path.join(dir, "state.json")).mtimeMs).toBe(snapMtime);
     expect(elapsed).toBeLessThan(4000);
     expect((await h.api("GET", `/v3/lists/${list.id}`)).body.data.items_count).toBe(6000);
-    const byEmail = await h.api("GET", "/v3/grants/bulk7@agents.example.com");
-    expect(byEmail.status).toBe(200);
+    const byEmail = await h.api("GET", "/v3/grants?email=bulk7@agents.example.com");
+    expect(byEmail.body.data.map((g: any) => g.email)).toEqual(["bulk7@agents.example.com"]);
   } finally {
     await h.close();
   }
@@ -136,26 +136,28 @@ function transpileEmulator(): string {
   return out;
 }
 
-test("CLI prints the URL and API key, serves requests, and stops cleanly on SIGTERM", async () => {
+test("CLI prints the URL, API key and IAM admin key, serves requests (harsh when asked), and stops cleanly on SIGTERM", async () => {
   const bin = path.join(transpileEmulator(), "cli.js");
   const dir = tmp();
-  const child = spawn(process.execPath, [bin, "--port", "0", "--data", dir, "--api-key", "k_test", "--domain", "cli.example.com", "--control", "--quiet"], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const args = [bin, "--port", "0", "--data", dir, "--api-key", "k_test", "--iam-admin-key", "k_iam", "--domain", "cli.example.com", "--variance", "harsh", "--control", "--quiet"];
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   const lines = await new Promise<string[]>((resolve, reject) => {
     child.stdout.on("data", (c: Buffer) => {
       out += c.toString();
-      if (out.split("\n").length > 2) resolve(out.split("\n"));
+      if (out.split("\n").length > 3) resolve(out.split("\n"));
     });
     child.on("exit", (code) => reject(new Error(`cli exited early (${code}): ${out}`)));
     setTimeout(() => reject(new Error(`cli did not start: ${out}`)), 10_000).unref();
   });
   expect(lines[0]).toMatch(/^Nylas emulator listening on http:\/\/127\.0\.0\.1:\d+$/);
   expect(lines[1]).toBe("API key: k_test");
+  expect(lines[2]).toBe("IAM admin key: k_iam");
   const url = lines[0].replace("Nylas emulator listening on ", "");
   const r = await fetch(`${url}/v3/workspaces`, { headers: { Authorization: "Bearer k_test" } });
   expect(r.status).toBe(200);
+  expect((await fetch(`${url}/v3/domains`, { headers: { Authorization: "Bearer k_iam" } })).status).toBe(200);
+  expect(((await (await fetch(`${url}/__emulator/variance`)).json()) as any).profile).toBe("harsh");
   const st = (await (await fetch(`${url}/__emulator/state`)).json()) as any;
   expect(st.domains.map((d: any) => d.domain_address)).toEqual(["cli.example.com"]);
   const exit = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));

@@ -90,6 +90,10 @@ describe("CRUD and validation", () => {
       { webhook_url: `${rcv.url}/x` },
       { webhook_url: `${rcv.url}/x`, trigger_types: [] },
       { webhook_url: `${rcv.url}/x`, trigger_types: ["grant.exploded"] },
+      // names outside the spec's create enum are not known triggers (§10 L11)
+      { webhook_url: `${rcv.url}/x`, trigger_types: ["contact.created"] },
+      { webhook_url: `${rcv.url}/x`, trigger_types: ["message.opened.truncated"] },
+      { webhook_url: `${rcv.url}/x`, trigger_types: ["message.created.truncated"] },
       { webhook_url: "ftp://example.com/x", trigger_types: ["grant.created"] },
       { webhook_url: "not a url", trigger_types: ["grant.created"] },
       { webhook_url: `${rcv.url}/x`, trigger_types: ["grant.created"], notification_email_addresses: ["nope"] },
@@ -116,8 +120,17 @@ describe("CRUD and validation", () => {
     const del = await h.api("DELETE", `/v3/webhooks/${w.id}`);
     expect(del.status).toBe(200);
     expect(del.body).toEqual({ request_id: expect.any(String), data: { status: "success" } });
+    // gone: GET 404; PUT, DELETE and rotate-secret the spec's 400 "record not found"
     expect((await h.api("GET", `/v3/webhooks/${w.id}`)).status).toBe(404);
-    expect((await h.api("POST", `/v3/webhooks/rotate-secret/${w.id}`)).status).toBe(404);
+    const recordNotFound = { type: "70000", message: "destination.id.not.found : record not found" };
+    for (const [method, path] of [
+      ["PUT", `/v3/webhooks/${w.id}`],
+      ["DELETE", `/v3/webhooks/${w.id}`],
+      ["POST", `/v3/webhooks/rotate-secret/${w.id}`],
+    ]) {
+      const gone = await h.api(method, path, method === "PUT" ? { description: "x" } : undefined);
+      expect([method, gone.status, gone.body.error]).toEqual([method, 400, recordNotFound]);
+    }
   });
 
   test("mock-payload and send-test-event (signed with mock-webhook-secret)", async () => {
@@ -127,6 +140,7 @@ describe("CRUD and validation", () => {
     expect((await h.api("POST", "/v3/webhooks/mock-payload", { trigger_type: "x.y" })).status).toBe(400);
     const t = await h.api("POST", "/v3/webhooks/send-test-event", { trigger_type: "grant.created", webhook_url: `${rcv.url}/test` });
     expect(t.status).toBe(200);
+    expect(t.body).toEqual({ request_id: expect.any(String), data: "success" });
     const got = rcv.posts()[0];
     expect(got.headers["x-nylas-signature"]).toBe(hmacHex("mock-webhook-secret", got.raw));
     expect(got.json.type).toBe("grant.created");

@@ -212,10 +212,10 @@ export const CATALOG: BadInput[] = [
     ["limits.limitStorageTotal", "limits.limitStorageTotal = -2: must be a whole number of bytes ≥ 0, or -1 for unlimited"],
   ]),
   bad("out of range", "Policy", "retention of 0 days", { name: "p", limits: { limitInboxRetentionPeriod: 0 } }, [
-    ["limits.limitInboxRetentionPeriod", "limits.limitInboxRetentionPeriod = 0: must be a whole number of days from 1 to 36500"],
+    ["limits.limitInboxRetentionPeriod", "limits.limitInboxRetentionPeriod = 0: must be a whole number of days from 1 to 36500, or -1 for unlimited"],
   ]),
   bad("out of range", "Policy", "retention over 100 years", { name: "p", limits: { limitInboxRetentionPeriod: 40000 } }, [
-    ["limits.limitInboxRetentionPeriod", "limits.limitInboxRetentionPeriod = 40000: must be a whole number of days from 1 to 36500"],
+    ["limits.limitInboxRetentionPeriod", "limits.limitInboxRetentionPeriod = 40000: must be a whole number of days from 1 to 36500, or -1 for unlimited"],
   ]),
   bad("out of range", "Domain", "wait timeout 0", { name: "mail", domainAddress: "mail.example.com", waitForVerification: { timeoutSeconds: 0 } }, [
     ["waitForVerification.timeoutSeconds", "waitForVerification.timeoutSeconds = 0: must be from 1 to 3600 seconds"],
@@ -432,11 +432,11 @@ export const CATALOG: BadInput[] = [
   bad("enumerations", "Domain", "region ap", { name: "mail", domainAddress: "mail.example.com", region: "ap" }, [
     ["region", "region = \"ap\": must be one of \"us\", \"eu\""],
   ]),
-  bad("enumerations", "Domain", "verification type dmarc", { name: "mail", domainAddress: "mail.example.com", waitForVerification: { types: ["dmarc"] } }, [
-    ["waitForVerification.types[0]", "waitForVerification.types[0] = \"dmarc\": must be one of \"ownership\", \"mx\", \"spf\", \"dkim\", \"feedback\""],
+  bad("enumerations", "Domain", "verification type dnssec", { name: "mail", domainAddress: "mail.example.com", waitForVerification: { types: ["dnssec"] } }, [
+    ["waitForVerification.types[0]", "waitForVerification.types[0] = \"dnssec\": must be one of \"ownership\", \"mx\", \"spf\", \"dkim\", \"feedback\", \"dmarc\", \"arc\""],
   ]),
   bad("enumerations", "Domain", "no verification types", { name: "mail", domainAddress: "mail.example.com", waitForVerification: { types: [] } }, [
-    ["waitForVerification.types", "waitForVerification.types = []: must name at least one of ownership, mx, spf, dkim, feedback, or be left out for all of them"],
+    ["waitForVerification.types", "waitForVerification.types = []: must name at least one of ownership, mx, spf, dkim, feedback, dmarc, arc, or be left out to wait for ownership, mx, spf, dkim, feedback"],
   ]),
 
   // unknown field
@@ -483,7 +483,7 @@ export const CATALOG: BadInput[] = [
     ["name", "name: unknown property; allowed: policyId, ruleIds"],
   ]),
   bad("unknown field", "Domain", "domain for domainAddress", { name: "mail", domain: "mail.example.com" }, [
-    ["domain", "domain: unknown property (did you mean domainAddress?); allowed: name, domainAddress, region, waitForVerification"],
+    ["domain", "domain: unknown property (did you mean domainAddress?); allowed: name, domainAddress, region, dkimKeyLength, waitForVerification"],
   ]),
   bad("unknown field", "Domain", "timeout for timeoutSeconds", { name: "mail", domainAddress: "mail.example.com", waitForVerification: { timeout: 5 } }, [
     ["waitForVerification.timeout", "waitForVerification.timeout: unknown property (did you mean timeoutSeconds?); allowed: types, timeoutSeconds, intervalSeconds"],

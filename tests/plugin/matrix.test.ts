@@ -126,7 +126,7 @@ describe("Workspace and DefaultWorkspace", () => {
   it("creates a workspace, updates it, replaces it on a domain change (old one deleted first)", async () => {
     const policy = await engine.up("Policy", "ws-policy", { name: "ws-policy" });
     const made = await engine.up("Workspace", "matrix", { name: "Matrix", domain: "Matrix.Example.com", policyId: policy.id });
-    expect(made.outputs).toMatchObject({ name: "Matrix", domain: "matrix.example.com", policyId: policy.id, autoGroup: true });
+    expect(made.outputs).toMatchObject({ name: "Matrix", domain: "matrix.example.com", policyId: policy.id, autoGroup: false });
     await noCalls(async () => expect((await engine.up("Workspace", "matrix", { name: "Matrix", domain: "matrix.example.com", policyId: policy.id })).op).toBe("same"));
     const renamed = await engine.up("Workspace", "matrix", { name: "Renamed", domain: "matrix.example.com", policyId: policy.id });
     expect(renamed).toMatchObject({ op: "update", id: made.id });

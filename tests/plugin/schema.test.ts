@@ -142,7 +142,7 @@ describe("the plugin's package schema", () => {
     }
     expect(undescribed).toEqual([]);
     expect(schema.resources[token("Policy")].inputProperties.name.description).toBe("Display name, 1–256 characters. Updates in place.");
-    expect(schema.types[token("PolicyLimits")].properties.limitCountDailyEmailSent).toEqual({ type: "integer", description: "Messages each account may send per day." });
+    expect(schema.types[token("PolicyLimits")].properties.limitCountDailyEmailSent).toEqual({ type: "integer", description: "Messages each account may send per day; `-1` = unlimited." });
     expect(schema.types[token("ListType")]).toEqual({ type: "string", enum: [{ value: "domain" }, { value: "tld" }, { value: "address" }] });
     expect(schema.resources[token("Webhook")].inputProperties.compressedDelivery).toMatchObject({ type: "boolean", default: false });
     // A zod `unknown` (a rule condition's value) takes its type from the TypeScript declaration.
@@ -162,6 +162,7 @@ describe("the plugin's package schema", () => {
     expect(Object.keys(schema.config.variables).sort()).toEqual(Object.keys(CONFIG).sort());
     expect(schema.provider.inputProperties.apiKey).toMatchObject({ type: "string", secret: true });
     expect(schema.provider.inputProperties.serviceAccount).toMatchObject({ secret: true });
+    expect(schema.provider.inputProperties.domainsApiKey).toMatchObject({ type: "string", secret: true });
     expect(schema.provider.inputProperties.apiKey.description).toContain("NYLAS_API_KEY");
     expect(schema.provider.inputProperties.region).toMatchObject({ $ref: `#/types/${token("Region")}` });
   });

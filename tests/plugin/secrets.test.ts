@@ -81,7 +81,7 @@ it("runs every secret-bearing resource through create, update and refresh and fi
   errors.push((await engine.up("AgentAccount", "s-agent", { email, name: "X", appPassword: secret(PW1) }).catch((e) => e)).message);
   await stack.control.clearFaults();
 
-  const sentinels = [API_KEY, PW1, PW2, MARKED, sa.privateKeyPem.split("\n")[1], ...webhookSecrets];
+  const sentinels = [API_KEY, stack.emulator.iamAdminKey, PW1, PW2, MARKED, sa.privateKeyPem.split("\n")[1], ...webhookSecrets];
   const places: Record<string, string> = {
     state: engine.stateJson(),
     "plugin output and engine log": engine.host.output.join(""),
@@ -98,6 +98,7 @@ it("runs every secret-bearing resource through create, update and refresh and fi
   expect(res("s-policy").inputs.name[SECRET_SIG]).toBe(SECRET_VALUE);
   expect(res("default").inputs.apiKey[SECRET_SIG]).toBe(SECRET_VALUE);
   expect(res("default").inputs.serviceAccount[SECRET_SIG]).toBe(SECRET_VALUE);
+  expect(res("default").inputs.domainsApiKey[SECRET_SIG]).toBe(SECRET_VALUE);
   await engine.destroyAll();
   expect(policy.id).toBeTruthy();
 });

@@ -46,7 +46,7 @@ describe("AgentAccount through the provider host", () => {
     await stack.control.clearRequests();
     const r = await engine.up("AgentAccount", "conn-c", { email: "conn-c@agents.example.com" });
     expect(r.op).toBe("create");
-    const log = (await stack.control.requests()).filter((q) => !q.path.startsWith("/v3/grants/"));
+    const log = (await stack.control.requests()).filter((q) => !q.path.startsWith("/v3/grants"));
     expect(log.map((q) => `${q.method} ${q.path} ${q.status}`)).toEqual([
       "POST /v3/connect/custom 400", // the cached "connector exists" is stale
       "GET /v3/connectors 200",
@@ -136,7 +136,7 @@ describe("AgentAccount through the provider host", () => {
     await expectDestroyedTwice(engine, "AgentAccount", "matrix", async (id) => (await grants()).some((g) => g.id === id));
   });
 
-  it("creates in a workspace and moves between workspaces with manual-assign", async () => {
+  it("creates in a workspace and moves between workspaces with a grant update of workspace_id", async () => {
     const ws1 = (await stack.api("POST", "/v3/workspaces", { name: "ws one", domain: "one.example.com", auto_group: false })).body.data.workspace_id;
     const ws2 = (await stack.api("POST", "/v3/workspaces", { name: "ws two", domain: "two.example.com", auto_group: false })).body.data.workspace_id;
     const made = await engine.up("AgentAccount", "mover", { email: "mover@agents.example.com", workspaceId: ws1 });
@@ -147,7 +147,7 @@ describe("AgentAccount through the provider host", () => {
     const moved = await engine.up("AgentAccount", "mover", { email: "mover@agents.example.com", workspaceId: ws2 });
     expect(moved).toMatchObject({ op: "update", id: made.id });
     expect(moved.outputs.workspaceId).toBe(ws2);
-    expect(await paths()).toEqual([`POST /v3/workspaces/${ws2}/manual-assign`]);
+    expect(await paths()).toEqual([`PATCH /v3/grants/${made.id}`]);
     expect((await grant(made.id)).workspace_id).toBe(ws2);
 
     // Removing workspaceId leaves the account where it is.

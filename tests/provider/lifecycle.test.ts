@@ -26,7 +26,7 @@ function stubDefinition(overrides: Partial<ResourceDefinition<I, O>> = {}): Reso
 }
 
 const warnings: string[] = [];
-const ctx = { client: undefined, warn: (m: string) => warnings.push(m) } as unknown as Context;
+const ctx = { api: { deadlineMs: 10_000 }, warn: (m: string) => warnings.push(m) } as unknown as Context;
 
 describe("shared lifecycle", () => {
   it("check normalises, and names property, value and rule on failure", () => {

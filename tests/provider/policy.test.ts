@@ -59,7 +59,13 @@ describe("Policy through the provider host", () => {
     const r = await engine.up("Policy", "reset", { name: "reset" });
     expect(r.op).toBe("update");
     const wire = (await stack.api("GET", `/v3/policies/${made.id}`)).body.data;
-    expect(wire.limits.limit_count_daily_email_sent).not.toBe(5);
+    if (stack.profile === "harsh") {
+      // Nylas may merge nested objects on PUT (§10 W5): then the limit stays, and the provider says so.
+      expect(wire.limits.limit_count_daily_email_sent).toBe(5);
+      expect(engine.host.output.join("")).toContain(`Nylas Policy ${made.id} (name "reset"): limits.limitCountDailyEmailSent is no longer declared, but Nylas kept 5`);
+    } else {
+      expect(wire.limits.limit_count_daily_email_sent).not.toBe(5);
+    }
     expect((await engine.up("Policy", "reset", { name: "reset" })).op).toBe("same");
   });
 

@@ -16,7 +16,11 @@ describe("Rule through the provider host", () => {
   });
   afterAll(() => stack.stop());
 
-  const rules = async () => (await stack.api("GET", "/v3/rules?limit=200")).body.data as any[];
+  // GET /v3/rules answers {data: {items}} (items null when there are none); the older config can make it flat.
+  const rules = async () => {
+    const data = (await stack.api("GET", "/v3/rules?limit=200")).body.data;
+    return (Array.isArray(data) ? data : (data.items ?? [])) as any[];
+  };
   const wireRule = async (id: string) => (await stack.api("GET", `/v3/rules/${id}`)).body.data;
   const checkFailure = async (name: string, inputs: Record<string, unknown>) => {
     await stack.control.clearRequests();

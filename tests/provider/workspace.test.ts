@@ -1,3 +1,4 @@
+import { NylasApi } from "../../provider/api";
 import type { NylasClient } from "../../provider/client";
 import { defaultWorkspaceDefinition } from "../../provider/resources/workspace";
 import { CheckFailedError, type Engine } from "../../provider/offline/engine";
@@ -35,7 +36,7 @@ describe("Workspace and DefaultWorkspace through the provider host", () => {
       const inputs = { name: "  Matrix  ", domain: " Matrix.Example.COM. ", policyId: p1, ruleIds: [r2, r1, r2] };
       const made = await engine.up("Workspace", "matrix", inputs);
       expect(made.op).toBe("create");
-      expect(made.outputs).toMatchObject({ name: "Matrix", domain: "matrix.example.com", autoGroup: true, policyId: p1, ruleIds: [r1, r2].sort() });
+      expect(made.outputs).toMatchObject({ name: "Matrix", domain: "matrix.example.com", autoGroup: false, policyId: p1, ruleIds: [r1, r2].sort() });
       expect(await wire(made.id)).toMatchObject({ workspace_id: made.id, domain: "matrix.example.com", policy_id: p1 });
 
       await stack.control.clearRequests();
@@ -43,11 +44,11 @@ describe("Workspace and DefaultWorkspace through the provider host", () => {
       expect((await engine.up("Workspace", "matrix", { ...inputs, ruleIds: [r1, r2] })).op).toBe("same");
       expect(await stack.control.requests()).toEqual([]); // check + diff make no API calls
 
-      const updated = await engine.up("Workspace", "matrix", { ...inputs, name: "Renamed", autoGroup: false });
+      const updated = await engine.up("Workspace", "matrix", { ...inputs, name: "Renamed", autoGroup: true });
       expect(updated.op).toBe("update");
       expect(updated.id).toBe(made.id);
-      expect(await wire(made.id)).toMatchObject({ name: "Renamed", auto_group: false, policy_id: p1 });
-      const declared = { ...inputs, name: "Renamed", autoGroup: false };
+      expect(await wire(made.id)).toMatchObject({ name: "Renamed", auto_group: true, policy_id: p1 });
+      const declared = { ...inputs, name: "Renamed", autoGroup: true };
 
       expect((await engine.refresh("Workspace", "matrix")).op).toBe("same");
 
@@ -273,10 +274,11 @@ describe("Workspace and DefaultWorkspace through the provider host", () => {
       const client = {
         call: async (o: { method: string; path: string }) => {
           calls.push(`${o.method} ${o.path}`);
-          return [{ workspace_id: "w1", name: "custom", domain: "x.example", default: false }];
+          return { data: [{ workspace_id: "w1", name: "custom", domain: "x.example", default: false }] };
         },
+        domainsRoute: () => ({ route: "iam" }),
       } as unknown as NylasClient;
-      await expect(defaultWorkspaceDefinition.create({ client, warn: () => {} }, { policyId: "p1" })).rejects.toThrow(
+      await expect(defaultWorkspaceDefinition.create({ api: new NylasApi(client), warn: () => {} }, { policyId: "p1" })).rejects.toThrow(
         "this Nylas application has no default workspace (applications created before workspaces existed may have none); " +
           "remove the DefaultWorkspace resource, or attach the policy and rules to a Workspace instead",
       );
