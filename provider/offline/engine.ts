@@ -1,6 +1,17 @@
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomInt, randomUUID } from "node:crypto";
 import { definitions } from "../registry";
-import { HostError, ProviderHost, SECRET_SIG, SECRET_VALUE, type DiffResult, type HostOptions, type PropertyDiffKind, type Props, type ProviderConnection } from "./host";
+import {
+  HostError,
+  ProviderHost,
+  SECRET_SIG,
+  SECRET_VALUE,
+  type AutonamingRequest,
+  type DiffResult,
+  type HostOptions,
+  type PropertyDiffKind,
+  type Props,
+  type ProviderConnection,
+} from "./host";
 import { PluginHost, type ProviderConfig } from "./plugin-host";
 
 /**
@@ -77,7 +88,19 @@ export interface EngineOptions extends HostOptions {
   frontDoor?: FrontDoor;
   /** Plugin door: the plugin directory. @default this checkout's provider/plugin */
   pluginDir?: string;
+  /** Stack config `pulumi:autonaming`; unset is the engine's default (no request sent). */
+  autonaming?: AutonamingConfig;
 }
+
+/**
+ * Stack config `pulumi:autonaming` as the engine turns it into a Check request (pkg/cmd/pulumi/autonaming,
+ * pkg/resource/autonaming/strategy.go): `default` sends none (the provider's own default), `verbatim`
+ * enforces the logical name, `disabled` disables, and a `pattern` — `${name}`, `${stack}`, `${project}`,
+ * `${hex(n)}`, `${alphanum(n)}`, `${string(n)}`, `${num(n)}`, `${uuid}` — is proposed (or enforced), its
+ * random parts drawn afresh for every step as the engine's seed is. Only the request reaches a provider
+ * that says `supportsAutonamingConfiguration`. Per-provider and per-resource sections are not modelled.
+ */
+export type AutonamingConfig = { mode: "default" | "verbatim" | "disabled" } | { pattern: string; enforce?: boolean };
 
 /** Explicit provider resources in state (plugin door). */
 interface ProviderState {
@@ -100,6 +123,8 @@ export class Engine {
   private readonly explicit = new Map<string, { host: PluginHost; state: ProviderState }>();
   /** URNs in first-recorded order (a Set: `record` runs per step, and an array scan made it O(N²)). */
   private order = new Set<string>();
+  /** Stack config `pulumi:autonaming` for the next steps (set it between runs, as `pulumi config set` does). */
+  autonaming: AutonamingConfig | undefined;
 
   private constructor(
     /** The default provider's process. */
@@ -108,7 +133,9 @@ export class Engine {
     private readonly stack: string,
     private readonly project: string,
     private readonly opts: EngineOptions,
-  ) {}
+  ) {
+    this.autonaming = opts.autonaming;
+  }
 
   static async start(opts: EngineOptions = {}): Promise<Engine> {
     const project = opts.project ?? "nylas-agents-test";
@@ -196,8 +223,8 @@ export class Engine {
   async diff(type: string, name: string, inputs: Props, opts: UpOptions = {}): Promise<DiffResult | undefined> {
     const urn = this.urn(type, name);
     const host = this.provider(opts.provider ?? this.state.get(urn)?.provider);
-    const { news, old, secretInputs } = await this.prepare(type, urn, inputs);
-    const checked = await this.checkOrThrow(host, urn, old, news, secretInputs);
+    const { news, old, secretInputs } = await this.prepare(type, name, urn, inputs);
+    const checked = await this.checkOrThrow(host, urn, name, old, news, secretInputs);
     return old ? this.diffOf(host, old, checked) : undefined;
   }
 
@@ -208,8 +235,8 @@ export class Engine {
   async up(type: string, name: string, inputs: Props, opts: UpOptions = {}): Promise<StepResult> {
     const urn = this.urn(type, name);
     const host = this.provider(opts.provider);
-    const { news, old, secretInputs } = await this.prepare(type, urn, inputs, opts.providerText);
-    const checked = await this.checkOrThrow(host, urn, old, news, secretInputs);
+    const { news, old, secretInputs } = await this.prepare(type, name, urn, inputs, opts.providerText);
+    const checked = await this.checkOrThrow(host, urn, name, old, news, secretInputs);
     const base = { urn, type, name, provider: opts.provider };
     if (!old) {
       const made = await this.createRecorded(host, base, checked);
@@ -346,8 +373,11 @@ export class Engine {
     return { urn: `urn:pulumi:${this.stack}::${this.project}::pulumi:providers:nylas-agents::default`, id: DEFAULT_PROVIDER_ID, inputs, secretInputs };
   }
 
-  /** The program's inputs on the wire: secrets wrapped for the plugin, stripped for the dynamic host (plus `__provider`). */
-  private async prepare(type: string, urn: string, inputs: Props, providerText?: string) {
+  /**
+   * The program's inputs on the wire: secrets wrapped for the plugin, stripped for the dynamic host; there,
+   * named and given `__provider` as the classes do (the program runner passes what the program's classes sent).
+   */
+  private async prepare(type: string, name: string, urn: string, inputs: Props, providerText?: string) {
     const secretInputs: string[] = [];
     const news: Props = {};
     for (const [k, v] of Object.entries(inputs)) {
@@ -355,13 +385,25 @@ export class Engine {
       if (hasSecret(v)) secretInputs.push(k);
       news[k] = this.host.acceptsSecrets ? wrapMarked(v) : unwrap(v);
     }
-    if (this.frontDoor === "dynamic") news.__provider = providerText ?? (await this.providerText(type));
+    if (this.frontDoor === "dynamic") {
+      const autoName = definitions[type]?.autoName;
+      if (providerText === undefined && autoName && news[autoName] === undefined) news[autoName] = name;
+      news.__provider = providerText ?? (await this.providerText(type));
+    }
     return { news, old: this.state.get(urn), secretInputs };
   }
 
   /** Checked inputs, plain, with the keys that are secret (the plugin says; for the dynamic host, the program's). */
-  private async checkOrThrow(host: ProviderConnection, urn: string, old: ResourceState | undefined, news: Props, programSecrets: string[]): Promise<{ plain: Props; secrets: string[] }> {
-    const r = await host.check(urn, old ? this.wire(old.inputs, old.secretInputs) : {}, news);
+  private async checkOrThrow(
+    host: ProviderConnection,
+    urn: string,
+    name: string,
+    old: ResourceState | undefined,
+    news: Props,
+    programSecrets: string[],
+  ): Promise<{ plain: Props; secrets: string[] }> {
+    const autonaming = host.supportsAutonaming && this.autonaming ? autonamingRequest(this.autonaming, name, this.stack, this.project) : undefined;
+    const r = await host.check(urn, old ? this.wire(old.inputs, old.secretInputs) : {}, news, autonaming);
     if (r.failures.length) throw new CheckFailedError(r.failures);
     const checked = this.fromWire(r.inputs);
     return { plain: checked.plain, secrets: [...new Set([...checked.secrets, ...programSecrets])] };
@@ -425,6 +467,26 @@ export class Engine {
 }
 
 const DEFAULT_PROVIDER_ID = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** What the engine's Autonamer sends in Check for one resource (`undefined`: no request, the `default` mode). */
+export function autonamingRequest(config: AutonamingConfig, name: string, stack: string, project: string): AutonamingRequest | undefined {
+  if ("mode" in config) {
+    if (config.mode === "verbatim") return { mode: "enforce", proposedName: name };
+    if (config.mode === "disabled") return { mode: "disable" };
+    return undefined;
+  }
+  const pick = (n: number, chars: string) => Array.from({ length: n }, () => chars[randomInt(chars.length)]).join("");
+  const proposedName = config.pattern
+    .replaceAll("${name}", name)
+    .replaceAll("${stack}", stack)
+    .replaceAll("${project}", project)
+    .replace(/\$\{hex\((\d+)\)\}/g, (_m, n) => randomBytes(Math.ceil(Number(n) / 2) + 1).toString("hex").slice(0, Number(n)))
+    .replace(/\$\{alphanum\((\d+)\)\}/g, (_m, n) => pick(Number(n), "abcdefghijklmnopqrstuvwxyz0123456789"))
+    .replace(/\$\{string\((\d+)\)\}/g, (_m, n) => pick(Number(n), "abcdefghijklmnopqrstuvwxyz"))
+    .replace(/\$\{num\((\d+)\)\}/g, (_m, n) => pick(Number(n), "0123456789"))
+    .replaceAll("${uuid}", () => randomUUID());
+  return { mode: config.enforce ? "enforce" : "propose", proposedName };
+}
 
 /** Stack config as the plugin's default provider receives it: the package's keys, by plain name. */
 function pluginConfig(config: Record<string, string | { secret: string }>): ProviderConfig {

@@ -43,6 +43,12 @@ export interface DiffResult {
   detailedDiff?: Record<string, PropertyDiffKind>;
 }
 
+/** CheckRequest.autonaming as the engine fills it (pkg/resource/autonaming). */
+export interface AutonamingRequest {
+  mode: "propose" | "enforce" | "disable";
+  proposedName?: string;
+}
+
 /** A gRPC error from the host, with the partial-create details when the provider sent them. */
 export class HostError extends Error {
   constructor(message: string, readonly code: number, readonly partial?: { id: string; properties: Props; reasons: string[] }) {
@@ -63,6 +69,8 @@ export abstract class ProviderConnection {
   abstract token(type: string): string;
   /** Whether the provider takes and returns secrets wrapped (the engine then keeps them wrapped on the wire). */
   abstract readonly acceptsSecrets: boolean;
+  /** Whether Configure said `supportsAutonamingConfiguration` (the engine then sends autonaming requests in Check). */
+  supportsAutonaming = false;
 
   get pid(): number {
     return this.child.pid!;
@@ -86,11 +94,23 @@ export abstract class ProviderConnection {
     await exited;
   }
 
-  async check(urn: string, olds: Props, news: Props): Promise<{ inputs: Props; failures: { property: string; reason: string }[] }> {
+  /** `autonaming`: the engine's request (CheckRequest.autonaming), sent as given. */
+  async check(
+    urn: string,
+    olds: Props,
+    news: Props,
+    autonaming?: AutonamingRequest,
+  ): Promise<{ inputs: Props; failures: { property: string; reason: string }[] }> {
     const req = new provproto.CheckRequest();
     req.setUrn(urn);
     req.setOlds(toStruct(olds));
     req.setNews(toStruct(news));
+    if (autonaming) {
+      const a = new provproto.CheckRequest.AutonamingOptions();
+      a.setMode(provproto.CheckRequest.AutonamingOptions.Mode[autonaming.mode.toUpperCase()]);
+      if (autonaming.proposedName !== undefined) a.setProposedName(autonaming.proposedName);
+      req.setAutonaming(a);
+    }
     const resp = await this.unary("check", req);
     return {
       inputs: resp.getInputs()?.toJavaScript() ?? {},

@@ -174,7 +174,10 @@ export class PluginHost extends ProviderConnection {
    * also sent as the legacy `variables` map (`nylas-agents:config:apiKey`, secrets unwrapped), with the
    * provider's URN and the engine's protocol flags. Throws on check failures, as `pulumi up` stops.
    */
-  async configure(config: ProviderConfig, opts: { urn?: string; version?: string } = {}): Promise<{ acceptSecrets: boolean; supportsPreview: boolean }> {
+  async configure(
+    config: ProviderConfig,
+    opts: { urn?: string; version?: string } = {},
+  ): Promise<{ acceptSecrets: boolean; supportsPreview: boolean; supportsAutonaming: boolean }> {
     const urn = opts.urn ?? this.providerUrn("test", "nylas-agents-test", "default");
     const news: Props = { ...(opts.version ? { version: opts.version } : {}) };
     const variables: Record<string, string> = {};
@@ -195,7 +198,8 @@ export class PluginHost extends ProviderConnection {
     req.setType(`pulumi:providers:${PLUGIN_PACKAGE}`);
     req.setName(urn.slice(urn.lastIndexOf("::") + 2));
     const resp = await this.unary("configure", req);
-    return { acceptSecrets: resp.getAcceptsecrets(), supportsPreview: resp.getSupportspreview() };
+    this.supportsAutonaming = resp.getSupportsAutonamingConfiguration();
+    return { acceptSecrets: resp.getAcceptsecrets(), supportsPreview: resp.getSupportspreview(), supportsAutonaming: this.supportsAutonaming };
   }
 
   async schema(): Promise<Record<string, unknown>> {

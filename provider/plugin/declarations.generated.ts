@@ -7,7 +7,7 @@ export const declarations: Declarations = {
       "description": "A Nylas policy (limits, spam detection, retention), attached to accounts through a `Workspace`.",
       "inputs": {
         "name": {
-          "description": "Display name, 1–256 characters. Updates in place.",
+          "description": "Display name, 1–256 characters. Updates in place. Default: the resource's logical name (through the native plugin: as `pulumi:autonaming` says).",
           "type": {
             "type": "string"
           }
@@ -153,7 +153,7 @@ export const declarations: Declarations = {
       "description": "A Nylas workspace: groups the agent accounts of one email domain and applies a policy and rules to them. Destroying it moves its accounts to the default workspace.",
       "inputs": {
         "name": {
-          "description": "Display name, 1–256 characters. Updates in place.",
+          "description": "Display name, 1–256 characters. Updates in place. Default: the resource's logical name (through the native plugin: as `pulumi:autonaming` says).",
           "type": {
             "type": "string"
           }
@@ -293,7 +293,7 @@ export const declarations: Declarations = {
       "description": "A Nylas email domain, with the DNS records to publish for each verification. Managed through the Manage Domains API with an IAM API key (`pulumi config set --secret nylas:domainsApiKey <key>`: an Organization-bound key with `domains.read`, `domains.create`, `domains.update`, `domains.delete`), or on the older signed route with a service account (`nylas:serviceAccount`).",
       "inputs": {
         "name": {
-          "description": "Display name, 1–256 characters. Updates in place.",
+          "description": "Display name, 1–256 characters. Updates in place. Default: the resource's logical name (through the native plugin: as `pulumi:autonaming` says).",
           "type": {
             "type": "string"
           }
@@ -433,7 +433,7 @@ export const declarations: Declarations = {
       "description": "A Nylas rule. Nothing replaces it: every field updates in place. An inbound rule runs only for accounts of a `Workspace` whose `ruleIds` include it; an enabled outbound rule runs for every Agent Account of the application, whatever workspaces list it.",
       "inputs": {
         "name": {
-          "description": "Display name, 1–256 characters; also the key `adopt: true` finds the rule by. Updates in place.",
+          "description": "Display name, 1–256 characters; also the key `adopt: true` finds the rule by. Updates in place. Default: the resource's logical name (through the native plugin: as `pulumi:autonaming` says).",
           "type": {
             "type": "string"
           }
@@ -599,7 +599,7 @@ export const declarations: Declarations = {
       "description": "A Nylas list of domains, TLDs or addresses, used by `Rule` conditions with `in_list`.",
       "inputs": {
         "name": {
-          "description": "Display name, 1–256 characters; also the key `adopt: true` finds the list by (with `type`). Updates in place.",
+          "description": "Display name, 1–256 characters; also the key `adopt: true` finds the list by (with `type`). Updates in place. Default: the resource's logical name (through the native plugin: as `pulumi:autonaming` says).",
           "type": {
             "type": "string"
           }

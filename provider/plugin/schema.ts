@@ -171,14 +171,16 @@ function resourceSpec(type: string, def: ResourceDefinition<any, any>, decls: De
       ...marks(key, def.secretOutputs?.includes(key) ?? false),
     };
   }
-  const requiredInputs = (json.required ?? []).filter((k) => k in inputProperties);
+  // The auto-named input is required once Check has filled it in, not of the program.
+  const requiredInputs = (json.required ?? []).filter((k) => k in inputProperties && k !== def.autoName);
   return {
     description: resourceDescription(type, decl.description),
     inputProperties,
     requiredInputs,
     properties,
-    // Only what is always reported: the required inputs (outputs are shaped like inputs). Nylas may leave the rest out.
-    required: requiredInputs.filter((k) => k in properties),
+    // Only what is always reported: the required inputs (outputs are shaped like inputs), the auto-named
+    // one among them. Nylas may leave the rest out.
+    required: (json.required ?? []).filter((k) => k in inputProperties && k in properties),
     type: "object",
   };
 }

@@ -1,7 +1,7 @@
 import type { ServiceError, ServerUnaryCall, sendUnaryData } from "@grpc/grpc-js";
 import { NylasConfigError } from "../client";
 import * as lifecycle from "../lifecycle";
-import { PartialCreateError, type ResourceDefinition } from "../lifecycle";
+import { PartialCreateError, type Autonaming, type ResourceDefinition } from "../lifecycle";
 import { definitions } from "../registry";
 import { checkConfig, clientOptions, CONFIG, PACKAGE, pluginMessage } from "./config";
 import { pluginContext, type PluginContext } from "./context";
@@ -173,6 +173,8 @@ export class NylasProviderPlugin {
     resp.setSupportspreview(false);
     resp.setAcceptresources(false);
     resp.setAcceptoutputs(false);
+    // CheckRequest then carries the engine's `pulumi:autonaming` request (see `check`).
+    resp.setSupportsAutonamingConfiguration(true);
     return resp;
   }
 
@@ -199,9 +201,12 @@ export class NylasProviderPlugin {
     const urn: string = req.getUrn();
     const { def } = resourceType(urn, req.getType());
     const { plain, secretKeys } = unwrapSecrets(fromStruct(req.getNews()));
+    const olds = unwrapSecrets(fromStruct(req.getOlds()));
+    // An auto-named input kept from state stays as secret as it was there.
+    if (def.autoName && plain[def.autoName] === undefined && olds.secretKeys.has(def.autoName)) secretKeys.add(def.autoName);
     // Values the program marked secret are masked in failure messages like declared secrets are.
     const masked: Definition = secretKeys.size ? { ...def, secretInputs: [...(def.secretInputs ?? []), ...secretKeys] } : def;
-    const r = lifecycle.check(masked, plain);
+    const r = lifecycle.check(masked, plain, { olds: olds.plain, autonaming: autonamingOf(req, urn) });
     if (r.failures.length === 0) for (const w of def.warnings?.(r.inputs) ?? []) this.warn(urn)(`Nylas ${def.type}: ${w}`);
     return checkResponse(wrapSecrets(r.inputs, [...secretKeys, ...(def.secretInputs ?? [])]), r.failures);
   }
@@ -282,6 +287,20 @@ export class NylasProviderPlugin {
     await lifecycle.remove(def, this.contextFor(urn), req.getId(), unwrapSecrets(fromStruct(req.getProperties())).plain);
     return new emptyproto.Empty();
   }
+}
+
+const AUTONAMING_MODES: Record<number, Autonaming["mode"]> = { 0: "propose", 1: "enforce", 2: "disable" };
+
+/**
+ * The engine's autonaming request (sent because Configure says `supportsAutonamingConfiguration`, when
+ * stack config `pulumi:autonaming` sets one); without it, the URN's last segment — the logical name — is
+ * proposed, as the dynamic classes do.
+ */
+function autonamingOf(req: Request, urn: string): Autonaming {
+  const logicalName = urn.split("::").slice(3).join("::");
+  if (!req.hasAutonaming()) return { mode: "propose", proposedName: logicalName };
+  const a = req.getAutonaming();
+  return { mode: AUTONAMING_MODES[a.getMode()] ?? "propose", proposedName: a.getProposedName() || logicalName };
 }
 
 function checkResponse(inputs: Props, failures: { property: string; reason: string }[]) {

@@ -236,6 +236,7 @@ async function reconcile(ctx: Context, d: DomainWire, olds: Partial<DomainOutput
 
 export const domainDefinition: ResourceDefinition<DomainInputs, DomainOutputs> = {
   type: "Domain",
+  autoName: "name",
   inputs: inputSchema,
   replaceOnChange: ["domainAddress", "region"],
   // A replacement for another region has the same address, which Nylas refuses to register twice.
@@ -312,8 +313,11 @@ export interface DomainWaitForVerificationArgs {
 }
 
 export interface DomainArgs {
-  /** Display name, 1–256 characters. Updates in place. */
-  name: pulumi.Input<string>;
+  /**
+   * Display name, 1–256 characters. Updates in place.
+   * @default the resource's logical name (through the native plugin: as `pulumi:autonaming` says)
+   */
+  name?: pulumi.Input<string>;
   /**
    * The domain, e.g. `agents.example.com` (trimmed, lower-cased); a dedicated subdomain is advised so
    * company mail is untouched. Changing this replaces the domain (the old one is deleted first).

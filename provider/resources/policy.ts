@@ -159,6 +159,7 @@ function keptAfterRemoval(olds: PolicyOutputs, news: PolicyInputs, outs: PolicyO
 
 export const policyDefinition: ResourceDefinition<PolicyInputs, PolicyOutputs> = {
   type: "Policy",
+  autoName: "name",
   inputs: inputSchema,
   describe: (i) => `name "${i.name}"`,
 
@@ -231,8 +232,11 @@ export interface PolicySpamDetectionArgs {
 }
 
 export interface PolicyArgs {
-  /** Display name, 1–256 characters. Updates in place. */
-  name: pulumi.Input<string>;
+  /**
+   * Display name, 1–256 characters. Updates in place.
+   * @default the resource's logical name (through the native plugin: as `pulumi:autonaming` says)
+   */
+  name?: pulumi.Input<string>;
   /**
    * Limits; only the ones set here are managed (Nylas fills the rest from the plan). `-1` (unlimited) is
    * honoured only where the plan allows it; otherwise Nylas refuses the policy. Updates in place.

@@ -237,6 +237,7 @@ async function warnMissingLists(ctx: Context, id: string, outs: RuleOutputs): Pr
 
 export const ruleDefinition: ResourceDefinition<RuleInputs, RuleOutputs> = {
   type: "Rule",
+  autoName: "name",
   inputs: inputSchema,
   // Nylas fills these when unset; compared only when declared (no defaults injected into inputs).
   computed: ["priority", "enabled", "trigger"],
@@ -323,8 +324,11 @@ export interface RuleActionArgs {
 }
 
 export interface RuleArgs {
-  /** Display name, 1–256 characters; also the key `adopt: true` finds the rule by. Updates in place. */
-  name: pulumi.Input<string>;
+  /**
+   * Display name, 1–256 characters; also the key `adopt: true` finds the rule by. Updates in place.
+   * @default the resource's logical name (through the native plugin: as `pulumi:autonaming` says)
+   */
+  name?: pulumi.Input<string>;
   /** Free-text description. Updates in place; removing it clears it. */
   description?: pulumi.Input<string>;
   /** 0–1000, lower runs first. Nylas's default is 10; when left out, whatever Nylas has is kept. Updates in place. */

@@ -144,6 +144,7 @@ function toOutputs(w: WorkspaceWire): WorkspaceOutputs {
 
 export const workspaceDefinition: ResourceDefinition<WorkspaceInputs, WorkspaceOutputs> = {
   type: "Workspace",
+  autoName: "name",
   inputs: workspaceSchema,
   replaceOnChange: ["domain"],
   // One workspace per application and domain: the replacement's create would be refused.
@@ -268,8 +269,11 @@ export const defaultWorkspaceDefinition: ResourceDefinition<DefaultWorkspaceInpu
 // ------------------------------------------------------------------------------------- resources
 
 export interface WorkspaceArgs {
-  /** Display name, 1–256 characters. Updates in place. */
-  name: pulumi.Input<string>;
+  /**
+   * Display name, 1–256 characters. Updates in place.
+   * @default the resource's logical name (through the native plugin: as `pulumi:autonaming` says)
+   */
+  name?: pulumi.Input<string>;
   /**
    * Email domain whose accounts the workspace groups, e.g. `agents.example.com` (trimmed, lower-cased).
    * One workspace per application and domain. Changing this replaces the workspace (the old one is

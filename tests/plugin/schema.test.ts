@@ -121,7 +121,9 @@ describe("the plugin's package schema", () => {
       const shape = Object.keys(def.inputs.shape);
       expect(Object.keys(r.inputProperties).sort()).toEqual([...shape, "adopt"].sort());
       const required = shape.filter((k) => !(def.inputs.shape[k] as any).safeParse(undefined).success);
-      expect([...r.requiredInputs].sort()).toEqual(required.sort());
+      // The auto-named input is required of Check's result, not of the program.
+      expect([...r.requiredInputs].sort()).toEqual(required.filter((k) => k !== def.autoName).sort());
+      if (def.autoName) expect(r.required).toContain(def.autoName);
       for (const k of def.secretInputs ?? []) expect(r.inputProperties[k].secret).toBe(true);
       for (const k of def.secretOutputs ?? []) expect(r.properties[k]).toMatchObject({ secret: true });
       for (const k of def.replaceOnChange ?? []) {
@@ -141,7 +143,9 @@ describe("the plugin's package schema", () => {
       for (const [k, p] of Object.entries<any>(r.inputProperties)) if (!p.description) undescribed.push(`${tok} input ${k}`);
     }
     expect(undescribed).toEqual([]);
-    expect(schema.resources[token("Policy")].inputProperties.name.description).toBe("Display name, 1–256 characters. Updates in place.");
+    expect(schema.resources[token("Policy")].inputProperties.name.description).toBe(
+      "Display name, 1–256 characters. Updates in place. Default: the resource's logical name (through the native plugin: as `pulumi:autonaming` says).",
+    );
     expect(schema.types[token("PolicyLimits")].properties.limitCountDailyEmailSent).toEqual({ type: "integer", description: "Messages each account may send per day; `-1` = unlimited." });
     expect(schema.types[token("ListType")]).toEqual({ type: "string", enum: [{ value: "domain" }, { value: "tld" }, { value: "address" }] });
     expect(schema.resources[token("Webhook")].inputProperties.compressedDelivery).toMatchObject({ type: "boolean", default: false });
