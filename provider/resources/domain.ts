@@ -352,7 +352,7 @@ export interface DomainArgs {
  * on the older signed route with a service account (`nylas:serviceAccount`).
  *
  * @example
- * const domain = new nylas.Domain("agents", { name: "Agents", domainAddress: "agents.example.com" });
+ * const domain = new nylas.Domain("agents", { domainAddress: "agents.example.com" });
  * export const records = domain.dnsRecords; // [{type: "mx", host, recordType: "MX", value, priority}, …]
  */
 export class Domain extends NylasResource {

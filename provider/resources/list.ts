@@ -215,7 +215,6 @@ export interface ListArgs {
  *
  * @example
  * const blocked = new nylas.List("blocked-domains", {
- *   name: "blocked-domains",
  *   type: "domain",
  *   items: ["spam.example", "phish.example"],
  * });

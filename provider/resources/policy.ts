@@ -253,7 +253,6 @@ export interface PolicyArgs {
  *
  * @example
  * const policy = new nylas.Policy("agents", {
- *   name: "agents",
  *   limits: { limitCountDailyEmailSent: 500, limitInboxRetentionPeriod: 90, limitSpamRetentionPeriod: 30 },
  *   spamDetection: { spamSensitivity: 1.5 },
  * });

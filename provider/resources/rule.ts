@@ -359,7 +359,7 @@ export interface RuleArgs {
  * Agent Account of the application, whatever workspaces list it.
  *
  * @example
- * const blocked = new nylas.List("blocked", { name: "blocked", type: "domain", items: ["spam.example"] });
+ * const blocked = new nylas.List("blocked", { type: "domain", items: ["spam.example"] });
  * const rule = new nylas.Rule("block-listed", {
  *   name: "block listed senders",
  *   match: { conditions: [{ field: "from.domain", operator: "in_list", value: [blocked.id] }] },

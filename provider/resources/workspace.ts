@@ -307,7 +307,6 @@ export interface WorkspaceArgs {
  *
  * @example
  * const ws = new nylas.Workspace("agents", {
- *   name: "Agents",
  *   domain: "agents.example.com",
  *   policyId: policy.id,
  *   ruleIds: [blockRule.id],
