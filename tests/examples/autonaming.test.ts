@@ -51,14 +51,12 @@ describe("the issue's program through the program runner", () => {
     expect(await env.control.requests()).toEqual([]);
   });
 
-  it("an existing stack whose names were explicit sees no diff, and none when the names equal to the logical ones are dropped", async () => {
+  it("a stack whose names were explicit sees no diff once the names equal to the logical ones are dropped", async () => {
     const named = await env.run({ program: path.join(FIXTURE, "named.ts"), stack: "prod", state: "named.json" });
     expect(named.counts.create).toBe(3);
     await env.control.clearRequests();
-    for (const program of ["named.ts", "index.ts"]) {
-      const r = await env.run({ program: path.join(FIXTURE, program), stack: "prod", state: "named.json" });
-      expect(r.counts).toMatchObject({ same: 3, create: 0, update: 0, replace: 0, delete: 0 });
-    }
+    const r = await env.run({ program: path.join(FIXTURE, "index.ts"), stack: "prod", state: "named.json" });
+    expect(r.counts).toMatchObject({ same: 3, create: 0, update: 0, replace: 0, delete: 0 });
     expect(await env.control.requests()).toEqual([]);
   });
 });
