@@ -3,10 +3,12 @@ import * as path from "node:path";
 
 /**
  * The benchmark's helper processes. The emulator and the webhook receiver each run in their own
- * process, so their CPU is never counted as the provider's (nor as the raw client's).
+ * process, so their CPU is never counted as the provider's (nor as the raw client's). Both are started
+ * through the package's public entry points: the `nylas-emulator` bin and `pulumi-nylas-agents/emulator`.
  */
 
-const DIST = path.resolve(__dirname, "..");
+const PACKAGE_JSON = require.resolve("pulumi-nylas-agents/package.json");
+const EMULATOR_BIN = path.join(path.dirname(PACKAGE_JSON), (require(PACKAGE_JSON) as { bin: Record<string, string> }).bin["nylas-emulator"]);
 
 export interface Child {
   proc: ChildProcess;
@@ -52,9 +54,9 @@ export interface EmulatorProcess extends Child {
   apiKey: string;
 }
 
-/** `node dist/emulator/cli.js --port 0 --control …` in its own process. */
+/** `nylas-emulator --port 0 --control …` in its own process. */
 export async function startEmulatorProcess(opts: { rateLimit?: number } = {}): Promise<EmulatorProcess> {
-  const args = [path.join(DIST, "emulator", "cli.js"), "--port", "0", "--control", "--quiet"];
+  const args = [EMULATOR_BIN, "--port", "0", "--control", "--quiet"];
   if (opts.rateLimit) args.push("--rate-limit", String(opts.rateLimit));
   const child = await start(args, 2);
   const url = /listening on (\S+)/.exec(child.lines[0])?.[1];
@@ -63,10 +65,10 @@ export async function startEmulatorProcess(opts: { rateLimit?: number } = {}): P
   return { ...child, url, apiKey };
 }
 
-/** The harness's webhook receiver (answers every challenge, any path) in its own process. */
+/** The package's webhook receiver (answers every challenge, any path) in its own process. */
 export async function startReceiverProcess(): Promise<Child & { url: string }> {
-  const receiver = path.join(DIST, "emulator", "receiver.js");
-  const script = `require(${JSON.stringify(receiver)}).WebhookReceiver.start().then((r) => console.log(r.url))`;
+  const emulator = require.resolve("pulumi-nylas-agents/emulator");
+  const script = `require(${JSON.stringify(emulator)}).WebhookReceiver.start().then((r) => console.log(r.url))`;
   const child = await start(["-e", script], 1);
   return { ...child, url: child.lines[0].trim() };
 }

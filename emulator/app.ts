@@ -10,11 +10,14 @@ import type {
   ListItemRec,
   MessageRec,
   MetaRec,
+  PolicyRec,
   ThreadRec,
   WebhookRec,
   WorkspaceRec,
 } from "./types";
 import { Deliverer } from "./webhook-delivery";
+import { seedIamAdmin } from "./iam";
+import { type PlanName, SendQueue } from "./plan";
 import { now } from "./validate";
 import { type Variance, VarianceState } from "./variance";
 
@@ -27,6 +30,12 @@ export interface RuntimeConfig {
   uniqueWebhookUrls: boolean;
   /** Fire message.created for the sender's own "sent" copy too (default true). */
   notifySentMessages: boolean;
+  /** Agent Account plan whose limits are enforced (`--plan`); unset = none. */
+  plan?: PlanName;
+  /** Seconds of sends the per-second send queue holds before answering 429 (default 90). */
+  sendQueueSeconds: number;
+  /** Sender domains (and SMTP client IPs) a DNSBL lists: spam for policies with `use_list_dnsbl`. */
+  dnsbl: string[];
 }
 
 export interface AppOptions {
@@ -51,6 +60,11 @@ export const SYSTEM_FOLDERS = [
   { id: "archive", name: "Archive", attributes: ["\\Archive"] },
 ] as const;
 
+/** Collections whose records belong to one grant (indexed per grant, deleted with it). */
+export const GRANT_SCOPED = ["folders", "signatures", "rule_evaluations"] as const satisfies readonly CollName[];
+export type GrantScoped = (typeof GRANT_SCOPED)[number];
+const EMPTY_IDS = new OrderedIds();
+
 /** Secondary indexes, maintained from store hooks (and rebuilt while the journal is replayed). */
 export class Indexes implements StoreHooks {
   grantsByEmail = new Map<string, string>();
@@ -61,8 +75,22 @@ export class Indexes implements StoreHooks {
   /** `${grant}\n${Message-ID}` -> message id */
   messageByHeader = new Map<string, string>();
   threadsByGrant = new Map<string, OrderedIds>();
+  /** Per-grant ids, in creation order, of the collections whose records carry `grant_id`. */
+  readonly byGrant = new Map<CollName, Map<string, OrderedIds>>(GRANT_SCOPED.map((c) => [c, new Map()]));
+
+  /** Ids of one grant's records in `c` (creation order). */
+  grantIds(c: GrantScoped, grantId: string): OrderedIds {
+    return this.byGrant.get(c)!.get(grantId) ?? EMPTY_IDS;
+  }
 
   onPut(c: CollName, prev: Rec | undefined, next: Rec, seq: number): void {
+    const scoped = this.byGrant.get(c);
+    if (scoped && !prev) {
+      const g = next.grant_id as string;
+      let o = scoped.get(g);
+      if (!o) scoped.set(g, (o = new OrderedIds()));
+      o.insert(next.id, seq);
+    }
     switch (c) {
       case "grants": {
         const p = prev as GrantRec | undefined;
@@ -112,6 +140,12 @@ export class Indexes implements StoreHooks {
   }
 
   onDel(c: CollName, prev: Rec, seq: number): void {
+    const scoped = this.byGrant.get(c);
+    if (scoped) {
+      const o = scoped.get(prev.grant_id as string);
+      o?.remove(seq);
+      if (o && o.size === 0) scoped.delete(prev.grant_id as string);
+    }
     switch (c) {
       case "grants":
         if (this.grantsByEmail.get((prev as GrantRec).email) === prev.id) this.grantsByEmail.delete((prev as GrantRec).email);
@@ -156,6 +190,7 @@ export class Indexes implements StoreHooks {
   }
 
   onClear(): void {
+    for (const m of this.byGrant.values()) m.clear();
     this.grantsByEmail.clear();
     this.domainsByAddress.clear();
     this.workspaceByDomain.clear();
@@ -181,6 +216,13 @@ export class App {
   readonly deliverer: Deliverer;
   /** In-flight webhook challenges (aborted by reset/close). */
   readonly pendingChallenges = new Set<AbortController>();
+  /** Deferred work (queued sends); cancelled by reset and close. */
+  private readonly timers = new Set<NodeJS.Timeout>();
+  readonly sendQueue = new SendQueue();
+  /** Cleanups of module-held runtime state, run by reset. */
+  readonly resetHooks: (() => void)[] = [];
+  /** Notification sinks besides webhooks (Pub/Sub and SNS channels), called by `emit`. */
+  readonly publishers: ((trigger: string, object: unknown) => void)[] = [];
 
   constructor(readonly opts: AppOptions) {
     this.store = new Store(opts.dataDir, opts.fsync, (m) => this.warn(m));
@@ -233,11 +275,30 @@ export class App {
       });
     }
     for (const d of this.opts.domains) this.registerDomain(d, true);
+    seedIamAdmin(this);
+  }
+
+  /** Run `fn` after `ms` unless the emulator is reset or closed first. */
+  schedule(ms: number, fn: () => void): void {
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      fn();
+      this.store.flush();
+    }, ms);
+    this.timers.add(t);
+  }
+
+  cancelScheduled(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
   }
 
   /** Back to the initial state (keeps application id, service account, API key). */
   reset(): void {
     const meta = this.meta;
+    this.cancelScheduled();
+    this.sendQueue.reset();
+    for (const h of this.resetHooks) h();
     for (const c of this.pendingChallenges) c.abort();
     this.deliverer.cancelPending();
     this.deliverer.clearLog();
@@ -334,6 +395,12 @@ export class App {
     throw notFound(`workspace not found: ${ref}`);
   }
 
+  /** The policy of the account's workspace, if it has one (a workspace without one runs at the plan maximum). */
+  grantPolicy(g: GrantRec): PolicyRec | undefined {
+    const w = g.workspace_id ? this.store.get<WorkspaceRec>("workspaces", g.workspace_id) : undefined;
+    return w?.policy_id ? this.store.get<PolicyRec>("policies", w.policy_id) : undefined;
+  }
+
   requireWorkspace(id: string, status: 400 | 404 = 404): WorkspaceRec {
     const w = this.store.get<WorkspaceRec>("workspaces", id);
     if (!w) {
@@ -354,6 +421,7 @@ export class App {
         object,
       );
     }
+    for (const p of this.publishers) p(trigger, object);
   }
 }
 

@@ -1,6 +1,6 @@
 /**
- * Who is calling, and may they call this route — decided here and nowhere else (reference §0
- * "Authentication", §7, §9b).
+ * Who is calling, and may they call this route — decided here and nowhere else (Nylas API v3 conventions
+ * "Authentication", Domains, and Nylas IAM).
  *
  * Bearer tokens are told apart by the token itself: the application API key, or an IAM API key (an IAM
  * credential of a principal with one resource binding and a set of permissions). The emulator starts
@@ -11,11 +11,15 @@
  * Extension point for full IAM (principals and credentials created through `/v3/iam/*`): register a
  * `CredentialResolver` with `Keyring.addResolver`. It maps a secret to a `Caller` (or to `undefined`
  * when it does not know the secret) and may throw an `ApiError` itself (e.g. 401 for an expired or
- * disabled credential). Permission and binding checks for IAM routes stay in `authorize` below.
+ * disabled credential). Resolvers are asked before the built-in admin key, so a resolver that keeps
+ * the admin key as a real principal (iam.ts) decides its state too. Permission and binding checks for
+ * IAM routes stay in `authorize` below; an IAM key on an application-key route is let through only by
+ * the `ApiKeyGate` (`Keyring.setApiKeyGate`), which checks its binding and permission for that route.
  */
 import { timingSafeEqual } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
 import { ApiError, unauthorized } from "./errors";
+import type { Variance } from "./variance";
 
 export type BindingType = "organization" | "application" | "workspace" | "grant";
 
@@ -35,6 +39,9 @@ export type RouteAuth = "apiKey" | "signed" | "none" | { iam: string };
 export interface CredentialResolver {
   resolve(secret: string): Caller | undefined;
 }
+
+/** Decides whether an IAM key may call an application-key route (grant data, admin objects); throws 403. */
+export type ApiKeyGate = (caller: IamCaller, req: AuthInput) => void;
 
 export const DOMAINS_PERMISSIONS = ["domains.read", "domains.create", "domains.update", "domains.delete"] as const;
 export const IAM_PERMISSIONS = [
@@ -56,6 +63,7 @@ function sameSecret(a: string, b: string): boolean {
 
 export class Keyring {
   private readonly resolvers: CredentialResolver[] = [];
+  gate: ApiKeyGate | undefined;
 
   constructor(
     readonly apiKey: string,
@@ -68,9 +76,17 @@ export class Keyring {
     this.resolvers.push(r);
   }
 
+  setApiKeyGate(g: ApiKeyGate): void {
+    this.gate = g;
+  }
+
   /** The caller a bearer token stands for, or `undefined` for an unknown token. */
   identify(token: string): Caller | undefined {
     if (sameSecret(token, this.apiKey)) return { kind: "application" };
+    for (const r of this.resolvers) {
+      const c = r.resolve(token);
+      if (c) return c;
+    }
     if (sameSecret(token, this.iamAdminKey))
       return {
         kind: "iam",
@@ -79,10 +95,6 @@ export class Keyring {
         binding: { type: "organization", id: this.organizationId() },
         permissions: new Set<string>([...IAM_PERMISSIONS, ...DOMAINS_PERMISSIONS]),
       };
-    for (const r of this.resolvers) {
-      const c = r.resolve(token);
-      if (c) return c;
-    }
     return undefined;
   }
 }
@@ -93,6 +105,10 @@ export interface AuthInput {
   headers: IncomingHttpHeaders;
   rawBody: Buffer;
   parsedBody: unknown;
+  /** Route parameters (`grant` = the `{grant_id}` of grant routes). */
+  params?: Record<string, string>;
+  /** The §10 switches this request is answered under. */
+  variance?: Variance;
 }
 
 const forbidden = (message: string): ApiError => new ApiError(403, "forbidden", message);
@@ -131,6 +147,10 @@ export function authorize(
   if (need === "apiKey") {
     if (!caller) throw unauthorized("the API key is not valid");
     if (caller.kind === "application") return caller;
+    if (caller.kind === "iam" && keyring.gate) {
+      keyring.gate(caller, req);
+      return caller;
+    }
     // §10 I8/I18: an Organization-bound IAM key reaches Domains and IAM only.
     throw forbidden(
       `this IAM API key is bound to the ${(caller as IamCaller).binding.type}; application resources need the application API key`,

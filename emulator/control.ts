@@ -3,12 +3,22 @@ import type { App } from "./app";
 import { publicFields } from "./app";
 import { badRequest, notFound } from "./errors";
 import { Faults, parseFaultRules } from "./faults";
-import { deliverInbound, publicMessage, publicThread } from "./handlers/messages";
+import { applyModelConfig, registerModelControls } from "./control-models";
+import { grantFolders, publicFolder } from "./handlers/folders";
+import { ChannelRec, publicChannel } from "./handlers/channels";
+import { publicSignature, SignatureRec } from "./handlers/signatures";
+import { publicApplication } from "./handlers/applications";
+import { publicCredential, publicPrincipal } from "./handlers/iam";
+import type { CredentialRec, PrincipalRec } from "./iam";
+import { publicRuleEvaluation, RuleEvaluationRec } from "./handlers/rule-evaluations";
 import { publicConnector, publicGrant, verifyPassword } from "./handlers/grants";
 import { publicList } from "./handlers/lists";
 import { publicPolicy } from "./handlers/policies";
 import { publicWorkspace } from "./handlers/workspaces";
 import { publicDomain } from "./handlers/domains";
+import { injectFromJson, replyToOutbox } from "./inject";
+import { publicMessage, publicThread } from "./mailbox";
+import { listOutbox, type OutboxRec } from "./outbox";
 import { Router } from "./router";
 import type {
   ConnectorRec,
@@ -17,7 +27,6 @@ import type {
   ListItemRec,
   ListRec,
   MessageRec,
-  Participant,
   PolicyRec,
   RuleRec,
   ThreadRec,
@@ -25,9 +34,8 @@ import type {
   WorkspaceRec,
 } from "./types";
 import { DOMAIN_VERIFICATION_TYPES } from "./types";
-import { bodyObject, isDomain, isEmail, isObject, now, optBool, optString } from "./validate";
-import { parseProfile, parseSwitches, profileOf, profileVariance, SWITCHES } from "./variance";
-import { randomUUID } from "node:crypto";
+import { bodyObject, isDomain, isEmail, now, optBool, optString } from "./validate";
+import { DEFAULT_VARIANCE, parseProfile, parseSwitches, profileOf, profileVariance, SWITCHES } from "./variance";
 
 export interface RequestLogEntry {
   method: string;
@@ -80,6 +88,8 @@ export function controlRouter(deps: ControlDeps): Router {
   );
 
   r.get("/__emulator/deliveries", () => ({ body: { deliveries: app.deliverer.log } }), none);
+  // Waits until every delivery so far has had all its attempts (none in flight, no retry pending).
+  r.post("/__emulator/deliveries/settle", async () => (await app.deliverer.idle(), { body: { deliveries: app.deliverer.log } }), none);
   r.delete(
     "/__emulator/deliveries",
     () => {
@@ -115,6 +125,13 @@ export function controlRouter(deps: ControlDeps): Router {
         const v = optBool(b, k);
         if (v !== undefined) app.config[k] = v;
       }
+      if ("dnsbl" in b) {
+        const v = b.dnsbl;
+        if (!Array.isArray(v) || v.some((d) => typeof d !== "string" || !d.trim()))
+          throw badRequest("dnsbl must be an array of domains or IP addresses");
+        app.config.dnsbl = (v as string[]).map((d) => d.trim().toLowerCase());
+      }
+      applyModelConfig(app, b);
       // Older names of two variance switches, kept so existing callers keep working.
       const retry = optBool(b, "retryAfterOnRateLimit");
       if (retry !== undefined) app.variance.retryAfterOn429 = retry;
@@ -229,41 +246,40 @@ export function controlRouter(deps: ControlDeps): Router {
     none,
   );
 
-  /** Simulate mail from an outside sender arriving at one or more agent accounts. */
-  r.post(
-    "/__emulator/inbound",
+  /** Mail from an outside sender into agent accounts (emulator/inject.ts). */
+  r.post("/__emulator/inbound", (ctx) => ({ body: { ...injectFromJson(app, ctx.body) } }), none);
+
+  /** What agents sent to outside addresses, oldest first; `?to=`, `?from=`, `?grant_id=` filter. */
+  r.get(
+    "/__emulator/outbox",
     (ctx) => {
-      const b = bodyObject(ctx.body);
-      const part = (v: unknown, label: string): Participant => {
-        if (typeof v === "string" && isEmail(v)) return { email: v };
-        if (isObject(v) && typeof v.email === "string" && isEmail(v.email))
-          return typeof v.name === "string" ? { email: v.email, name: v.name } : { email: v.email };
-        throw badRequest(`${label} must be an email address or {email, name?}`);
-      };
-      const from = part(b.from, "from");
-      const toRaw = Array.isArray(b.to) ? b.to : [b.to];
-      const to = toRaw.map((v, i) => part(v, `to[${i}]`));
-      const subject = optString(b, "subject") ?? "";
-      const body = optString(b, "body") ?? "";
-      const headers: { name: string; value: string }[] = [];
-      const messageId = optString(b, "message_id") ?? `<${randomUUID()}@${from.email.split("@")[1]}>`;
-      headers.push({ name: "Message-ID", value: messageId }, { name: "Subject", value: subject }, { name: "From", value: from.email });
-      const irt = optString(b, "in_reply_to");
-      if (irt) headers.push({ name: "In-Reply-To", value: irt });
-      const refs = optString(b, "references");
-      if (refs) headers.push({ name: "References", value: refs });
-      const delivered: Record<string, unknown>[] = [];
-      const t = now();
-      for (const p of to) {
-        const g = app.grantByEmail(p.email);
-        if (!g || g.provider !== "nylas") continue;
-        const m = deliverInbound(app, g, { messageId, from: [from], to, cc: [], replyTo: [], subject, body, headers, date: t });
-        if (m) delivered.push(publicMessage(m));
-      }
-      return { body: { data: delivered } };
+      const q = ctx.query;
+      const filter = { to: q.get("to") ?? undefined, from: q.get("from") ?? undefined, grantId: q.get("grant_id") ?? undefined };
+      return { body: { data: listOutbox(app, filter) } };
     },
     none,
   );
+  r.delete(
+    "/__emulator/outbox",
+    () => {
+      for (const m of app.store.col("outbox").all()) app.store.del("outbox", m.id);
+      return { body: { data: [] } };
+    },
+    none,
+  );
+  r.get(
+    "/__emulator/outbox/:id",
+    (ctx) => {
+      const m = app.store.get<OutboxRec>("outbox", ctx.params.id);
+      if (!m) throw notFound(`outbox message not found: ${ctx.params.id}`);
+      return { body: { data: m } };
+    },
+    none,
+  );
+  /** The outside recipient answers an outbox message, in its thread. */
+  r.post("/__emulator/outbox/:id/reply", (ctx) => ({ body: { ...replyToOutbox(app, ctx.params.id, ctx.body) } }), none);
+
+  registerModelControls(r, app);
 
   r.get("/__emulator/service-account", () => ({ body: { ...app.sa.file } }), none);
 
@@ -289,6 +305,15 @@ export function controlRouter(deps: ControlDeps): Router {
           domains: s.col<DomainRec>("domains").all().map(publicDomain),
           messages: s.col<MessageRec>("messages").all().map((m) => ({ ...publicMessage(m), message_id: m._message_id })),
           threads: s.col<ThreadRec>("threads").all().map((t) => publicThread(app, t)),
+          folders: s.col<GrantRec>("grants").all().flatMap((g) => grantFolders(app, g.id).map((f) => publicFolder(app, f, undefined))),
+          signatures: s.col<SignatureRec>("signatures").all().map(publicSignature),
+          rule_evaluations: s.col<RuleEvaluationRec>("rule_evaluations").all().map((e) => publicRuleEvaluation(e)),
+          channels: s.col<ChannelRec>("channels").all().map((c) => ({ ...publicChannel(c), type: c._kind })),
+          application: publicApplication(app),
+          principals: s.col<PrincipalRec>("principals").all().map((p) => publicPrincipal(p, DEFAULT_VARIANCE)),
+          credentials: s.col<CredentialRec>("credentials").all().map(publicCredential),
+          plan: app.config.plan ?? null,
+          outbox: s.col<OutboxRec>("outbox").all(),
         },
       };
     },

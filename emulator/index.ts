@@ -1,36 +1,109 @@
 /**
- * Local Nylas v3 API emulator (Agent Accounts and the admin objects around them).
- * See emulator/README.md for endpoints, the control API, persistence and assumptions.
+ * Local Nylas v3 API emulator (Agent Accounts and the admin objects around them), with a control API,
+ * a web inbox and an optional SMTP server. See emulator/README.md for endpoints, the control API,
+ * persistence and assumptions.
+ *
+ *   import { startEmulator, EmulatorControl } from "pulumi-nylas-agents/emulator";
  */
 import type { AddressInfo } from "node:net";
 import { App } from "./app";
+import { PLAN_NAMES, type PlanName } from "./plan";
 import { createServer } from "./server";
 import { loadServiceAccount, SignatureVerifier } from "./service-account";
+import { startSmtp, type SmtpOptions } from "./smtp";
 import { parseProfile, parseSwitches, profileVariance, type Profile, type Variance } from "./variance";
 
 export type { Profile as VarianceProfile, Variance } from "./variance";
 
+export { EmulatorControl, EmulatorControlError } from "./control-client";
+export type {
+  AppliedActions,
+  Channel,
+  ChannelDelivery,
+  Connector,
+  Domain,
+  DomainVerificationType,
+  EmulatorConfig,
+  EmulatorConfigPatch,
+  EmulatorState,
+  EvaluationStage,
+  FaultKind,
+  FaultRule,
+  FaultRuleState,
+  Folder,
+  Grant,
+  InjectMail,
+  InjectResult,
+  List,
+  LoggedRequest,
+  Message,
+  OutboxMessage,
+  OutboxReply,
+  Participant,
+  PlanName,
+  Policy,
+  RecipientResult,
+  Rule,
+  RuleEvaluation,
+  ServiceAccountFile,
+  SpamVerdict,
+  Thread,
+  VarianceState,
+  WaitOptions,
+  Webhook,
+  WebhookDeliveryAttempt,
+  Workspace,
+} from "./control-client";
+export { WebhookReceiver, type Delivery } from "./receiver";
+export type { SmtpOptions } from "./smtp";
+
 export interface EmulatorOptions {
-  port?: number; // default 0 (random); host always 127.0.0.1 unless `host` given
+  /** HTTP port; default 0 (a free one). */
+  port?: number;
+  /** Interface to bind; default 127.0.0.1. */
   host?: string;
-  dataDir?: string; // persistence directory; undefined = in-memory only
-  apiKey?: string; // the application API key; default "nyk_emulator_local_key"
-  iamAdminKey?: string; // the Organization-bound IAM admin key (iam.*, domains.*) for /v3/domains; default "nyk_iam_admin_emulator_key"
-  variance?: Profile; // "default" (the corrected reference) or "harsh" (every §10 behaviour at its harshest); see variance.ts
-  varianceSwitches?: Partial<Variance>; // per-switch overrides on top of the profile
-  control?: boolean; // enable /__emulator/ control API; default true in-process, CLI flag --control
-  domains?: string[]; // domains pre-registered (and verified) so agent accounts can be created on them; default ["agents.example.com"]
-  webhookChallenge?: boolean; // default true: creating/reactivating a webhook GETs url?challenge=… and requires the echo
-  rateLimitPerSecond?: number; // optional app-wide limit (token bucket, 1s window); over → 429
+  /** Persistence directory; default: in-memory only. */
+  dataDir?: string;
+  /** The application API key; default "nyk_emulator_local_key". */
+  apiKey?: string;
+  /** The Organization-bound IAM admin key (iam.*, domains.*) for /v3/domains; default "nyk_iam_admin_emulator_key". */
+  iamAdminKey?: string;
+  /** "default" (the corrected reference) or "harsh" (every §10 behaviour at its harshest); see variance.ts. */
+  variance?: Profile;
+  /** Per-switch overrides on top of the profile. */
+  varianceSwitches?: Partial<Variance>;
+  /** Mount the /__emulator/ control API; default true in-process (the CLI's default is off: `--control`). */
+  control?: boolean;
+  /** Domains pre-registered (and verified) so agent accounts can be created on them; default ["agents.example.com"]. */
+  domains?: string[];
+  /** Creating/reactivating a webhook GETs `url?challenge=…` and requires the echo; default true. */
+  webhookChallenge?: boolean;
+  /** App-wide limit (token bucket, 1 s window); over → 429. Default: none. */
+  rateLimitPerSecond?: number;
+  /** Enforce the Free or Full Platform Agent Account limits; default: none. */
+  plan?: PlanName;
+  /** fdatasync after each journal append (with `dataDir`); default true. False is faster but loses the last writes on power loss. */
+  fsync?: boolean;
+  /** The read-only web inbox at `/`; default true. */
+  inbox?: boolean;
+  /** Start an SMTP server (submission with an agent's app password, inbound mail to agents); default: none. */
+  smtp?: SmtpOptions;
+  /** No warnings on stderr; default false. */
   quiet?: boolean;
 }
 
 export interface RunningEmulator {
-  url: string; // e.g. http://127.0.0.1:43121
+  /** e.g. http://127.0.0.1:43121 — the API base URL (`nylas:apiUri`). */
+  url: string;
   apiKey: string;
   iamAdminKey: string;
   port: number;
-  serviceAccount: { privateKeyId: string; privateKeyPem: string }; // credentials a client signs domain requests with
+  /** The web inbox, when enabled. */
+  inboxUrl?: string;
+  /** Where the SMTP server listens, when started. */
+  smtp?: { host: string; port: number };
+  /** Credentials a client signs domain requests with. */
+  serviceAccount: { privateKeyId: string; privateKeyPem: string };
   close(): Promise<void>;
 }
 
@@ -40,6 +113,7 @@ export const DEFAULT_DOMAINS = ["agents.example.com"];
 
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<RunningEmulator> {
   const apiKey = opts.apiKey ?? DEFAULT_API_KEY;
+  if (opts.plan !== undefined && !PLAN_NAMES.includes(opts.plan)) throw new Error(`plan must be one of: ${PLAN_NAMES.join(", ")}`);
   const iamAdminKey = opts.iamAdminKey ?? DEFAULT_IAM_ADMIN_KEY;
   if (iamAdminKey === apiKey) throw new Error("iamAdminKey must differ from apiKey: Nylas tells the two credentials apart by the token");
   const variance = { ...profileVariance(parseProfile(opts.variance ?? "default")), ...parseSwitches(opts.varianceSwitches) };
@@ -49,7 +123,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     iamAdminKey,
     variance,
     domains: (opts.domains ?? DEFAULT_DOMAINS).map((d) => d.trim().toLowerCase()).filter(Boolean),
-    fsync: process.env.NYLAS_EMULATOR_FSYNC !== "0",
+    fsync: opts.fsync ?? true,
     quiet: opts.quiet ?? false,
     config: {
       rateLimitPerSecond: opts.rateLimitPerSecond && opts.rateLimitPerSecond > 0 ? opts.rateLimitPerSecond : undefined,
@@ -57,13 +131,17 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       requireVerifiedDomain: false,
       uniqueWebhookUrls: true,
       notifySentMessages: true,
+      plan: opts.plan,
+      sendQueueSeconds: 90,
+      dnsbl: [],
     },
   });
   app.open();
   app.sa = await loadServiceAccount(opts.dataDir, () => app.meta.organization_id);
   app.verifier = new SignatureVerifier(app.sa);
 
-  const { server } = createServer(app, { control: opts.control ?? true });
+  const inbox = opts.inbox ?? true;
+  const { server } = createServer(app, { control: opts.control ?? true, inbox });
   const host = opts.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -75,22 +153,36 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   const port = (server.address() as AddressInfo).port;
   const urlHost = host.includes(":") ? `[${host}]` : host === "0.0.0.0" ? "127.0.0.1" : host;
 
+  let smtp: Awaited<ReturnType<typeof startSmtp>> | undefined;
+  try {
+    if (opts.smtp) smtp = await startSmtp(app, { host, ...opts.smtp });
+  } catch (e) {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    app.store.close();
+    throw e;
+  }
+
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
       for (const c of app.pendingChallenges) c.abort();
+      app.cancelScheduled();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      await smtp?.close();
       await app.deliverer.close();
       await closed;
       app.store.close();
     })());
 
+  const url = `http://${urlHost}:${port}`;
   return {
-    url: `http://${urlHost}:${port}`,
+    url,
     apiKey,
     iamAdminKey,
     port,
+    inboxUrl: inbox ? `${url}/` : undefined,
+    smtp: smtp ? { host: smtp.host, port: smtp.port } : undefined,
     serviceAccount: { privateKeyId: app.sa.file.private_key_id, privateKeyPem: app.sa.file.private_key },
     close,
   };

@@ -1,21 +1,30 @@
 /** HTTP front: request ids, request log, faults, auth, rate limiting, JSON parsing, routing. */
 import { randomUUID } from "node:crypto";
+import { setMaxListeners } from "node:events";
 import * as http from "node:http";
+import { setTimeout as delay } from "node:timers/promises";
 import type { App } from "./app";
 import { authorize } from "./auth";
 import { controlRouter, RequestLogEntry } from "./control";
 import { ApiError, errorTypeForStatus, messageForStatus } from "./errors";
 import { Faults, RateLimiter } from "./faults";
+import { registerApplications } from "./handlers/applications";
+import { registerChannels } from "./handlers/channels";
 import { registerDomains } from "./handlers/domains";
+import { registerFolders } from "./handlers/folders";
+import { registerIam } from "./handlers/iam";
 import { registerGrants } from "./handlers/grants";
 import { registerLists } from "./handlers/lists";
 import { registerMessages } from "./handlers/messages";
 import { registerPolicies } from "./handlers/policies";
+import { registerRuleEvaluations } from "./handlers/rule-evaluations";
 import { registerRules } from "./handlers/rules";
+import { registerSignatures } from "./handlers/signatures";
 import { registerWebhooks } from "./handlers/webhooks";
 import { registerWorkspaces } from "./handlers/workspaces";
 import { Ctx, Result, Router } from "./router";
 import { DEFAULT_VARIANCE, type Variance } from "./variance";
+import { webInbox } from "./web/inbox";
 
 const MAX_BODY = 30 * 1024 * 1024;
 const MAX_REQUEST_LOG = 200_000;
@@ -36,6 +45,12 @@ export function apiRouter(app: App): Router {
   registerLists(r, app);
   registerWorkspaces(r, app);
   registerDomains(r, app);
+  registerFolders(r, app);
+  registerSignatures(r, app);
+  registerRuleEvaluations(r, app);
+  registerChannels(r, app);
+  registerApplications(r, app);
+  registerIam(r, app);
   return r;
 }
 
@@ -99,9 +114,7 @@ function applySelect(body: Record<string, unknown>, select: string | null): Reco
   return { ...body, data: pick(data) };
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-export function createServer(app: App, opts: { control: boolean }): ServerParts {
+export function createServer(app: App, opts: { control: boolean; inbox?: boolean }): ServerParts {
   const api = apiRouter(app);
   const faults = new Faults();
   const requests: RequestLogEntry[] = [];
@@ -114,6 +127,15 @@ export function createServer(app: App, opts: { control: boolean }): ServerParts 
   };
   configureLimiter();
   const control = opts.control ? controlRouter({ app, faults, requests, onConfigChange: configureLimiter }) : undefined;
+  // Injected latency ends when the server closes: a pending wait must not outlive the emulator
+  // (it kept test processes alive for seconds after their last test).
+  const closed = new AbortController();
+  // Every pending fault wait listens on this one signal: many at once are expected, not a leak.
+  setMaxListeners(0, closed.signal);
+  /** Waits `ms` for a latency fault; false when the server closed meanwhile (the request is abandoned). */
+  const faultDelay = (ms: number): Promise<boolean> =>
+    delay(ms, true, { signal: closed.signal }).catch(() => false);
+  const inbox = opts.inbox ? webInbox({ app, faults, requests, control: !!control }) : undefined;
 
   const varianceFor = (req: http.IncomingMessage): Variance =>
     control && req.headers[VARIANCE_BYPASS_HEADER] === "default" ? DEFAULT_VARIANCE : app.variance;
@@ -143,7 +165,8 @@ export function createServer(app: App, opts: { control: boolean }): ServerParts 
         parseError = true;
       }
     }
-    const caller = authorize(app.keyring, m.auth, { method, path, headers: req.headers, rawBody: raw, parsedBody: parsed }, (r) =>
+    const authInput = { method, path, headers: req.headers, rawBody: raw, parsedBody: parsed, params: m.params, variance };
+    const caller = authorize(app.keyring, m.auth, authInput, (r) =>
       app.verifier.verify(r.method, r.path, r.headers, r.rawBody, r.parsedBody),
     );
     if (m.auth !== "none" && limiter && !limiter.take()) {
@@ -174,6 +197,8 @@ export function createServer(app: App, opts: { control: boolean }): ServerParts 
     let path = url.pathname;
     if (path.length > 1 && path.endsWith("/")) path = path.slice(0, -1);
 
+    if (inbox && !path.startsWith("/v3/") && !path.startsWith("/__emulator") && inbox(req, res, path, url)) return;
+
     if (path.startsWith("/__emulator/") || path === "/__emulator") {
       if (!control) {
         send(res, 404, errorBody(requestId, new ApiError(404, "not_found_error", "the control API is disabled")));
@@ -201,7 +226,7 @@ export function createServer(app: App, opts: { control: boolean }): ServerParts 
 
     const variance = varianceFor(req);
     const decision = entry && !faults.empty ? faults.decide(method, path) : undefined;
-    if (decision?.latencyMs) await sleep(decision.latencyMs);
+    if (decision?.latencyMs && !(await faultDelay(decision.latencyMs))) return;
     const fault = decision?.action;
     if (fault?.kind === "reset") {
       req.socket.destroy();
@@ -254,7 +279,7 @@ export function createServer(app: App, opts: { control: boolean }): ServerParts 
       return;
     }
     // Committed, then slow to answer: a client that times out meanwhile never learns the outcome.
-    if (fault?.kind === "commit-then-latency") await sleep(fault.latencyMs ?? 0);
+    if (fault?.kind === "commit-then-latency" && !(await faultDelay(fault.latencyMs ?? 0))) return;
     if (res.destroyed || req.socket.destroyed) return;
     if (entry) entry.status = status;
     if (status === 204) sendEmpty(res, headers);
@@ -271,6 +296,7 @@ export function createServer(app: App, opts: { control: boolean }): ServerParts 
       }
     });
   });
+  server.on("close", () => closed.abort());
   server.keepAliveTimeout = 5_000;
   return { server, faults, requests };
 }

@@ -1,5 +1,5 @@
 /**
- * Nylas Service Account (reference §7): an RSA key pair whose private half a client uses to sign
+ * Nylas Service Account (Nylas API v3, Domains): an RSA key pair whose private half a client uses to sign
  * `/v3/admin/domains` requests. The emulator generates one at first start (persisted in the data
  * directory) and verifies requests with the public half.
  */

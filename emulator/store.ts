@@ -28,6 +28,16 @@ export const COLLECTIONS = [
   "messages",
   "threads",
   "idempotency",
+  "folders",
+  "signatures",
+  "rule_evaluations",
+  "channels",
+  "application",
+  "usage",
+  "principals",
+  "credentials",
+  "roles",
+  "outbox",
 ] as const;
 export type CollName = (typeof COLLECTIONS)[number];
 

@@ -120,6 +120,13 @@ export const SWITCHES = {
     harsh: "clear",
     doc: "grant PATCH settings without app_password: password kept [cli] | cleared, settings replaced wholesale [spec]",
   }),
+  applicationPatchAnswer: spec({
+    id: "W7",
+    values: ["success", "plain"] as const,
+    default: "success",
+    harsh: "plain",
+    doc: "PATCH /v3/applications: {success: true, data} [spec] (request_id beside it) | the usual {request_id, data} [sdk]",
+  }),
   sendAnswer: spec({
     id: "W8",
     values: ["200", "202-under-burst", "202"] as const,
@@ -148,6 +155,20 @@ export const SWITCHES = {
     default: "404",
     harsh: "404",
     doc: "GET/PATCH/DELETE /v3/grants/{email or email:/grant: form}: 404 | 400 invalid id | the grant (Grant-ID patterns) — undocumented [spec]",
+  }),
+  channelGone: spec({
+    id: "N3",
+    values: ["400", "404"] as const,
+    default: "400",
+    harsh: "400",
+    doc: 'an unknown Pub/Sub or SNS channel id: 400 {type:"70001" on GET, "70000" on PUT/DELETE, "destination.id.not.found : record not found"} [spec] | 404 not_found_error',
+  }),
+  ruleEvaluationNoMessage: spec({
+    id: "N8",
+    values: ["null", "absent"] as const,
+    default: "null",
+    harsh: "absent",
+    doc: "message_id of a rule evaluation without a message (smtp_rcpt, blocked send): null [spec] | field left out [sdk:node 8.2.0]",
   }),
   connectExistingEmail: spec({
     id: "N5",
@@ -257,6 +278,27 @@ export const SWITCHES = {
     harsh: "flat",
     doc: "info/verify answer: attempt.options.{host,type,value} + top-level status [spec][sdk:node] | flat attempt.{host,value,status}, no options, no top-level status [sdk:python]",
   }),
+  snsVerificationFailure: spec({
+    id: "L8",
+    values: ["400", "created-failing"] as const,
+    default: "400",
+    harsh: "created-failing",
+    doc: "SNS create whose connector.verification publish fails: 400 70005 on create | channel created with status failing — undocumented [docs: verification on create]",
+  }),
+  junkNotification: spec({
+    id: "L10",
+    values: ["fires", "silent"] as const,
+    default: "fires",
+    harsh: "fires",
+    doc: "message.created for inbound mail filed in junk (policy spam detection or mark_as_spam): fires | not sent — undocumented [inferred]; harsh keeps fires, which trips an agent that takes every message.created for inbox mail",
+  }),
+  pubsubListStatus: spec({
+    id: "L9",
+    values: ["pause", "paused"] as const,
+    default: "pause",
+    harsh: "paused",
+    doc: 'status of a paused channel in GET /v3/channels/pubsub (list): "pause" (get/update schema) | "paused" (list schema) [spec]',
+  }),
   unknownTriggerTypes: spec({
     id: "L11",
     values: ["rejected", "accepted"] as const,
@@ -270,6 +312,42 @@ export const SWITCHES = {
     default: "served",
     harsh: "removed",
     doc: "/v3/admin/domains (service-account signed) after 2026-11-09: still served | removed, 404 [changelog says 'moved']",
+  }),
+  // ------------------------------------------------------------------ IAM (§9b)
+  iamCreateStatus: spec({
+    id: "I2",
+    values: ["201", "200"] as const,
+    default: "201",
+    harsh: "200",
+    doc: "POST /v3/iam/principals and …/credentials: 201 (inferred) | 200 — not captured [docs]",
+  }),
+  iamSecretMember: spec({
+    id: "I4",
+    values: ["secret", "api_key", "top-level"] as const,
+    default: "secret",
+    harsh: "api_key",
+    doc: "where the one-time secret sits in the credential-create answer: data.secret (inferred) | data.api_key | a top-level secret beside data — member name UNCONFIRMED",
+  }),
+  iamOrgBindingId: spec({
+    id: "I7",
+    values: ["filled", "omitted"] as const,
+    default: "filled",
+    harsh: "omitted",
+    doc: "resource_binding of an Organization-bound principal on read: {type, id: <organization id>} | {type} only — UNCONFIRMED",
+  }),
+  iamKeyOnAdminEndpoints: spec({
+    id: "I8",
+    values: ["accepted", "refused"] as const,
+    default: "accepted",
+    harsh: "refused",
+    doc: "an Application-bound IAM key holding the permission on application-scoped admin endpoints (webhooks, channels, policies, rules, lists, workspaces, applications, grants list): accepted | 403, application key only [docs: cookbook keeps the application key]",
+  }),
+  iamPatchAnswer: spec({
+    id: "I13",
+    values: ["full", "sparse"] as const,
+    default: "full",
+    harsh: "sparse",
+    doc: "PATCH principal / credential answer: the full object | only the fields sent (+ updated_at) — UNCONFIRMED",
   }),
 } as const;
 
@@ -362,6 +440,11 @@ export const MIXED_LAST_PAGE: Record<string, LastPage> = {
   lists: "null",
   list_items: "trailing-empty-page",
   domains: "empty",
+  folders: "null",
+  signatures: "null",
+  rule_evaluations: "absent",
+  principals: "absent",
+  credentials: "absent",
 };
 
 /** The paging options (E3, E4) a cursor-list handler passes to `cursorPage` for one collection. */

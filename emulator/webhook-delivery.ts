@@ -173,6 +173,22 @@ export interface DeliveryLogEntry {
   ts: number; // ms
 }
 
+/** A publish to a Pub/Sub or SNS channel's topic (no cloud is reachable: this log is the only record). */
+export interface ChannelDeliveryLogEntry {
+  id: string; // notification id
+  channel_id: string;
+  channel_type: "pubsub" | "sns";
+  topic: string;
+  trigger: string;
+  /** Message attributes (`trigger_type`, `content_encoding` when compressed). */
+  attributes: Record<string, string>;
+  /** The message body as published: JSON, or base64 of the gzip bytes with compressed_delivery. */
+  message: string;
+  status: number; // 200 = published; 0 = the topic could not be reached
+  error?: string;
+  ts: number; // ms
+}
+
 export interface WebhookTarget {
   id: string;
   webhook_url: string;
@@ -218,10 +234,11 @@ export function encodeNotification(n: Notification, secret: string, compressed: 
  * Real Nylas spreads retries over 10–20 minutes; the emulator waits `retryDelaysMs`.
  */
 export class Deliverer {
-  readonly log: DeliveryLogEntry[] = [];
+  readonly log: (DeliveryLogEntry | ChannelDeliveryLogEntry)[] = [];
   private timers = new Set<NodeJS.Timeout>();
   private inflight = new Set<Promise<void>>();
   private abort = new AbortController();
+  private idleWaiters: Array<() => void> = [];
   closed = false;
 
   constructor(
@@ -249,7 +266,7 @@ export class Deliverer {
       signal: this.abort.signal,
     }).then((r) => {
       this.inflight.delete(p);
-      if (this.closed) return;
+      if (this.closed) return this.checkIdle();
       this.record({
         id: n.id,
         webhook_id: target.id,
@@ -266,14 +283,29 @@ export class Deliverer {
           this.timers.delete(t);
           const still = this.isStillActive(target.id);
           if (still) this.attempt({ ...still }, n, attempt + 1);
+          this.checkIdle();
         }, this.retryDelaysMs[attempt - 1] ?? 1000);
         this.timers.add(t);
       }
+      this.checkIdle();
     });
     this.inflight.add(p);
   }
 
-  private record(e: DeliveryLogEntry): void {
+  /**
+   * Resolves once no delivery is in flight or waiting for a retry: every notification of the events so
+   * far has had all its attempts. Tests wait on it instead of sleeping before "nothing else arrived".
+   */
+  idle(): Promise<void> {
+    if (this.inflight.size === 0 && this.timers.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private checkIdle(): void {
+    if (this.inflight.size === 0 && this.timers.size === 0) for (const w of this.idleWaiters.splice(0)) w();
+  }
+
+  record(e: DeliveryLogEntry | ChannelDeliveryLogEntry): void {
     this.log.push(e);
     if (this.log.length > this.maxLog) this.log.splice(0, this.log.length - this.maxLog);
   }
@@ -286,6 +318,7 @@ export class Deliverer {
   cancelPending(): void {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
+    this.checkIdle();
   }
 
   async close(): Promise<void> {

@@ -30,6 +30,9 @@ export interface Created<O> {
   outs: O;
 }
 
+/** Why `find` looks: an `adopt: true`, or a create whose answer was lost (the object found is then ours). */
+export type FindPurpose = "adopt" | "lost-create";
+
 /** `adopt` is accepted by every resource: an existing id, or `true` to find the object by its natural key. */
 export type Adopt = string | boolean | undefined;
 type Props = Record<string, unknown>;
@@ -67,8 +70,23 @@ export interface ResourceDefinition<I extends Props, O extends Props> {
   /** Natural key, for messages: "email sales@x.com". */
   describe(inputs: I): string;
   create(ctx: Context, inputs: I): Promise<Created<O>>;
-  /** Finds an existing object by natural key: used by `adopt: true` and after an ambiguous create. */
-  find?(ctx: Context, inputs: I): Promise<Created<O> | undefined>;
+  /**
+   * Finds an existing object by natural key: for `adopt: true` (`purpose` "adopt") and after an
+   * ambiguous create ("lost-create": what is found was most likely made by this provider), leaving out
+   * the ids in `exclude` (see `existing`).
+   */
+  find?(ctx: Context, inputs: I, purpose: FindPurpose, exclude?: ReadonlySet<string>): Promise<Created<O> | undefined>;
+  /**
+   * Ids of objects that already have this natural key, listed once before a create, so the lookup after
+   * a lost answer cannot take one of them for what the create made (keys Nylas does not keep unique,
+   * e.g. IAM names). Given to `find` as `exclude`.
+   */
+  existing?(ctx: Context, inputs: I): Promise<ReadonlySet<string>>;
+  /**
+   * What to do with the object a create whose answer was lost made: adopt it (default), or delete it
+   * and create again — when that answer held something no read returns (an IAM key's secret).
+   */
+  lostCreate?: "adopt" | "delete";
   /** The object an `adopt` string names, when it may be more than an id (a Domain's address); default: `read`. */
   resolve?(ctx: Context, ref: string, inputs: I): Promise<Created<O> | undefined>;
   /** Current state, shaped like outputs; `undefined` when gone. `olds` says which inputs were declared. */
@@ -288,9 +306,17 @@ export function show(v: unknown): string {
 
 // ----------------------------------------------------------------------------------------------- diff
 
-export async function diff<I extends Props, O extends Props>(def: ResourceDefinition<I, O>, olds: O, news: Props): Promise<dynamic.DiffResult> {
+export async function diff<I extends Props, O extends Props>(def: ResourceDefinition<I, O>, olds: O, news: Props, id?: string): Promise<dynamic.DiffResult> {
   const changed = await changedKeys(def, olds, news);
   const replaces = changed.filter((k) => def.replaceOnChange?.includes(k));
+  // The replacement is created with the same inputs: an `adopt` still set would take over the very
+  // object being replaced (by its id, or found again by its natural key) and then delete it.
+  if (replaces.length && (news.adopt === true || (id !== undefined && news.adopt === id))) {
+    throw new Error(
+      `Nylas ${def.type} ${id ?? ""}: ${replaces.join(", ")} changed, so it is replaced by a new one — but adopt is set, and the ` +
+        `replacement would take over this same object again; remove adopt (it did its job when the object came into the stack) and run again`,
+    );
+  }
   return {
     changes: changed.length > 0,
     replaces,
@@ -328,7 +354,7 @@ const GHOST_SETTLE_MAX_MS = 5_000;
  * call may take (the client's `deadlineMs`): found → adopted; not found after an ambiguous failure →
  * created again; refused after an answer was lost ("already exists": our first create landing) → looked
  * for again rather than reported. So a create Nylas commits late ends as one adopted object, not as a
- * failure with an orphan.
+ * failure with an orphan. (With `lostCreate: "delete"` the object found is deleted and created again.)
  */
 export async function create<I extends Props, O extends Props>(def: ResourceDefinition<I, O>, ctx: Context, props: Props): Promise<Created<O>> {
   const { [PROVIDER_KEY]: provider, adopt, ...rest } = props;
@@ -340,34 +366,72 @@ export async function create<I extends Props, O extends Props>(def: ResourceDefi
     return { id: found.id, outs: keep(outs) };
   }
   const what = `creating Nylas ${def.type} (${def.describe(inputs)})`;
+  const before = def.existing
+    ? await def.existing(ctx, inputs).catch((e) => {
+        throw decorate(e, what);
+      })
+    : undefined;
+  // An object whose create answer held what no read returns (an IAM key's secret) is deleted and made again.
+  const discard =
+    def.lostCreate === "delete"
+      ? async (ghost: Created<O>) => {
+          ctx.warn(
+            `Nylas ${def.type} ${def.describe(inputs)}: the create's answer was lost but the object was made (${ghost.id}); ` +
+              "what only that answer held cannot be read back, so it is deleted and created again",
+          );
+          await def.delete(ctx, ghost.id, ghost.outs);
+          return true;
+        }
+      : undefined;
+  let made: { value: Created<O>; lost: boolean };
+  try {
+    made = await createOnce(ctx, what, () => def.create(ctx, inputs), def.find && (() => def.find!(ctx, inputs, "lost-create", before)), discard);
+  } catch (e) {
+    if (e instanceof PartialCreateError) throw new PartialCreateError(e.id, { ...e.properties, [PROVIDER_KEY]: provider }, new Error(e.message));
+    throw e;
+  }
+  const { id, outs } = made.value;
+  if (!made.lost) return { id, outs: keep(outs) };
+  ctx.warn(`Nylas ${def.type} ${def.describe(inputs)}: the create's answer was lost but the object was made (${id}); adopting it`);
+  return { id, outs: keep(await def.update(ctx, id, outs, inputs)) };
+}
+
+/**
+ * One create that never makes a duplicate, for anything Nylas creates without an idempotency key (a
+ * resource, or an object a resource makes inside another, such as an account's signature): after an
+ * ambiguous failure it looks with `find` (growing waits, until the client's deadline) before trying
+ * again, and returns what it finds with `lost: true` — unless `discard` disposed of it (then it creates
+ * again). A {@link PartialCreateError} passes through.
+ */
+export async function createOnce<T>(
+  ctx: Context,
+  what: string,
+  make: () => Promise<T>,
+  find: (() => Promise<T | undefined>) | undefined,
+  discard?: (found: T) => Promise<boolean>,
+): Promise<{ value: T; lost: boolean }> {
   const deadline = Date.now() + ctx.api.deadlineMs;
   let answerLost = false;
   let wait = GHOST_SETTLE_MS;
   for (;;) {
     try {
-      const made = await def.create(ctx, inputs);
-      return { id: made.id, outs: keep(made.outs) };
+      return { value: await make(), lost: false };
     } catch (e) {
-      if (e instanceof PartialCreateError) {
-        throw new PartialCreateError(e.id, { ...e.properties, [PROVIDER_KEY]: provider }, new Error(e.message));
-      }
+      if (e instanceof PartialCreateError) throw e;
       const err = e as NylasError;
       // Once an answer was lost, a later refusal ("already exists") may be our own first create
       // landing late, so it too is settled by a lookup rather than reported.
       answerLost ||= err.maybeCommitted === true;
-      if (!answerLost || !def.find) throw decorate(e, what);
+      if (!answerLost || !find) throw decorate(e, what);
       // Look before trying again, so a retry never makes a duplicate. After a plain refusal, keep
       // looking: the create that was lost is what the refusal is about.
       for (;;) {
         if (Date.now() + wait > deadline) throw decorate(e, what);
         await sleep(wait);
         wait = Math.min(wait * 2, GHOST_SETTLE_MAX_MS);
-        const ghost = await def.find(ctx, inputs);
-        if (ghost) {
-          ctx.warn(`Nylas ${def.type} ${def.describe(inputs)}: the create's answer was lost but the object was made (${ghost.id}); adopting it`);
-          const outs = await def.update(ctx, ghost.id, ghost.outs, inputs);
-          return { id: ghost.id, outs: keep(outs) };
-        }
+        const ghost = await find();
+        if (ghost && discard && (await discard(ghost))) break;
+        if (ghost) return { value: ghost, lost: true };
         if (err.maybeCommitted) break;
       }
     }
@@ -377,7 +441,7 @@ export async function create<I extends Props, O extends Props>(def: ResourceDefi
 async function adoptExisting<I extends Props, O extends Props>(def: ResourceDefinition<I, O>, ctx: Context, inputs: I, adopt: string | true): Promise<Created<O>> {
   if (adopt === true) {
     if (!def.find) throw new Error(`Nylas ${def.type} cannot be found by a natural key; set adopt to its id`);
-    const found = await def.find(ctx, inputs);
+    const found = await def.find(ctx, inputs, "adopt");
     if (!found) {
       throw new Error(`adopt: no existing Nylas ${def.type} with ${def.describe(inputs)}; remove adopt to create one`);
     }
@@ -451,8 +515,8 @@ export function providerFor<I extends Props, O extends Props>(def: ResourceDefin
       if (r.failures.length === 0) for (const w of def.warnings?.(r.inputs as I) ?? []) context().warn(`Nylas ${def.type}: ${w}`);
       return r;
     },
-    async diff(_id, olds, news) {
-      return diff(def, olds as O, news);
+    async diff(id, olds, news) {
+      return diff(def, olds as O, news, id);
     },
     // Outputs cross the same Struct boundary as checked inputs, so `undefined` is dropped here once.
     async create(inputs) {

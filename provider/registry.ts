@@ -6,6 +6,10 @@ import { ruleDefinition } from "./resources/rule";
 import { listDefinition } from "./resources/list";
 import { agentAccountDefinition } from "./resources/agent-account";
 import { webhookDefinition } from "./resources/webhook";
+import { pubsubChannelDefinition, snsChannelDefinition } from "./resources/channel";
+import { iamPrincipalDefinition } from "./resources/iam-principal";
+import { iamCredentialDefinition } from "./resources/iam-credential";
+import { folderDefinition } from "./resources/folder";
 
 /** Every resource definition by type name (the last segment of its type token). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -18,4 +22,9 @@ export const definitions: Record<string, ResourceDefinition<any, any>> = {
   List: listDefinition,
   AgentAccount: agentAccountDefinition,
   Webhook: webhookDefinition,
+  PubSubChannel: pubsubChannelDefinition,
+  SnsChannel: snsChannelDefinition,
+  IamPrincipal: iamPrincipalDefinition,
+  IamCredential: iamCredentialDefinition,
+  Folder: folderDefinition,
 };

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isSystemFolderPath } from "./api/folders";
 
 /**
  * Small zod building blocks shared by resource schemas, each with a message that says what is allowed
@@ -64,8 +65,48 @@ export const domainName = () =>
 export const stringSet = <T extends z.ZodType<string>>(item: T, what = "strings") =>
   z.array(item, { error: `must be a list of ${what}` }).transform((xs) => [...new Set(xs)].sort());
 
+/** A version to bump (`secretVersion`): a string or number, compared as a trimmed string; `change` says what bumping does. */
+export const rotationVersion = (change: string) =>
+  z
+    .union([z.string(), z.number()], { error: `must be a string or a number (change it to ${change})` })
+    .transform((v) => String(v).trim())
+    .optional();
+
+/**
+ * A folder name or `/`-separated path ("Invoices", "Clients/Acme") as folders and rules write it:
+ * parts trimmed, none empty, at most 1024 characters, not one of the six system folders.
+ */
+export const folderPath = () =>
+  z
+    .string({ error: 'must be a folder name or path like "Invoices" or "Clients/Acme" (a string)' })
+    .transform((s) => s.split("/").map((part) => part.trim()).join("/"))
+    .superRefine((path, ctx) => {
+      const issue = (message: string) => ctx.addIssue({ code: "custom", message });
+      if (path.split("/").some((part) => part === "")) return issue('must be a folder name or path like "Invoices" or "Clients/Acme": no empty part, no leading or trailing "/"');
+      if (path.length > 1024) return issue("must be at most 1024 characters");
+      if (isSystemFolderPath(path)) {
+        issue("is a system folder: inbox, sent, drafts, trash, junk and archive exist on every account and are never created, renamed or deleted; rules file into them by name as they are");
+      }
+    });
+
 export const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, { error: `must be one of ${values.map((v) => `"${v}"`).join(", ")}` });
+
+/**
+ * The name in `known` that `value` most likely means: the same name in another case or with `_`/`-`
+ * for `.`, or one at most 2 edits away (for "did you mean" messages of names such as trigger types and
+ * permission ids).
+ */
+export function nearestKnown(value: string, known: readonly string[], knownSet: ReadonlySet<string> = new Set(known)): string | undefined {
+  const n = value.toLowerCase().replace(/[_-]/g, ".");
+  if (knownSet.has(n)) return n;
+  let best: { name: string; d: number } | undefined;
+  for (const k of known) {
+    const d = editDistance(n, k);
+    if (d <= 2 && (!best || d < best.d)) best = { name: k, d };
+  }
+  return best?.name;
+}
 
 /** Levenshtein distance (small strings only). */
 export function editDistance(a: string, b: string): number {

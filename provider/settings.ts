@@ -11,9 +11,10 @@ import { DOMAINS_ROUTES, NylasConfigError, REGION_URLS, type ClientOptions, type
  * | nylas:apiUri              | NYLAS_API_URI                  | base URL (emulator, proxy); wins over region |
  * | nylas:region              | NYLAS_REGION                   | `us` (default) or `eu`                     |
  * | nylas:domainsApiKey (secret) | NYLAS_DOMAINS_API_KEY        | IAM API key for the Manage Domains API (/v3/domains) |
+ * | nylas:iamApiKey (secret) | NYLAS_IAM_API_KEY              | Organization-bound IAM API key (iam.*) for the IAM API (/v3/iam/*) |
  * | nylas:serviceAccount (secret) | NYLAS_SERVICE_ACCOUNT / NYLAS_SERVICE_ACCOUNT_FILE | credentials JSON for the older signed /v3/admin/domains |
  * | nylas:domainsRoute        | NYLAS_DOMAINS_ROUTE            | `iam` or `service-account`; default: `iam` when a domains API key is set |
- * | nylas:requestsPerSecond   | NYLAS_REQUESTS_PER_SECOND      | client throttle, default 10; 0 = off       |
+ * | nylas:requestsPerSecond   | NYLAS_REQUESTS_PER_SECOND      | a fixed client rate; 0 = off; unset = adaptive (50 req/s, halved on a 429, regained gradually) |
  * | nylas:concurrency         | NYLAS_CONCURRENCY              | connections / requests in flight, default 16 |
  * | nylas:requestTimeoutMs    | NYLAS_REQUEST_TIMEOUT_MS       | per attempt, default 30000                 |
  * | nylas:maxAttempts         | NYLAS_MAX_ATTEMPTS             | per call, default 8                        |
@@ -34,6 +35,7 @@ export function settingsFrom(get: ConfigGetter, env: NodeJS.ProcessEnv = process
   return {
     apiKey: pick("apiKey", "NYLAS_API_KEY"),
     domainsApiKey: pick("domainsApiKey", "NYLAS_DOMAINS_API_KEY"),
+    iamApiKey: pick("iamApiKey", "NYLAS_IAM_API_KEY"),
     domainsRoute: domainsRoute as DomainsRoute | undefined,
     apiUri: pick("apiUri", "NYLAS_API_URI"),
     region: region as Region | undefined,

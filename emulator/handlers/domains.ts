@@ -1,5 +1,5 @@
 /**
- * Manage Domains (reference §7), on both routes: `/v3/domains` with an Organization-bound IAM API key
+ * Manage Domains (Nylas API v3), on both routes: `/v3/domains` with an Organization-bound IAM API key
  * (the current one, [changelog 2026-11-09]) and the older `/v3/admin/domains` with service-account
  * signing. Bodies and answers are the same on both.
  */

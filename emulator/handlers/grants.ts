@@ -1,9 +1,10 @@
 /** Connectors, `/v3/connect/custom` (Agent Accounts) and `/v3/grants`. */
 import { randomBytes, randomUUID, scrypt, timingSafeEqual } from "node:crypto";
-import { App, publicFields, SYSTEM_FOLDERS as SYSTEM } from "../app";
+import { App, GRANT_SCOPED, publicFields } from "../app";
 import { badRequest, conflict, notFound } from "../errors";
+import { agentAccountCount, checkPlanCount } from "../plan";
 import type { Router } from "../router";
-import type { ConnectorRec, GrantRec, MessageRec, WorkspaceRec } from "../types";
+import type { ConnectorRec, GrantRec, WorkspaceRec } from "../types";
 import {
   bodyObject,
   checkString,
@@ -65,8 +66,9 @@ export function verifyPassword(pw: string, hash: string): Promise<boolean> {
   );
 }
 
-/** Remove a grant and everything that hangs off it (messages, threads, idempotency records). */
+/** Remove a grant and everything that hangs off it (messages, threads, folders, signatures, rule evaluations, idempotency records). */
 export function deleteGrantCascade(app: App, g: GrantRec): void {
+  for (const c of GRANT_SCOPED) for (const id of [...app.idx.grantIds(c, g.id).ids]) app.store.del(c, id);
   const msgs = app.idx.messagesByGrant.get(g.id);
   if (msgs) for (const id of [...msgs.ids]) app.store.del("messages", id);
   const threads = app.idx.threadsByGrant.get(g.id);
@@ -196,8 +198,10 @@ export function registerGrants(r: Router, app: App): void {
       const w = wid ? app.store.get<WorkspaceRec>("workspaces", wid) : undefined;
       workspaceId = w && w.auto_group ? w.id : app.defaultWorkspaceId;
     }
+    checkPlanCount(app, "accounts", () => agentAccountCount(app));
     const hash = password !== undefined ? await hashPassword(password) : undefined;
     if (app.grantByEmail(email)) throw conflict(`a concurrent request created ${email}; retry`);
+    checkPlanCount(app, "accounts", () => agentAccountCount(app)); // again: the hash was awaited
     const storedSettings: Record<string, unknown> = { ...settings, email };
     delete storedSettings.app_password;
     const t = now();
@@ -325,12 +329,6 @@ export function registerGrants(r: Router, app: App): void {
     app.emit("grant.deleted", grantEventObject(g));
     return { body: {} };
   });
-
-  // ---------------------------------------------------------------- folders (system folders only)
-  r.get("/v3/grants/:grant/folders", (ctx) => {
-    const g = app.requireGrant(ctx.params.grant);
-    return { body: { data: folderObjects(app, g) } };
-  });
 }
 
 export function grantEventObject(g: GrantRec): Record<string, unknown> {
@@ -341,31 +339,3 @@ export function grantEventObject(g: GrantRec): Record<string, unknown> {
     workspace_id: g.workspace_id,
   };
 }
-
-function folderObjects(app: App, g: GrantRec): Record<string, unknown>[] {
-  const msgs = app.idx.messagesByGrant.get(g.id);
-  const counts = new Map<string, { total: number; unread: number }>();
-  if (msgs) {
-    for (const id of msgs.ids) {
-      const m = app.store.get<MessageRec>("messages", id);
-      if (!m) continue;
-      for (const f of m.folders) {
-        const c = counts.get(f) ?? { total: 0, unread: 0 };
-        c.total++;
-        if (m.unread) c.unread++;
-        counts.set(f, c);
-      }
-    }
-  }
-  return SYSTEM.map((f) => ({
-    id: f.id,
-    grant_id: g.id,
-    object: "folder",
-    name: f.name,
-    system_folder: true,
-    attributes: [...f.attributes],
-    total_count: counts.get(f.id)?.total ?? 0,
-    unread_count: counts.get(f.id)?.unread ?? 0,
-  }));
-}
-

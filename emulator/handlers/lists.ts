@@ -1,9 +1,10 @@
-/** `/v3/lists…` and list items (reference §5). */
+/** `/v3/lists…` and list items (Nylas API v3, Lists). */
 import { randomUUID } from "node:crypto";
 import { App, publicFields } from "../app";
 import { badRequest, notFound } from "../errors";
 import { cursorPage } from "../paging";
 import { OrderedIds } from "../store";
+import { checkPlanCount } from "../plan";
 import type { Router } from "../router";
 import type { ListItemRec, ListRec } from "../types";
 import { bodyObject, checkString, has, isDomain, isEmail, isTld, now, optString } from "../validate";
@@ -79,6 +80,7 @@ export function registerLists(r: Router, app: App): void {
     const type = optString(b, "type");
     if (!type) throw badRequest("type is required");
     if (!LIST_TYPES.includes(type)) throw badRequest(`type must be one of: ${LIST_TYPES.join(", ")}`);
+    checkPlanCount(app, "lists", () => app.store.col("lists").size);
     const t = now();
     const l = app.store.put<ListRec>("lists", {
       id: randomUUID(),

@@ -1,91 +1,42 @@
 /**
- * Messages and threads for Agent Accounts (reference §7b): send (with Idempotency-Key), delivery to
- * other emulated agent accounts with RFC 5322 threading, inbound/outbound rule evaluation, list/read.
+ * Messages and threads for Agent Accounts (Nylas API v3 Messages and Threads): send (with Idempotency-Key; also SMTP
+ * submission), outbound rule evaluation, send quotas and the per-second queue, delivery to other
+ * emulated agent accounts through the inbound pipeline (emulator/inbound.ts) and to the outbox for
+ * outside addresses, list/read/update.
  */
 import { createHash, randomUUID } from "node:crypto";
-import { App, publicFields, SYSTEM_FOLDERS } from "../app";
+import type { App } from "../app";
 import { ApiError, badRequest, forbidden, notFound } from "../errors";
+import { deliverInbound } from "../inbound";
+import {
+  headerValue,
+  parseMessageIds,
+  publicMessage,
+  publicThread,
+  referencedIds,
+  snippetOf,
+  storeMessage,
+  threadFor,
+} from "../mailbox";
+import { recordOutbound } from "../outbox";
 import { cursorPage } from "../paging";
-import type { Router } from "../router";
+import { checkSendQuota, countSend, currentPlan, sendsPerSecond } from "../plan";
+import type { Result, Router } from "../router";
+import { applyActions, evaluateRules } from "../rule-engine";
 import { canonicalJson } from "../service-account";
 import { OrderedIds } from "../store";
-import type {
-  Action,
-  GrantRec,
-  IdempotencyRec,
-  MessageRec,
-  Participant,
-  RuleRec,
-  ThreadRec,
-  WorkspaceRec,
-} from "../types";
+import type { GrantRec, IdempotencyRec, MessageRec, Participant, ThreadRec } from "../types";
 import { bodyObject, Body, domainOf, has, isEmail, isObject, now, optBool, queryBool, queryInt } from "../validate";
 import type { Variance } from "../variance";
+import { applicationEnvironment } from "./applications";
+import { resolveFolderName, resolveFolderRef } from "./folders";
+import { evaluationInput, recordEvaluation } from "./rule-evaluations";
+import { signatureFor } from "./signatures";
 
 const IDEMPOTENCY_TTL_S = 3600;
 const MAX_RECIPIENTS = 50;
-
-// ------------------------------------------------------------------ views
-
-export function publicMessage(m: MessageRec): Record<string, unknown> {
-  return publicFields(m);
-}
-
-export function publicThread(app: App, t: ThreadRec): Record<string, unknown> {
-  const msgs = t.message_ids
-    .map((id) => app.store.get<MessageRec>("messages", id))
-    .filter((m): m is MessageRec => !!m);
-  const participants = new Map<string, Participant>();
-  const folders = new Set<string>();
-  let earliest: number | undefined;
-  let latestReceived: number | undefined;
-  let latestSent: number | undefined;
-  let latest: MessageRec | undefined;
-  for (const m of msgs) {
-    for (const p of [...m.from, ...m.to, ...m.cc, ...m.bcc]) {
-      const k = p.email.toLowerCase();
-      if (!participants.has(k)) participants.set(k, p);
-    }
-    m.folders.forEach((f) => folders.add(f));
-    earliest = earliest === undefined ? m.date : Math.min(earliest, m.date);
-    if (m.folders.includes("sent")) latestSent = Math.max(latestSent ?? 0, m.date);
-    else latestReceived = Math.max(latestReceived ?? 0, m.date);
-    if (!latest || m.date >= latest.date) latest = m;
-  }
-  const out: Record<string, unknown> = {
-    object: "thread",
-    id: t.id,
-    grant_id: t.grant_id,
-    subject: t.subject,
-    snippet: latest?.snippet ?? "",
-    participants: [...participants.values()],
-    message_ids: msgs.map((m) => m.id),
-    draft_ids: [],
-    folders: [...folders],
-    unread: msgs.some((m) => m.unread),
-    starred: msgs.some((m) => m.starred),
-    has_attachments: false,
-    has_drafts: false,
-    earliest_message_date: earliest,
-    latest_message_received_date: latestReceived,
-    latest_message_sent_date: latestSent,
-    latest_draft_or_message: latest ? publicMessage(latest) : undefined,
-  };
-  for (const k of Object.keys(out)) if (out[k] === undefined) delete out[k];
-  return out;
-}
-
-// ------------------------------------------------------------------ helpers
-
-function snippetOf(body: string): string {
-  return body
-    .replace(/<style[\s\S]*?<\/style>/gi, " ")
-    .replace(/<[^>]+>/g, " ")
-    .replace(/&nbsp;/g, " ")
-    .replace(/\s+/g, " ")
-    .trim()
-    .slice(0, 100);
-}
+/** The non-sandbox per-second send limit above which sends are queued [skills][changelog 2026-10-09]. */
+const SENDS_PER_SECOND = 5;
 
 function readParticipants(b: Body, key: string): Participant[] {
   if (!has(b, key) || b[key] === null) return [];
@@ -100,240 +51,20 @@ function readParticipants(b: Body, key: string): Participant[] {
   });
 }
 
-function parseMessageIds(v: string): string[] {
-  return v.match(/<[^<>\s]+>/g) ?? (v.trim() ? [`<${v.trim().replace(/^<|>$/g, "")}>`] : []);
-}
+// ------------------------------------------------------------------ routes
 
-function headerValue(headers: { name: string; value: string }[], name: string): string | undefined {
-  const h = headers.find((x) => x.name.toLowerCase() === name.toLowerCase());
-  return h?.value;
-}
-
-/** All Message-IDs a message refers to, newest reference first (In-Reply-To, then References reversed). */
-function referencedIds(headers: { name: string; value: string }[]): string[] {
-  const irt = parseMessageIds(headerValue(headers, "In-Reply-To") ?? "");
-  const refs = parseMessageIds(headerValue(headers, "References") ?? "").reverse();
-  return [...new Set([...irt, ...refs])];
-}
-
-function folderId(name: string): string | undefined {
-  const n = name.trim().toLowerCase();
-  return SYSTEM_FOLDERS.find((f) => f.id === n || f.name.toLowerCase() === n)?.id;
-}
-
-/** Find the grant's thread for any of the referenced Message-IDs, or start a new one. */
-function threadFor(app: App, grantId: string, refs: string[], subject: string): ThreadRec {
-  for (const ref of refs) {
-    const mid = app.idx.messageByHeader.get(`${grantId}\n${ref}`);
-    const m = mid ? app.store.get<MessageRec>("messages", mid) : undefined;
-    const t = m ? app.store.get<ThreadRec>("threads", m.thread_id) : undefined;
-    if (t) return t;
-  }
-  return { id: randomUUID(), grant_id: grantId, subject, message_ids: [], created_at: now() };
-}
-
-function storeMessage(app: App, m: MessageRec, thread: ThreadRec): MessageRec {
-  app.store.put<ThreadRec>("threads", { ...thread, message_ids: [...thread.message_ids, m.id] });
-  return app.store.put<MessageRec>("messages", m);
-}
-
-// ------------------------------------------------------------------ rules
-
-interface EvalInput {
-  from: string;
-  recipients: string[];
-  outboundType?: "compose" | "reply";
-}
-
-function tldOf(domain: string): string {
-  return domain.slice(domain.lastIndexOf(".") + 1);
-}
-
-function fieldValues(field: string, input: EvalInput): string[] {
-  const addr = (a: string): string => a.toLowerCase();
-  switch (field) {
-    case "from.address":
-      return [addr(input.from)];
-    case "from.domain":
-      return [domainOf(input.from)];
-    case "from.tld":
-      return [tldOf(domainOf(input.from))];
-    case "recipient.address":
-      return input.recipients.map(addr);
-    case "recipient.domain":
-      return input.recipients.map(domainOf);
-    case "recipient.tld":
-      return input.recipients.map((r) => tldOf(domainOf(r)));
-    case "outbound.type":
-      return input.outboundType ? [input.outboundType] : [];
-    default:
-      return [];
-  }
-}
-
-function inList(app: App, listIds: string[], field: string, value: string, input: EvalInput): boolean {
-  for (const id of listIds) {
-    const e = app.idx.items.get(id);
-    if (!e) continue;
-    if (e.byValue.has(value)) return true;
-    if (field.endsWith(".tld")) {
-      // multi-label suffixes (co.uk) match against the whole domain
-      const domains = field.startsWith("from.") ? [domainOf(input.from)] : input.recipients.map(domainOf);
-      for (const d of domains) for (const item of e.byValue.keys()) if (d.endsWith(`.${item}`)) return true;
-    }
-  }
-  return false;
-}
-
-function conditionMatches(app: App, c: RuleRec["match"]["conditions"][number], input: EvalInput): boolean {
-  const values = fieldValues(c.field, input);
-  switch (c.operator) {
-    case "is":
-      return values.some((v) => v === String(c.value).toLowerCase());
-    case "is_not":
-      // for recipient.* true only when no recipient matches
-      return !values.some((v) => v === String(c.value).toLowerCase());
-    case "contains":
-      return values.some((v) => v.includes(String(c.value).toLowerCase()));
-    case "in_list":
-      return values.some((v) => inList(app, c.value as string[], c.field, v, input));
-    default:
-      return false;
-  }
-}
-
-export interface RuleOutcome {
-  blocked?: RuleRec;
-  actions: Action[];
-  matched: string[];
-}
+/** Each app's send path (as `POST …/messages/send` without Idempotency-Key), for SMTP submission. */
+const sendPaths = new WeakMap<App, (g: GrantRec, body: unknown, variance: Variance) => Result>();
 
 /**
- * Evaluate the enabled rules for one trigger, lowest priority first: inbound rules of the grant's
- * workspace; outbound rules of the whole application, or (§10 R1 "workspace") of the sender's workspace.
+ * Send as `g` through the same path as the API: validation, send quotas and the per-second queue,
+ * outbound rules, delivery, the outbox, webhooks and channels.
  */
-/** The non-sandbox per-second send limit above which sends are queued [skills][changelog 2026-10-09]. */
-const SENDS_PER_SECOND = 5;
-
-export function evaluateRules(
-  app: App,
-  g: GrantRec,
-  trigger: "inbound" | "outbound",
-  input: EvalInput,
-  outboundScope: "application" | "workspace" = "application",
-): RuleOutcome {
-  const out: RuleOutcome = { actions: [], matched: [] };
-  const col = app.store.col<RuleRec>("rules");
-  let ids: string[];
-  if (trigger === "outbound" && outboundScope === "application") ids = col.order.ids;
-  else {
-    const w = g.workspace_id ? app.store.get<WorkspaceRec>("workspaces", g.workspace_id) : undefined;
-    ids = w?.rule_ids ?? [];
-  }
-  if (ids.length === 0) return out;
-  const rules = ids
-    .map((id) => col.get(id))
-    .filter((r): r is RuleRec => !!r && r.enabled && r.trigger === trigger)
-    .sort((a, b) => a.priority - b.priority || (col.seqOf.get(a.id)! - col.seqOf.get(b.id)!));
-  for (const r of rules) {
-    const results = r.match.conditions.map((c) => conditionMatches(app, c, input));
-    const hit = r.match.operator === "any" ? results.some(Boolean) : results.every(Boolean);
-    if (!hit) continue;
-    out.matched.push(r.id);
-    if (r.actions.some((a) => a.type === "block")) {
-      out.blocked = r;
-      return out;
-    }
-    out.actions.push(...r.actions);
-  }
-  return out;
+export function submitMessage(app: App, g: GrantRec, body: unknown): Result {
+  const send = sendPaths.get(app);
+  if (!send) throw new Error("the messages routes of this emulator are not registered");
+  return send(g, body, app.variance);
 }
-
-function applyActions(m: MessageRec, actions: Action[]): MessageRec {
-  const next = { ...m, folders: [...m.folders] };
-  for (const a of actions) {
-    switch (a.type) {
-      case "mark_as_spam":
-        next.folders = ["junk"];
-        break;
-      case "assign_to_folder": {
-        const f = folderId(a.value ?? "");
-        if (f) next.folders = [f]; // unknown folders are skipped
-        break;
-      }
-      case "mark_as_read":
-        next.unread = false;
-        break;
-      case "mark_as_starred":
-        next.starred = true;
-        break;
-      case "archive":
-        next.folders = ["archive"];
-        break;
-      case "trash":
-        next.folders = ["trash"];
-        break;
-      default:
-        break;
-    }
-  }
-  return next;
-}
-
-// ------------------------------------------------------------------ delivery
-
-export interface InboundMail {
-  messageId: string;
-  from: Participant[];
-  to: Participant[];
-  cc: Participant[];
-  replyTo: Participant[];
-  subject: string;
-  body: string;
-  headers: { name: string; value: string }[];
-  date: number;
-}
-
-/** Deliver one copy to an agent account's inbox (rules applied); returns undefined when blocked. */
-export function deliverInbound(app: App, g: GrantRec, mail: InboundMail): MessageRec | undefined {
-  const outcome = evaluateRules(app, g, "inbound", {
-    from: mail.from[0]?.email ?? "",
-    recipients: [g.email],
-  });
-  if (outcome.blocked) return undefined;
-  const refs = referencedIds(mail.headers);
-  // the account's own copy of the same Message-ID (a message to oneself) shares its thread
-  const thread = threadFor(app, g.id, [mail.messageId, ...refs], mail.subject);
-  let m: MessageRec = {
-    id: randomUUID(),
-    object: "message",
-    grant_id: g.id,
-    thread_id: thread.id,
-    date: mail.date,
-    created_at: mail.date,
-    folders: ["inbox"],
-    from: mail.from,
-    to: mail.to,
-    cc: mail.cc,
-    bcc: [],
-    reply_to: mail.replyTo,
-    subject: mail.subject,
-    body: mail.body,
-    snippet: snippetOf(mail.body),
-    unread: true,
-    starred: false,
-    attachments: [],
-    headers: mail.headers,
-    _message_id: mail.messageId,
-    _refs: refs,
-  };
-  m = applyActions(m, outcome.actions);
-  storeMessage(app, m, thread);
-  app.emit("message.created", publicMessage(m));
-  return m;
-}
-
-// ------------------------------------------------------------------ routes
 
 export function registerMessages(r: Router, app: App): void {
   const inflight = new Set<string>();
@@ -411,8 +142,9 @@ export function registerMessages(r: Router, app: App): void {
     if (has(b, "subject") && b.subject !== null && typeof b.subject !== "string") throw badRequest("subject must be a string");
     if (has(b, "body") && b.body !== null && typeof b.body !== "string") throw badRequest("body must be a string");
     const subject = (b.subject as string | undefined) ?? "";
-    const body = (b.body as string | undefined) ?? "";
-    optBool(b, "is_plaintext");
+    const plaintext = optBool(b, "is_plaintext") ?? false;
+    // signature_id: the grant's signature, after a line break at the end of the body (§1c)
+    const body = signatureFor(app, g, b, (b.body as string | undefined) ?? "", plaintext);
     if (has(b, "send_at") && b.send_at !== null && (typeof b.send_at !== "number" || !Number.isInteger(b.send_at)))
       throw badRequest("send_at must be a Unix timestamp (integer seconds)");
     const custom: { name: string; value: string }[] = [];
@@ -455,17 +187,20 @@ export function registerMessages(r: Router, app: App): void {
     const refs = referencedIds(headers);
     const recipients = [...to, ...cc, ...bcc].map((p) => p.email.toLowerCase());
 
-    const outbound = evaluateRules(app, g, "outbound", {
-      from: g.email,
-      recipients,
-      outboundType: refs.length > 0 ? "reply" : "compose",
-    }, variance.outboundRuleScope);
-    if (outbound.blocked)
+    const outboundType = refs.length > 0 ? "reply" : "compose";
+    checkSendQuota(app, g);
+    const outbound = evaluateRules(app, g, "outbound", { from: g.email, recipients, outboundType }, variance.outboundRuleScope);
+    const input = evaluationInput(g.email, { recipients, type: outboundType });
+    if (outbound.blocked) {
+      recordEvaluation(app, g, { stage: "outbound_send", messageId: null, input, applied: { blocked: true }, matched: outbound.matched });
       throw forbidden(`message blocked by outbound rule ${outbound.blocked.id} (${outbound.blocked.name})`, "forbidden");
+    }
+    // Plan sends/second, pooled per environment: a burst above it is queued (202), a full queue → 429.
+    const queuedMs = currentPlan(app) ? app.sendQueue.admit(sendsPerSecond(applicationEnvironment(app)), app.config.sendQueueSeconds) : 0;
 
     const t = now();
     const thread = senderThread ?? threadFor(app, g.id, refs, subject);
-    let sent: MessageRec = {
+    const outgoing: MessageRec = {
       id: randomUUID(),
       object: "message",
       grant_id: g.id,
@@ -488,40 +223,46 @@ export function registerMessages(r: Router, app: App): void {
       _message_id: messageId,
       _refs: refs,
     };
-    sent = applyActions(sent, outbound.actions);
+    const { message: sent, applied } = applyActions(outgoing, outbound.actions, (name) => resolveFolderName(app, g, name));
     storeMessage(app, sent, thread);
-
-    // deliver to emulated agent accounts (one copy per account)
-    const seen = new Set<string>();
-    const publicHeaders = headers.filter((h) => h.name.toLowerCase() !== "bcc");
-    for (const addr of recipients) {
-      if (seen.has(addr)) continue;
-      seen.add(addr);
-      const rg = app.grantByEmail(addr);
-      if (!rg || rg.provider !== "nylas" || rg.grant_status !== "valid") continue;
-      deliverInbound(app, rg, {
-        messageId,
-        from,
-        to,
-        cc,
-        replyTo,
-        subject,
-        body,
-        headers: publicHeaders,
-        date: t,
-      });
-    }
+    recordEvaluation(app, g, { stage: "outbound_send", messageId: sent.id, input, applied, matched: outbound.matched });
+    countSend(app, g);
     const pub = publicMessage(sent);
-    if (app.config.notifySentMessages) app.emit("message.created", pub);
-    app.emit("message.send_success", pub);
-    // §10 W8/L3: a queued send answers 202 with the message minus its headers array.
-    const queued = variance.sendAnswer === "202" || (variance.sendAnswer === "202-under-burst" && app.varianceState.sendBurst(SENDS_PER_SECOND));
+
+    // deliver to emulated agent accounts (one copy per account), now or when the queue reaches it
+    const dispatch = (): void => {
+      if (!app.store.get("grants", g.id)) return;
+      const seen = new Set<string>();
+      const outside: string[] = [];
+      const publicHeaders = headers.filter((h) => h.name.toLowerCase() !== "bcc");
+      for (const addr of recipients) {
+        if (seen.has(addr)) continue;
+        seen.add(addr);
+        const rg = app.grantByEmail(addr);
+        if (!rg || rg.provider !== "nylas") outside.push(addr);
+        if (!rg || rg.provider !== "nylas" || rg.grant_status !== "valid") continue;
+        deliverInbound(app, rg, { messageId, from, to, cc, replyTo, subject, body, headers: publicHeaders, date: t }, variance);
+      }
+      if (outside.length) recordOutbound(app, sent, outside);
+      if (app.config.notifySentMessages) app.emit("message.created", pub);
+      app.emit("message.send_success", pub);
+      if (g.provider === "nylas") app.emit("message.delivered", pub); // agent-account deliverability event
+    };
+    if (queuedMs > 0) app.schedule(queuedMs, dispatch);
+    else dispatch();
+    // §10 W8/L3: a queued send answers 202 with the message minus its headers array — really queued
+    // under a plan's sends/second, or (without a plan) as the variance switch says.
+    const queued =
+      queuedMs > 0 ||
+      (!currentPlan(app) &&
+        (variance.sendAnswer === "202" || (variance.sendAnswer === "202-under-burst" && app.varianceState.sendBurst(SENDS_PER_SECOND))));
     if (queued) {
       const { headers: _headers, ...withoutHeaders } = pub;
       return { status: 202, body: { data: withoutHeaders } as Record<string, unknown> };
     }
     return { status: 200, body: { data: pub } as Record<string, unknown> };
   };
+  sendPaths.set(app, send);
 
   r.get("/v3/grants/:grant/messages", (ctx) => {
     const g = app.requireGrant(ctx.params.grant);
@@ -530,7 +271,7 @@ export function registerMessages(r: Router, app: App): void {
     const starred = queryBool(q, "starred");
     const threadId = q.get("thread_id") || undefined;
     const inRaw = q.get("in") || undefined;
-    const inFolder = inRaw ? (folderId(inRaw) ?? inRaw) : undefined;
+    const inFolder = inRaw ? (resolveFolderRef(app, g, inRaw) ?? inRaw) : undefined;
     const subject = q.get("subject") || undefined;
     const from = q.get("from")?.toLowerCase() || undefined;
     const to = q.get("to")?.toLowerCase() || undefined;
@@ -575,7 +316,7 @@ export function registerMessages(r: Router, app: App): void {
       if (!Array.isArray(b.folders) || b.folders.some((f) => typeof f !== "string"))
         throw badRequest("folders must be an array of folder IDs");
       next.folders = (b.folders as string[]).map((f) => {
-        const id = folderId(f);
+        const id = resolveFolderRef(app, g, f);
         if (!id) throw badRequest(`folder not found: ${f}`);
         return id;
       });

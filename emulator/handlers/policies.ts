@@ -1,10 +1,11 @@
-/** `/v3/policies…` (reference §3). */
+/** `/v3/policies…` (Nylas API v3, Policies). */
 import { randomUUID } from "node:crypto";
 import type { App } from "../app";
 import { badRequest, notFound } from "../errors";
 import { cursorPage } from "../paging";
 import type { Router } from "../router";
 import type { PolicyRec } from "../types";
+import { validatePolicyOptions } from "./policy-options";
 import { bodyObject, Body, has, isObject, now, optBool, optStringArray, reqString, checkString } from "../validate";
 import { cursorPaging, sparseUpdate, type Variance } from "../variance";
 
@@ -178,6 +179,7 @@ export function registerPolicies(r: Router, app: App): void {
     const name = reqString(b, "name", { min: 1, max: 256 });
     const p: Partial<PolicyRec> = { _limits: {} };
     readOptional(b, p, ctx.variance);
+    if (p.options) p.options = validatePolicyOptions(app, p.options);
     const t = now();
     const rec = app.store.put<PolicyRec>("policies", {
       ...(p as PolicyRec),
@@ -199,6 +201,7 @@ export function registerPolicies(r: Router, app: App): void {
     const next: PolicyRec = { ...cur };
     if (has(b, "name") && b.name !== null) next.name = checkString(b.name, "name", { min: 1, max: 256 });
     readOptional(b, next, ctx.variance, ctx.variance.policyNestedUpdate === "merge");
+    if (has(b, "options") && next.options) next.options = validatePolicyOptions(app, next.options);
     next.updated_at = now();
     app.store.put("policies", next);
     const full = publicPolicy(next);

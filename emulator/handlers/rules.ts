@@ -1,8 +1,9 @@
-/** `/v3/rules…` (reference §4). */
+/** `/v3/rules…` (Nylas API v3, Rules). */
 import { randomUUID } from "node:crypto";
 import { App, publicFields } from "../app";
 import { badRequest, notFound } from "../errors";
 import { cursorPage } from "../paging";
+import { checkPlanCount } from "../plan";
 import type { Router } from "../router";
 import type { Action, Condition, ListRec, RuleRec } from "../types";
 import { bodyObject, Body, checkString, has, isObject, now, optBool, optInt, optString } from "../validate";
@@ -136,6 +137,7 @@ export function registerRules(r: Router, app: App): void {
     const match = validateMatch(app, b.match, trigger);
     if (!has(b, "actions") || b.actions === null) throw badRequest("actions is required");
     const actions = validateActions(b.actions);
+    checkPlanCount(app, "rules", () => col.size);
     const t = now();
     const rule = app.store.put<RuleRec>("rules", {
       id: randomUUID(),

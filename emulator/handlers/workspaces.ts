@@ -1,4 +1,4 @@
-/** `/v3/workspaces…` (reference §6). */
+/** `/v3/workspaces…` (Nylas API v3, Workspaces). */
 import { randomUUID } from "node:crypto";
 import type { App } from "../app";
 import { badRequest } from "../errors";

@@ -3,10 +3,10 @@ import { randomInt } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import * as path from "node:path";
-import { startEmulator, type RunningEmulator } from "../../emulator";
-import { parseWebhookBody, verifyWebhookSignature, type WebhookNotification } from "../../provider/webhook-signature";
+import { parseArgs } from "node:util";
+import { getRuleEvaluations, parseWebhookBody, verifyWebhookSignature, type WebhookNotification } from "pulumi-nylas-agents";
+import { startEmulator, WebhookReceiver, type Delivery, type RunningEmulator } from "pulumi-nylas-agents/emulator";
 import { ProgramRunError, runProgram, type ConfigValue, type ProgramRunResult } from "../../provider/offline/program";
-import { WebhookReceiver, type Delivery } from "../../emulator/receiver";
 
 /**
  * `npm run demo`: an AI agent gets its own email, end to end, on this machine.
@@ -16,6 +16,7 @@ import { WebhookReceiver, type Delivery } from "../../emulator/receiver";
  *    local file backend when a Pulumi CLI is on PATH, else through the program runner (the same
  *    provider code, driven by the engine harness; state in `<state-dir>/state.json`).
  * 3. Sends mail from the sales agent to the support agent, shows the signed `message.created` webhook,
+ *    shows the rule that filed it into support's declared "Team" folder (Nylas's rule evaluation),
  *    replies in the same thread and lists the thread.
  * 4. Prints a summary. A second run changes nothing; `--destroy` removes every resource.
  */
@@ -55,7 +56,7 @@ const step = (line: string) => out(`▸ ${line}`);
 const indent = (line: string) => out(`    ${line}`);
 
 async function main(argv: string[]): Promise<void> {
-  const opts = parseArgs(argv);
+  const opts = parseCommandLine(argv);
   const started = Date.now();
   const rel = shown(opts.stateDir);
   out(`Nylas Agent Accounts demo — ${opts.destroy ? "destroy" : "deploy + round trip"} (state in ${rel}/)`);
@@ -257,12 +258,13 @@ interface DemoOutputs {
   salesGrantId: string;
   supportEmail: string;
   supportGrantId: string;
+  supportTeamFolderId: string;
   webhookSecret: string;
 }
 
 function outputsOf(r: ProgramRunResult): DemoOutputs {
   const o = r.outputs as Partial<DemoOutputs>;
-  for (const k of ["salesEmail", "salesGrantId", "supportEmail", "supportGrantId", "webhookSecret"] as const) {
+  for (const k of ["salesEmail", "salesGrantId", "supportEmail", "supportGrantId", "supportTeamFolderId", "webhookSecret"] as const) {
     if (typeof o[k] !== "string" || !o[k]) throw new DemoError(`the quickstart program did not export ${k}`, "examples/quickstart/index.ts must export it");
   }
   return o as DemoOutputs;
@@ -301,9 +303,9 @@ async function roundTrip(emulator: RunningEmulator, receiver: WebhookReceiver, o
   };
   const waitDelivery = async (pred: (d: Delivery) => boolean, who: string) => {
     try {
-      return await receiver.waitFor(pred, 10_000);
+      return await receiver.waitFor(pred, 30_000);
     } catch {
-      throw new DemoError(`no message.created webhook for ${who} arrived within 10 s`, "check that the webhook is active (the summary lists it) and nothing else holds the receiver port; run again with --verbose");
+      throw new DemoError(`no message.created webhook for ${who} arrived within 30 s`, "check that the webhook is active (the summary lists it) and nothing else holds the receiver port; run again with --verbose");
     }
   };
 
@@ -325,6 +327,15 @@ async function roundTrip(emulator: RunningEmulator, receiver: WebhookReceiver, o
   const notification = parseWebhookBody<WebhookNotification>(delivery.rawBody, delivery.headers);
   const inbound = notification.data.object as unknown as Message;
   step(`webhook       message.created for ${o.supportEmail} (message ${short(inbound.id)}), x-nylas-signature ${signature.slice(0, 12)}… verified with webhookSecret ✓`);
+
+  // A workspace rule filed it into support's declared "Team" folder; Nylas's rule evaluation says why.
+  const stored = await api<{ folders?: string[] }>("GET", `/v3/grants/${o.supportGrantId}/messages/${inbound.id}`);
+  const [evaluation] = await getRuleEvaluations(o.supportGrantId, { messageId: inbound.id, connection: { apiKey: emulator.apiKey, apiUri: emulator.url } });
+  if (!stored.folders?.includes(o.supportTeamFolderId) || !evaluation) {
+    throw new DemoError(`the message was not filed into support's "Team" folder (folders: ${(stored.folders ?? []).join(", ") || "none"})`, "the quickstart's file-team-mail rule or Team folder is missing: run npm run demo again, or --destroy and start over");
+  }
+  step(`filed         into "Team" of ${o.supportEmail} (folder ${short(o.supportTeamFolderId)}) by a rule ✓`);
+  step(`evaluation    ${evaluation.summary}`);
 
   const reply = await api<Message>("POST", `/v3/grants/${o.supportGrantId}/messages/send`, {
     to: [{ email: o.salesEmail, name: "Sales Agent" }],
@@ -390,39 +401,44 @@ const short = (id: string) => (id.length > 13 ? `${id.slice(0, 8)}…` : id);
 
 // ------------------------------------------------------------------------------------------- helpers
 
-function parseArgs(argv: string[]): Options {
-  const opts: Options = {
-    destroy: false,
-    stateDir: path.join(ROOT, ".demo"),
-    emulatorPort: 4790,
-    receiverPort: 4791,
-    forceHarness: false,
-    verbose: false,
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new DemoError(`${a} needs a value`, USAGE);
-      return v;
-    };
-    const port = () => {
-      const n = Number(value());
-      if (!Number.isInteger(n) || n < 1 || n > 65535) throw new DemoError(`${a} must be a port number 1-65535`, USAGE);
-      return n;
-    };
-    if (a === "--destroy") opts.destroy = true;
-    else if (a === "--state-dir") opts.stateDir = path.resolve(value());
-    else if (a === "--emulator-port") opts.emulatorPort = port();
-    else if (a === "--receiver-port") opts.receiverPort = port();
-    else if (a === "--harness") opts.forceHarness = true;
-    else if (a === "--verbose") opts.verbose = true;
-    else if (a === "--help" || a === "-h") {
-      out(USAGE);
-      process.exit(0);
-    } else throw new DemoError(`unknown option ${a}`, USAGE);
+function parseCommandLine(argv: string[]): Options {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        destroy: { type: "boolean" },
+        "state-dir": { type: "string" },
+        "emulator-port": { type: "string" },
+        "receiver-port": { type: "string" },
+        harness: { type: "boolean" },
+        verbose: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    }));
+  } catch (e) {
+    throw new DemoError(oneLine(e).split(". ")[0], USAGE); // parseArgs' first sentence names the flag
   }
-  return opts;
+  if (values.help) {
+    out(USAGE);
+    process.exit(0);
+  }
+  const port = (flag: string, v: string | undefined, dflt: number) => {
+    if (v === undefined) return dflt;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1 || n > 65535) throw new DemoError(`--${flag} must be a port number 1-65535`, USAGE);
+    return n;
+  };
+  return {
+    destroy: values.destroy ?? false,
+    stateDir: values["state-dir"] !== undefined ? path.resolve(values["state-dir"]) : path.join(ROOT, ".demo"),
+    emulatorPort: port("emulator-port", values["emulator-port"], 4790),
+    receiverPort: port("receiver-port", values["receiver-port"], 4791),
+    forceHarness: values.harness ?? false,
+    verbose: values.verbose ?? false,
+  };
 }
 
 function findRoot(): string {

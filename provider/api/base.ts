@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { NylasNotFoundError, NylasResponseShapeError, NylasValidationError, type Credential, type Method, type NylasClient } from "../client";
+import { NylasNotFoundError, NylasResponseShapeError, NylasValidationError, type Credential, type Method, type NylasClient, type Page } from "../client";
+import { ListSnapshots } from "./snapshot";
 
 /**
  * What every Nylas collection shares, written once: typed paths, "gone" in every form Nylas uses,
@@ -79,6 +80,10 @@ export interface CollectionSpec<S extends WireSchema> {
    * lacks a field whose value only Nylas knows (e.g. a policy's plan-resolved limits).
    */
   readBack?: (answer: Record<string, unknown>) => boolean;
+  /** Refresh reads may be answered from one list of the collection (see snapshot.ts). */
+  listedReads?: boolean;
+  /** The natural key that lookups of a snapshot use (e.g. a grant's email), normalised. */
+  lookupKey?: (o: z.infer<S>) => string | undefined;
 }
 
 /** Options of one call of a collection, with the path's parameters typed. */
@@ -98,6 +103,8 @@ export abstract class Collection<S extends WireSchema> {
   protected readonly sparse: z.ZodType<Partial<z.infer<S>>>;
   protected readonly whole: z.ZodType<z.infer<S>>;
   private readonly page: z.ZodType<{ data?: unknown }>;
+  /** List-backed reads and lookups: the one place they are batched (snapshot.ts). */
+  protected readonly snapshots: ListSnapshots<z.infer<S>> | undefined;
 
   protected constructor(
     protected readonly client: NylasClient,
@@ -107,11 +114,15 @@ export abstract class Collection<S extends WireSchema> {
     this.whole = spec.wire as unknown as z.ZodType<z.infer<S>>;
     const items = z.array(this.whole);
     this.page = z.looseObject({ data: z.union([items, z.looseObject({ items: items.nullish() })]).nullish() });
+    if (spec.listedReads) this.snapshots = new ListSnapshots(() => this.pages(), (o) => String((o as Record<string, unknown>)[spec.idField]), spec.lookupKey);
   }
 
   /** One call of this collection: its credential, and a gone answer in whatever form as NotFound. */
   protected async call<T = undefined, P extends string = string>(c: CallSpec<T, P>): Promise<T> {
     const { path, params, ...rest } = c;
+    const id = (params as Record<string, string>).id;
+    // A write may land even when its answer is lost: a list taken before it no longer speaks for the object.
+    if (c.method !== "GET" && id !== undefined) this.snapshots?.touch(id);
     try {
       return await this.client.call({ ...rest, path: makePath(path, params), auth: this.spec.auth });
     } catch (e) {
@@ -133,14 +144,29 @@ export abstract class Collection<S extends WireSchema> {
     }
   }
 
+  /**
+   * The object as a refresh reads it, `undefined` when gone: from one list of the collection when many
+   * reads are in flight (see snapshot.ts), else a GET. Reads that must see Nylas now use {@link get}.
+   */
+  async read(id: string): Promise<z.infer<S> | undefined> {
+    return this.snapshots ? this.snapshots.read(id, (i) => this.get(i)) : this.get(id);
+  }
+
   /** Every object, over every page. */
   async list(query?: Record<string, string | number | boolean | undefined>): Promise<z.infer<S>[]> {
+    const out: z.infer<S>[] = [];
+    for await (const page of this.pages(query)) out.push(...page.items);
+    return out;
+  }
+
+  /** The objects page by page (one call each; an unpaged collection is one page), as they come. */
+  async *pages(query?: Record<string, string | number | boolean | undefined>): AsyncGenerator<Page<z.infer<S>>> {
     const o = { path: this.spec.all, query, item: this.whole, auth: this.spec.auth };
-    if (this.spec.paging === "cursor") return this.client.listCursor(o);
-    if (this.spec.paging === "offset") return this.client.listOffset(o);
+    if (this.spec.paging === "cursor") return yield* this.client.pagesCursor(o);
+    if (this.spec.paging === "offset") return yield* this.client.pagesOffset(o);
     const r = await this.call({ method: "GET", path: this.spec.all, params: {}, query, answer: this.page });
     const data = r.data as z.infer<S>[] | { items?: z.infer<S>[] | null } | null | undefined;
-    return Array.isArray(data) ? data : (data?.items ?? []);
+    yield { items: Array.isArray(data) ? data : (data?.items ?? []), last: true };
   }
 
   /** Creates one object. Not retried after an ambiguous failure: the lifecycle settles that by a lookup. */
@@ -162,6 +188,12 @@ export abstract class Collection<S extends WireSchema> {
     } catch (e) {
       if (!(e instanceof NylasNotFoundError)) throw e;
     }
+    this.wrote(id, undefined);
+  }
+
+  /** This process changed object `id` (every write's answer passes through {@link settle}); `after` undefined: deleted. */
+  protected wrote(id: string, after: z.infer<S> | undefined): void {
+    this.snapshots?.wrote(id, after);
   }
 
   /**
@@ -180,21 +212,25 @@ export abstract class Collection<S extends WireSchema> {
     }
     if (answered && !this.spec.readBack?.(got)) {
       const whole = this.whole.safeParse(got);
-      if (whole.success) return whole.data;
+      if (whole.success) {
+        this.wrote(objectId, whole.data);
+        return whole.data;
+      }
     }
     const back = await this.get(objectId);
+    this.wrote(objectId, back);
     if (!back) {
       throw new NylasNotFoundError(404, "not_found_error", `the ${this.spec.noun} was written but reading it back found nothing`, undefined, "GET", makePath(this.spec.one, this.oneParams(objectId)));
     }
     return back;
   }
 
-  /** The one object among `items` that `matches`, `undefined` for none; several are an error naming them. */
-  protected findOne(items: readonly z.infer<S>[], matches: (o: z.infer<S>) => boolean, are: string): z.infer<S> | undefined {
+  /** The one object among `items` that `matches`, `undefined` for none; several are an error naming them and saying what to do. */
+  protected findOne(items: readonly z.infer<S>[], matches: (o: z.infer<S>) => boolean, are: string, fix = "set adopt to the id of the one to manage"): z.infer<S> | undefined {
     const found = items.filter(matches);
     if (found.length > 1) {
       const ids = found.map((o) => String((o as Record<string, unknown>)[this.spec.idField])).join(", ");
-      throw new Error(`several Nylas ${this.spec.plural} ${are} (${ids}); set adopt to the id of the one to manage`);
+      throw new Error(`several Nylas ${this.spec.plural} ${are} (${ids}); ${fix}`);
     }
     return found[0];
   }

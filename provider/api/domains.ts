@@ -3,7 +3,7 @@ import { NylasConfigError, type DomainsRoute, type NylasClient } from "../client
 import { Collection, type CallSpec } from "./base";
 
 /**
- * The Manage Domains API (reference §7), on one of two routes: `/v3/domains` with an IAM API key as
+ * The Manage Domains API (Nylas API v3 Domains), on one of two routes: `/v3/domains` with an IAM API key as
  * bearer (current, the default) or `/v3/admin/domains` signed with a service account (older). Same
  * bodies on both. A domain is addressed by id or by its address; a PUT answers only what changed.
  */
@@ -42,6 +42,9 @@ const attemptWire = z.looseObject({
     .nullish(),
   status: z.string().nullish(),
   message: z.string().nullish(),
+  created_at: z.number().nullish(),
+  expires_at: z.number().nullish(),
+  details: z.record(z.string(), z.unknown()).nullish(),
 });
 
 /** One DNS record to publish, as Nylas describes it (`type` is the record type: TXT, MX, CNAME…). */
@@ -50,6 +53,19 @@ export interface DnsRecordWire {
   type: string;
   value: string;
   priority?: number;
+}
+
+/**
+ * What one info/verify answer says of a verification type: status (`pending`/`done`/`failed`, when
+ * given), Nylas's message, when the attempt's temporary values expire, and Nylas's free-form `details`
+ * of an in-between state (Node's model; shape undocumented).
+ */
+export interface VerificationAttempt {
+  status?: string;
+  message?: string;
+  createdAt?: number;
+  expiresAt?: number;
+  details?: Record<string, unknown>;
 }
 
 /** Options of an info/verify request; `key_length` is the DKIM key size (2048 documented). */
@@ -114,28 +130,40 @@ export class Domains extends Collection<typeof domainWire> {
     return ref.includes(".") ? this.findByAddress(ref) : this.get(ref);
   }
 
-  /** The DNS record Nylas wants published for one verification type (`POST …/info`; changes nothing, so retried). */
-  async info(id: string, type: string, options?: VerificationOptions): Promise<DnsRecordWire> {
+  /** The DNS record Nylas wants published for one verification type, and what it said (`POST …/info`; changes nothing, so retried). */
+  async info(id: string, type: string, options?: VerificationOptions): Promise<{ record: DnsRecordWire; attempt: VerificationAttempt }> {
     const r = await this.attempt("info", id, type, options);
     const flat = r.attempt ?? {};
     const o = flat.options ?? {};
     const priority = o.priority ?? flat.priority;
-    return {
+    const record = {
       host: text(o.host ?? flat.host),
       type: text(o.type),
       value: text(o.value ?? flat.value),
       ...(typeof priority === "number" ? { priority } : {}),
     };
+    return { record, attempt: attemptOf(r) };
   }
 
-  /** Asks Nylas to check one verification type now; its status (`pending`/`done`/`failed`) and message. */
-  async verify(id: string, type: string, options?: VerificationOptions): Promise<{ status: string; message: string }> {
-    const r = await this.attempt("verify", id, type, options);
-    return { status: text(r.status ?? r.attempt?.status), message: text(r.message) };
+  /** Asks Nylas to check one verification type now; what it answered (status `pending`/`done`/`failed`, message, details). */
+  async verify(id: string, type: string, options?: VerificationOptions): Promise<VerificationAttempt> {
+    return attemptOf(await this.attempt("verify", id, type, options));
   }
 
   private attempt(what: "info" | "verify", id: string, type: string, options?: VerificationOptions) {
     const body = { type, ...(options && Object.keys(options).length ? { options } : {}) };
     return this.call({ method: "POST", path: `${this.spec.one}/${what}` as "{id}", params: { id }, body, data: attemptWire, idempotent: true });
   }
+}
+
+/** The parts of an info/verify answer that describe the attempt; absent fields are left out. */
+function attemptOf(r: z.infer<typeof attemptWire>): VerificationAttempt {
+  const status = r.status ?? r.attempt?.status;
+  return {
+    ...(status ? { status } : {}),
+    ...(r.message ? { message: r.message } : {}),
+    ...(typeof r.created_at === "number" ? { createdAt: r.created_at } : {}),
+    ...(typeof r.expires_at === "number" ? { expiresAt: r.expires_at } : {}),
+    ...(r.details && Object.keys(r.details).length ? { details: r.details } : {}),
+  };
 }

@@ -4,7 +4,7 @@ import { Collection } from "./base";
 import type { Workspaces } from "./workspaces";
 
 /**
- * Grants and connectors (reference §1). An Agent Account is a grant with provider `nylas`, created with
+ * Grants and connectors (Nylas API v3 Agent Accounts). An Agent Account is a grant with provider `nylas`, created with
  * `POST /v3/connect/custom` — which, for an email that already has a grant, re-authenticates that grant
  * and answers with it. So whether an email is taken is asked of the documented grants list
  * (`GET /v3/grants?email=`, offset pages, matched here case-insensitively), never of the undocumented
@@ -29,6 +29,11 @@ export interface CreatedGrant {
   existing: boolean;
 }
 
+const hasEmail = (email: string) => {
+  const want = email.toLowerCase();
+  return (g: GrantWire) => (g.email ?? "").toLowerCase() === want;
+};
+
 /** Slack for a `created_at` read against the local clock, when the answer has no `Date` header. */
 const LOCAL_CLOCK_SLACK_S = 5;
 
@@ -37,6 +42,8 @@ export class Grants extends Collection<typeof grantWire> {
   private readonly seen = new Set<string>();
   /** When this process first tried to create a grant for an email that has not been confirmed since. */
   private readonly firstAttempt = new Map<string, number>();
+  /** Creates between their email check and their answer: they keep the burst's grants list alive. */
+  private readonly creating = new Map<string, () => void>();
 
   constructor(
     client: NylasClient,
@@ -52,11 +59,42 @@ export class Grants extends Collection<typeof grantWire> {
       wire: grantWire,
       paging: "offset",
       updateVerb: "PATCH",
+      listedReads: true,
+      lookupKey: (g) => g.email?.toLowerCase(),
     });
   }
 
   override async get(id: string): Promise<GrantWire | undefined> {
     return this.remember(await super.get(id));
+  }
+
+  override async read(id: string): Promise<GrantWire | undefined> {
+    return this.remember(await super.read(id));
+  }
+
+  /**
+   * The grant that has `email`, as a create asks before making one. When many creates are in flight,
+   * one unfiltered list of every grant answers them all (snapshot.ts) with this process's own creates and
+   * deletes laid over it; a lone create asks {@link findByEmail}. A "taken" answer from the list is confirmed
+   * with `findByEmail` (the grant may have been deleted since); a grant created by someone else after the
+   * list is caught by {@link createAgentAccount} (its `created_at` is older than the attempt).
+   */
+  async takenBy(email: string): Promise<GrantWire | undefined> {
+    const key = email.toLowerCase();
+    this.endCreate(key);
+    const { found, listed } = await this.snapshots!.find(key, async () => {
+      const g = await this.findByEmail(email);
+      return g ? [g] : [];
+    });
+    if (found.length > 0) return listed ? this.findByEmail(email) : found[0];
+    // Free: the create follows, and keeps the burst's list alive until it is answered (createAgentAccount).
+    this.creating.set(key, this.snapshots!.hold());
+    return undefined;
+  }
+
+  /** The one grant of `items` with `email` (case-insensitively); several are an error. */
+  private pickEmail(items: readonly GrantWire[], email: string): GrantWire | undefined {
+    return this.remember(this.findOne(items, hasEmail(email), `have email ${email}`));
   }
 
   /**
@@ -66,11 +104,9 @@ export class Grants extends Collection<typeof grantWire> {
    * does. The one place "is this address taken?" is asked, so a per-run cache can answer it later.
    */
   async findByEmail(email: string): Promise<GrantWire | undefined> {
-    const want = email.toLowerCase();
-    const match = (all: GrantWire[]) => this.findOne(all, (g) => (g.email ?? "").toLowerCase() === want, `have email ${email}`);
-    const found = match(await this.list({ email })) ?? match(await this.list());
-    if (found) this.firstAttempt.delete(want);
-    return this.remember(found);
+    const found = this.pickEmail(await this.list({ email }), email) ?? this.pickEmail(await this.list(), email);
+    if (found) this.firstAttempt.delete(email.toLowerCase());
+    return found;
   }
 
   /**
@@ -80,21 +116,32 @@ export class Grants extends Collection<typeof grantWire> {
    * older than that first attempt by Nylas's own clock.
    */
   async createAgentAccount(body: { settings: { email: string }; [k: string]: unknown }): Promise<CreatedGrant> {
-    await this.connectors.ensureNylas();
     const email = body.settings.email.toLowerCase();
-    if (!this.firstAttempt.has(email)) this.firstAttempt.set(email, Date.now());
     let answer: Answer<Partial<GrantWire>>;
+    let grant: GrantWire;
     try {
-      answer = await this.postCustom(body);
-    } catch (e) {
-      if (!(e instanceof NylasValidationError) || !(await this.connectors.repair())) throw e;
-      answer = await this.postCustom(body);
+      await this.connectors.ensureNylas();
+      if (!this.firstAttempt.has(email)) this.firstAttempt.set(email, Date.now());
+      try {
+        answer = await this.postCustom(body);
+      } catch (e) {
+        if (!(e instanceof NylasValidationError) || !(await this.connectors.repair())) throw e;
+        answer = await this.postCustom(body);
+      }
+      grant = await this.settle(undefined, answer.value);
+    } finally {
+      this.endCreate(email);
     }
-    const grant = await this.settle(undefined, answer.value);
     const existing = this.seen.has(grant.id) || this.olderThan(grant, this.firstAttempt.get(email)!, answer);
     this.firstAttempt.delete(email);
     this.remember(grant);
     return { grant, existing };
+  }
+
+  /** The create of `email` that {@link takenBy} checked has its answer (or failed). */
+  private endCreate(email: string): void {
+    this.creating.get(email)?.();
+    this.creating.delete(email);
   }
 
   /**
@@ -127,6 +174,7 @@ export class Grants extends Collection<typeof grantWire> {
     if (!assigned.includes(id) && g.workspace_id !== workspaceId) {
       throw new Error(`moving grant ${id} to workspace ${workspaceId}: ${how}, and manual-assign did not assign it either (it is in ${g.workspace_id ?? "no workspace"})`);
     }
+    this.wrote(id, { ...g, workspace_id: workspaceId });
     return { ...g, workspace_id: workspaceId };
   }
 

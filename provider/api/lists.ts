@@ -3,7 +3,7 @@ import type { NylasClient } from "../client";
 import { Collection, makePath } from "./base";
 
 /**
- * `/v3/lists` and `/v3/lists/{id}/items` (reference §5). Items are not part of the list object: they
+ * `/v3/lists` and `/v3/lists/{id}/items` (Nylas API v3 Lists). Items are not part of the list object: they
  * are read in cursor pages and added/removed with `{items: [...]}` bodies of at most 1,000 values. The
  * answers of PUT and of item changes are List objects that may lack the id and unchanged fields.
  */
@@ -34,6 +34,7 @@ export class Lists extends Collection<typeof listWire> {
       wire: listWire,
       paging: "cursor",
       updateVerb: "PUT",
+      listedReads: true,
     });
   }
 

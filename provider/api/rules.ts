@@ -3,7 +3,7 @@ import { NylasValidationError, type NylasClient } from "../client";
 import { Collection } from "./base";
 
 /**
- * `/v3/rules` (reference §4). The list answers a nested envelope, `data: {items, next_cursor}`, with
+ * `/v3/rules` (Nylas API v3 Rules). The list answers a nested envelope, `data: {items, next_cursor}`, with
  * `items: null` when there are no rules; the client's cursor reader takes it and the flat forms. A PUT
  * may answer only some fields and no id.
  */
@@ -35,6 +35,7 @@ export class Rules extends Collection<typeof ruleWire> {
       wire: ruleWire,
       paging: "cursor",
       updateVerb: "PUT",
+      listedReads: true,
       // Fields Nylas defaults when a request leaves them out: only Nylas knows their value.
       readBack: (answer) => ["priority", "enabled", "trigger"].some((f) => answer[f] === undefined || answer[f] === null),
     });

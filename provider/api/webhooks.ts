@@ -3,7 +3,7 @@ import { NylasResponseShapeError, type NylasClient } from "../client";
 import { Collection } from "./base";
 
 /**
- * `/v3/webhooks` (reference §2): one unpaged list; PUT with only the changed fields. A webhook that no
+ * `/v3/webhooks` (Nylas API v3 Webhooks): one unpaged list; PUT with only the changed fields. A webhook that no
  * longer exists answers 404 or — as documented for PUT, DELETE and rotate-secret — 400 "record not
  * found". The secret comes only from create and rotate-secret.
  */
@@ -38,6 +38,7 @@ export class Webhooks extends Collection<typeof webhookWire> {
       wire: webhookWire,
       paging: "unpaged",
       updateVerb: "PUT",
+      listedReads: true,
       gone: "404 or 400 not found",
     });
   }

@@ -3,7 +3,7 @@ import type { NylasClient } from "../client";
 import { Collection } from "./base";
 
 /**
- * `/v3/workspaces` (reference §6): one unpaged list; PATCH; the id field is `workspace_id`. A
+ * `/v3/workspaces` (Nylas API v3 Workspaces): one unpaged list; PATCH; the id field is `workspace_id`. A
  * domain-less workspace reads `domain` as null, "" or absent — all "no domain".
  */
 
@@ -37,6 +37,7 @@ export class Workspaces extends Collection<typeof workspaceWire> {
       wire: workspaceWire,
       paging: "unpaged",
       updateVerb: "PATCH",
+      listedReads: true,
     });
   }
 
@@ -45,8 +46,21 @@ export class Workspaces extends Collection<typeof workspaceWire> {
     return (await this.list()).find((w) => !w.default && (w.domain ?? "").toLowerCase() === domain);
   }
 
-  /** The application's default workspace; `undefined` for applications older than workspaces. */
-  async findDefault(): Promise<WorkspaceWire | undefined> {
+  /** The domain-less (non-default) workspace named `name`; names are not unique, so several are an error. */
+  async findDomainless(name: string): Promise<WorkspaceWire | undefined> {
+    return this.findOne(await this.list(), (w) => !w.default && !w.domain && w.name === name, `without a domain are named "${name}"`);
+  }
+
+  /**
+   * The application's default workspace: the one the application names (`default_workspace_id`, its
+   * setting), else the one the list flags `default` (the application may leave the field out when it
+   * has none, and older answers may lack it); `undefined` for applications older than workspaces.
+   */
+  async findDefault(applicationDefaultId?: string): Promise<WorkspaceWire | undefined> {
+    if (applicationDefaultId) {
+      const w = await this.get(applicationDefaultId);
+      if (w) return w;
+    }
     return (await this.list()).find((w) => w.default === true);
   }
 

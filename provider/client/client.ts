@@ -14,7 +14,7 @@ import {
 import { DEFAULT_RETRY, backoffDelay, maybeCommitted, parseRetryAfter, shouldRetry, type Failure, type RetryOptions } from "./retry";
 import { canonicalJson, signRequest, type ServiceAccountCredentials } from "./signing";
 import { Throttle } from "./throttle";
-import { setTimeout as sleep } from "node:timers/promises";
+import { systemClock, type Clock } from "./clock";
 
 /**
  * The one HTTP client of the package: auth, throttling, retries, timeouts, pagination, error mapping and
@@ -33,6 +33,8 @@ export interface ClientOptions {
   apiUri?: string;
   /** IAM API key (Organization-bound, `domains.*`): the bearer token of the Manage Domains API at `/v3/domains`. */
   domainsApiKey?: string;
+  /** IAM API key (Organization-bound, `iam.*`): the bearer token of the IAM API at `/v3/iam/*`. */
+  iamApiKey?: string;
   /** Signs the older `/v3/admin/domains` route; domains never use the application API key. */
   serviceAccount?: ServiceAccountCredentials;
   /** Which Manage Domains route to call; unset: `/v3/domains` when `domainsApiKey` is set, else the signed route. */
@@ -40,8 +42,13 @@ export interface ClientOptions {
   /** Per-attempt timeout in ms (headers and body). Default 30 s. */
   timeoutMs?: number;
   retry?: Partial<RetryOptions>;
-  /** Client-side rate, requests per second; 0 disables. Default 10 (burst 20), like the Nylas CLI. */
+  /**
+   * A fixed client-side rate, requests per second; 0 disables. Unset: adaptive — from Nylas's published
+   * 50 req/s, halved on a 429 and regained gradually, so processes sharing an application share its
+   * limit (see throttle.ts).
+   */
   requestsPerSecond?: number;
+  /** Burst of the fixed rate; default twice the rate. */
   burst?: number;
   /** Open connections at most (and so requests in flight). Default 16. */
   concurrency?: number;
@@ -52,8 +59,13 @@ export interface ClientOptions {
    * create that Nylas committed is still answered and recorded rather than orphaned.
    */
   signal?: AbortSignal;
-  /** Where requests go instead of a connection pool of our own (tests pass undici's `MockAgent`). */
+  /**
+   * Where requests go. Default: a connection pool to the API's origin, owned (and closed) by the
+   * client. Unit tests pass an undici `MockAgent`; a dispatcher passed in is closed by its owner.
+   */
   dispatcher?: Dispatcher;
+  /** The time source for deadlines, backoff waits, Retry-After dates and the throttle. */
+  clock?: Clock;
 }
 
 /** `iam`: `/v3/domains` with the IAM API key as bearer (current); `service-account`: signed `/v3/admin/domains` (older). */
@@ -61,7 +73,17 @@ export type DomainsRoute = "iam" | "service-account";
 export const DOMAINS_ROUTES: readonly DomainsRoute[] = ["iam", "service-account"];
 
 /** The credential a call authenticates with. */
-export type Credential = "apiKey" | "domainsApiKey" | "serviceAccount";
+export type Credential = "apiKey" | "domainsApiKey" | "iamApiKey" | "serviceAccount";
+
+/** How to name each bearer credential when it is missing: one clear error per credential. */
+const MISSING_BEARER: Record<Exclude<Credential, "serviceAccount">, string> = {
+  apiKey: "no Nylas API key: set it with `pulumi config set --secret nylas:apiKey <key>` or the NYLAS_API_KEY environment variable",
+  domainsApiKey: "no Nylas domains API key: set it with `pulumi config set --secret nylas:domainsApiKey <IAM API key>` or NYLAS_DOMAINS_API_KEY",
+  iamApiKey:
+    "no Nylas IAM API key: IAM principals and credentials (IamPrincipal, IamCredential, AgentKey, AgentMailbox agentKey) are managed with an " +
+    "Organization-bound IAM API key holding the iam.* permissions (the IAM Admin role; the application API key cannot manage IAM): " +
+    "set it with `pulumi config set --secret nylas:iamApiKey <key>` or NYLAS_IAM_API_KEY",
+};
 
 export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
@@ -102,19 +124,25 @@ interface RawResponse {
   body: unknown;
 }
 
-let packageVersion = "0.0.0";
-try {
-  // dist/provider/client/client.js → package.json three levels up, in the repo and when installed.
-  packageVersion = require("../../../package.json").version;
-} catch {
-  /* keep the fallback */
-}
+/** This package's version, for the User-Agent: from dist/provider/client/ (installed) or provider/client/ (source). */
+const packageVersion = ((): string => {
+  for (const rel of ["../../../package.json", "../../package.json"]) {
+    try {
+      const pkg = require(rel);
+      if (pkg.name === "pulumi-nylas-agents") return pkg.version;
+    } catch {
+      /* try the next */
+    }
+  }
+  return "0.0.0";
+})();
 
 export class NylasClient {
   readonly baseUrl: string;
-  private readonly dispatcher: Dispatcher;
   private readonly origin: string;
+  private readonly dispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
+  private readonly clock: Clock;
   private readonly throttle: Throttle;
   private readonly retry: RetryOptions;
   private readonly timeoutMs: number;
@@ -133,8 +161,12 @@ export class NylasClient {
     this.retry = { ...DEFAULT_RETRY, ...retry };
     this.timeoutMs = opts.timeoutMs ?? 30_000;
     this.userAgent = opts.userAgent ?? `pulumi-nylas-agents/${packageVersion}`;
-    const rps = opts.requestsPerSecond ?? 10;
-    this.throttle = new Throttle(rps, opts.burst ?? Math.max(1, rps * 2));
+    this.clock = opts.clock ?? systemClock;
+    const rps = opts.requestsPerSecond;
+    this.throttle = new Throttle(
+      rps === undefined ? { kind: "adaptive" } : { kind: "fixed", perSecond: rps, burst: opts.burst ?? Math.max(1, rps * 2) },
+      this.clock,
+    );
     this.origin = new URL(this.baseUrl).origin;
     this.ownsDispatcher = !opts.dispatcher;
     this.dispatcher =
@@ -187,29 +219,49 @@ export class NylasClient {
    * the sources disagree: `data` is an array, or an object whose `items` is an array or `null` (rules:
    * no rules at all); the cursor is `data.next_cursor`, else the top-level one. The list ends at an
    * absent, empty or null cursor or at an empty page; a cursor that repeats is an error, not a loop.
+   * `maxItems` stops early (pages of at most 200 are asked for; never more items than that are returned).
    */
-  async listCursor<T>(opts: Omit<CallOptions<T>, "method" | "data" | "answer"> & { item: z.ZodType<T>; pageSize?: number }): Promise<T[]> {
-    const out: T[] = [];
+  async listCursor<T>(opts: ListOptions<T> & { maxItems?: number }): Promise<T[]> {
+    return collect(this.pagesCursor(opts), opts.maxItems);
+  }
+
+  /** The pages of {@link listCursor}, one call each, as they come (a caller may stop early). */
+  async *pagesCursor<T>(opts: ListOptions<T> & { maxItems?: number }): AsyncGenerator<Page<T>> {
     const seen = new Set<string>();
+    let got = 0;
     let cursor: string | undefined;
-    const page = cached(cursorPages, opts.item, (item) =>
-      z.looseObject({
-        data: z.union([z.array(item), z.looseObject({ items: z.array(item).nullish(), next_cursor: z.string().nullish() })]).nullish(),
-        next_cursor: z.string().nullish(),
-      }),
-    );
+    // One schema per envelope, chosen by the answer's shape: a union would report a bad item only as
+    // "data: Invalid input" instead of naming it. The nested envelope may carry its own cursor and
+    // `items: null`; a page without items ends the list.
+    const pages = cached(cursorPages, opts.item, (item) => ({
+      array: z.looseObject({ data: z.array(item).nullish(), next_cursor: z.string().nullish() }),
+      nested: z.looseObject({ data: z.looseObject({ items: z.array(item).nullish(), next_cursor: z.string().nullish() }), next_cursor: z.string().nullish() }),
+    }));
     for (;;) {
-      const raw = await this.send({ ...opts, method: "GET", query: { ...opts.query, limit: opts.pageSize ?? 200, page_token: cursor } });
-      const parsed = this.parseWith(opts, page, raw.body);
-      const data = parsed.data;
-      const items = Array.isArray(data) ? data : (data?.items ?? []);
-      out.push(...items);
-      cursor = (Array.isArray(data) ? undefined : data?.next_cursor) || parsed.next_cursor || undefined;
-      if (!cursor || items.length === 0) return out;
-      if (seen.has(cursor)) {
+      // A capped read (the newest rule evaluations) asks for no more than it still needs.
+      const limit = Math.min(opts.pageSize ?? 200, opts.maxItems !== undefined ? Math.max(1, opts.maxItems - got) : 200);
+      const raw = await this.send({ ...opts, method: "GET", query: { ...opts.query, limit, page_token: cursor } });
+      const data = (raw.body as { data?: unknown } | undefined)?.data;
+      let items: T[];
+      let next: string | null | undefined;
+      if (data && typeof data === "object" && !Array.isArray(data)) {
+        const page = this.parseWith(opts, pages.nested, raw.body);
+        items = page.data.items ?? [];
+        next = page.data.next_cursor || page.next_cursor;
+      } else {
+        const page = this.parseWith(opts, pages.array, raw.body);
+        items = page.data ?? [];
+        next = page.next_cursor;
+      }
+      got += items.length;
+      cursor = next || undefined;
+      const last = !cursor || items.length === 0;
+      if (!last && seen.has(cursor!)) {
         throw new NylasResponseShapeError("GET", fillPath(opts.path, opts.params), [`next_cursor "${cursor}" repeated; stopping to avoid an endless loop`]);
       }
-      seen.add(cursor);
+      yield { items, last };
+      if (last) return;
+      seen.add(cursor!);
     }
   }
 
@@ -217,17 +269,22 @@ export class NylasClient {
    * Every item of an offset-paginated list (`/v3/grants`, `/v3/connectors`): pages until a short or
    * empty one. A server that caps the page below what was asked says so in `limit`; that size counts.
    */
-  async listOffset<T>(opts: Omit<CallOptions<T>, "method" | "data" | "answer"> & { item: z.ZodType<T>; pageSize?: number }): Promise<T[]> {
-    const out: T[] = [];
+  async listOffset<T>(opts: ListOptions<T>): Promise<T[]> {
+    return collect(this.pagesOffset(opts));
+  }
+
+  /** The pages of {@link listOffset}, one call each, as they come (a caller may stop early). */
+  async *pagesOffset<T>(opts: ListOptions<T>): AsyncGenerator<Page<T>> {
     const limit = opts.pageSize ?? 200;
     const page = cached(offsetPages, opts.item, (item) => z.looseObject({ data: z.array(item).nullish(), limit: z.number().nullish() }));
     for (let offset = 0; ; ) {
       const raw = await this.send({ ...opts, method: "GET", query: { ...opts.query, limit, offset } });
       const parsed = this.parseWith(opts, page, raw.body);
       const items = parsed.data ?? [];
-      out.push(...items);
       const served = parsed.limit && parsed.limit > 0 ? Math.min(parsed.limit, limit) : limit;
-      if (items.length === 0 || items.length < served) return out;
+      const last = items.length === 0 || items.length < served;
+      yield { items, last };
+      if (last) return;
       offset += items.length;
     }
   }
@@ -241,25 +298,29 @@ export class NylasClient {
     let last: NylasError | undefined;
     for (let attempt = 1; ; attempt++) {
       if (signal?.aborted) throw new NylasCancelledError(opts.method, path, last);
-      await unlessAborted(this.throttle.acquire(), signal);
-      if (signal?.aborted) throw new NylasCancelledError(opts.method, path, last);
+      const ticket = await unlessAborted(this.throttle.acquire(), signal);
+      if (ticket === undefined || signal?.aborted) throw new NylasCancelledError(opts.method, path, last);
       // The deadline counts from the first attempt: waiting in our own throttle queue is not a failure.
-      started ??= Date.now();
+      started ??= this.clock.now();
       let failure: Failure;
       let error: NylasError;
       let retryAfterMs: number | undefined;
       try {
         const res = await this.once(opts, path);
-        if (res.status >= 200 && res.status < 300) return res;
+        if (res.status >= 200 && res.status < 300) {
+          this.throttle.answered(ticket);
+          return res;
+        }
+        retryAfterMs = parseRetryAfter(res.headers["retry-after"], this.clock.now());
+        if (res.status === 429) this.throttle.throttled(ticket, retryAfterMs);
+        else this.throttle.answered(ticket);
         failure = { kind: "status", status: res.status };
         error = apiErrorFrom(res.status, res.body, opts.method, path, header(res.headers, "x-request-id"), !idempotent && maybeCommitted(failure));
-        retryAfterMs = parseRetryAfter(res.headers["retry-after"]);
-        if (res.status === 429 && retryAfterMs !== undefined) this.throttle.pause(retryAfterMs);
       } catch (e) {
         ({ failure, error } = this.classify(e, opts.method, path));
       }
       if (!shouldRetry(failure, idempotent)) throw error;
-      const elapsed = Date.now() - started;
+      const elapsed = this.clock.now() - started;
       if (attempt >= this.retry.maxAttempts) {
         throw new NylasRetriesExhaustedError(opts.method, path, attempt, elapsed, error, "attempts");
       }
@@ -268,8 +329,8 @@ export class NylasClient {
         throw new NylasRetriesExhaustedError(opts.method, path, attempt, elapsed, error, "deadline");
       }
       last = error;
-      // An aborted sleep rejects (and clears its timer); the loop's check then reports the cancel.
-      await sleep(wait, undefined, { signal }).catch(() => undefined);
+      // An aborted sleep ends at once (the system clock also clears its timer); the loop's check then reports the cancel.
+      await unlessAborted(this.clock.sleep(wait, signal), signal);
     }
   }
 
@@ -287,19 +348,12 @@ export class NylasClient {
           "this call needs a Nylas service account: set nylas:serviceAccount (the credentials JSON, as a secret) or NYLAS_SERVICE_ACCOUNT",
         );
       }
-      Object.assign(headers, signRequest(this.opts.serviceAccount, opts.method, path, body));
-    } else if (opts.auth === "domainsApiKey") {
-      if (!this.opts.domainsApiKey) {
-        throw new NylasConfigError("no Nylas domains API key: set it with `pulumi config set --secret nylas:domainsApiKey <IAM API key>` or NYLAS_DOMAINS_API_KEY");
-      }
-      headers.authorization = `Bearer ${this.opts.domainsApiKey}`;
+      Object.assign(headers, signRequest(this.opts.serviceAccount, opts.method, path, body, this.clock.now()));
     } else {
-      if (!this.opts.apiKey) {
-        throw new NylasConfigError(
-          "no Nylas API key: set it with `pulumi config set --secret nylas:apiKey <key>` or the NYLAS_API_KEY environment variable",
-        );
-      }
-      headers.authorization = `Bearer ${this.opts.apiKey}`;
+      const credential = (opts.auth ?? "apiKey") as keyof typeof MISSING_BEARER;
+      const key = this.opts[credential];
+      if (!key) throw new NylasConfigError(MISSING_BEARER[credential]);
+      headers.authorization = `Bearer ${key}`;
     }
     const fullPath = new URL(this.baseUrl).pathname.replace(/\/$/, "") + path + queryString(opts.query);
     this.attempts++;
@@ -355,29 +409,45 @@ export class NylasClient {
  * building them per call was a measurable share of the provider's CPU (see bench/RESULTS.md).
  */
 const envelopes = new WeakMap<z.ZodType, z.ZodType>();
-const cursorPages = new WeakMap<z.ZodType, z.ZodType>();
+const cursorPages = new WeakMap<z.ZodType, { array: z.ZodType; nested: z.ZodType }>();
 const offsetPages = new WeakMap<z.ZodType, z.ZodType>();
 
-function cached<S extends z.ZodType, R extends z.ZodType>(cache: WeakMap<z.ZodType, z.ZodType>, key: S, build: (key: S) => R): R {
+function cached<S extends z.ZodType, R extends V, V>(cache: WeakMap<z.ZodType, V>, key: S, build: (key: S) => R): R {
   let schema = cache.get(key) as R | undefined;
   if (!schema) cache.set(key, (schema = build(key)));
   return schema;
 }
 
-/** Waits for `p`, or until `signal` aborts (the caller checks `signal.aborted`); never leaves a listener behind. */
-async function unlessAborted(p: Promise<unknown>, signal: AbortSignal | undefined): Promise<void> {
-  if (!signal) {
-    await p;
-    return;
-  }
+/** `p`'s value, or undefined once `signal` aborts first (the caller checks `signal.aborted`); never leaves a listener behind. */
+async function unlessAborted<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T | undefined> {
+  if (!signal) return p;
   let onAbort!: () => void;
-  const aborted = new Promise<void>((resolve) => (onAbort = resolve));
+  const aborted = new Promise<undefined>((resolve) => (onAbort = () => resolve(undefined)));
   signal.addEventListener("abort", onAbort, { once: true });
   try {
-    await Promise.race([p, aborted]);
+    return await Promise.race([p, aborted]);
   } finally {
     signal.removeEventListener("abort", onAbort);
   }
+}
+
+/** Options of a paged list: the call's, plus the item schema and the page size (default 200, the maximum). */
+export type ListOptions<T> = Omit<CallOptions<T>, "method" | "data" | "answer"> & { item: z.ZodType<T>; pageSize?: number };
+
+/** One page of a list; `last` when no call for another would follow. */
+export interface Page<T> {
+  items: T[];
+  last: boolean;
+}
+
+/** Every item of `pages`; with `maxItems`, stops (calling for no further page) once it has that many. */
+async function collect<T>(pages: AsyncIterable<Page<T>>, maxItems?: number): Promise<T[]> {
+  const out: T[] = [];
+  for await (const page of pages) {
+    out.push(...page.items);
+    if (maxItems !== undefined && out.length >= maxItems) return out.slice(0, maxItems);
+  }
+  return out;
 }
 
 /** Fills `{name}` placeholders, URL-encoding each value; a missing one is a programming error. */

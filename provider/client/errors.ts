@@ -62,7 +62,7 @@ export class NylasTimeoutError extends NylasError {
   }
 }
 
-/** Retries ran out of attempts or of time; `cause` is the last failure. */
+/** Retries ran out of attempts or of time; `lastError` is the last failure. */
 export class NylasRetriesExhaustedError extends NylasError {
   constructor(
     readonly method: string,
@@ -99,6 +99,12 @@ const HINTS: Record<number, string> = {
   429: "rate limited by Nylas; lower nylas:requestsPerSecond or retry later",
 };
 
+/** The IAM API is called with the IAM API key, not the application key: its refusals say so. */
+const IAM_HINTS: Record<number, string> = {
+  401: "the IAM API key was rejected (expired, disabled or unknown; the application API key cannot call the IAM API) — set nylas:iamApiKey or NYLAS_IAM_API_KEY to an Organization-bound IAM API key",
+  403: "the IAM API key is not bound to the organization or lacks the iam.* permission for this call (the IAM Admin role holds them)",
+};
+
 function formatApiError(
   status: number,
   type: string,
@@ -107,7 +113,7 @@ function formatApiError(
   path: string,
   requestId: string | undefined,
 ): string {
-  const hint = HINTS[status] ?? (status >= 500 ? "Nylas had a server error; retry later" : "");
+  const hint = (path.startsWith("/v3/iam/") ? IAM_HINTS[status] : undefined) ?? HINTS[status] ?? (status >= 500 ? "Nylas had a server error; retry later" : "");
   const detail = apiMessage ? `: ${apiMessage}` : "";
   const rid = requestId ? ` [request_id ${requestId}]` : "";
   return `${status} ${type || "error"} from ${method} ${path}${detail}${hint ? ` — ${hint}` : ""}${rid}`;
@@ -133,7 +139,7 @@ export function apiErrorFrom(
   return new NylasApiError(...args);
 }
 
-/** Nylas uses three error shapes (see the reference §0): nested `error`, OAuth-style, and flat. */
+/** Nylas answers errors in three shapes (its SDKs parse all three): nested `error`, OAuth-style, and flat. */
 function parseErrorBody(body: unknown): { type: string; message: string; requestId?: string } {
   if (!body || typeof body !== "object") {
     return { type: "", message: typeof body === "string" ? body.slice(0, 300) : "" };

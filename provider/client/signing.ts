@@ -1,7 +1,7 @@
 import { createSign, randomBytes } from "node:crypto";
 
 /**
- * Nylas service-account request signing for /v3/admin/domains (reference §7): an RSA-SHA256
+ * Nylas service-account request signing for /v3/admin/domains (Nylas API v3, as the Nylas SDKs sign it): an RSA-SHA256
  * signature over the canonical JSON of method, nonce, path, timestamp and the body.
  */
 export interface ServiceAccountCredentials {

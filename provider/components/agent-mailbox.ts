@@ -2,8 +2,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { AgentAccount } from "../resources/agent-account";
 import { Policy, type PolicyArgs } from "../resources/policy";
 import { Rule, type RuleArgs } from "../resources/rule";
+import type { PubSubChannel, SnsChannel } from "../resources/channel";
 import { Webhook, type WebhookArgs } from "../resources/webhook";
 import { Workspace } from "../resources/workspace";
+import { AgentKey, type AgentKeyOptionsArgs } from "./agent-key";
 
 /**
  * `AgentMailbox`: one call gives an AI agent a ready mailbox — an {@link AgentAccount}, optionally its
@@ -18,7 +20,7 @@ import { Workspace } from "../resources/workspace";
  *   with its own daily send limit.
  *
  * Every child is parented to the component, so `pulumi destroy` (or removing the component) deletes
- * them in dependency order: webhook → account → workspace → rules → policy.
+ * them in dependency order: agent key → webhook → account → workspace → rules → policy.
  */
 
 /** The agent's own workspace (its policy and rules attach here). */
@@ -98,12 +100,25 @@ export interface AgentMailboxArgs {
    */
   sharedWebhook?: Webhook;
   /**
+   * The same for any application-wide destination: a shared {@link Webhook}, {@link PubSubChannel} or
+   * {@link SnsChannel}. The account is made once it exists; with a Webhook, its secret is `webhookSecret`.
+   * Route channel messages by `data.object.grant_id` (see `grantIdOf`). Not together with `sharedWebhook`.
+   */
+  sharedNotifications?: Webhook | PubSubChannel | SnsChannel;
+  /**
    * A webhook of this mailbox's own — an explicit choice that does not scale: Nylas webhooks are
    * application-wide, so each one hears EVERY mailbox of the application; N mailboxes with one each
    * receive N² deliveries for N messages (a warning says so past {@link PER_MAILBOX_WEBHOOKS_WARN_AT}).
    * Filter deliveries on `data.object.grant_id === mailbox.grantId`. Prefer `sharedWebhook`.
    */
   webhook?: AgentMailboxWebhookArgs;
+  /**
+   * Give the agent an IAM API key of its own (`agentApiKey`, a secret) that reaches this mailbox only
+   * — a principal bound to its grant with {@link AGENT_LOOP_PERMISSIONS} (read and send mail, threads,
+   * folders) — so the agent's runtime never holds the application API key. `true` for the defaults, or
+   * the principal's roles / permissions and the key's expiry and rotation. Needs `nylas:iamApiKey`.
+   */
+  agentKey?: boolean | AgentKeyOptionsArgs;
 }
 
 /** Per-mailbox webhooks in one program beyond which a warning explains the N² deliveries. */
@@ -157,6 +172,8 @@ export class AgentMailbox extends pulumi.ComponentResource {
   readonly rules: Record<string, Rule>;
   /** The webhook subscription, when `webhook` was given. */
   readonly webhook?: Webhook;
+  /** The agent's own IAM principal and key, when `agentKey` was given. */
+  readonly agentKey?: AgentKey;
 
   /** The grant id: the `grant_id` of every `/v3/grants/{grant_id}/*` call. */
   readonly grantId: pulumi.Output<string>;
@@ -166,6 +183,8 @@ export class AgentMailbox extends pulumi.ComponentResource {
   readonly workspaceId: pulumi.Output<string>;
   /** The signing secret of its webhook, own or shared (a secret); `undefined` without either. */
   readonly webhookSecret: pulumi.Output<string | undefined>;
+  /** The agent's IAM API key (a secret) for `/v3/grants/<grantId>/…`; `undefined` without `agentKey`. */
+  readonly agentApiKey: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: AgentMailboxArgs, opts?: pulumi.ComponentResourceOptions) {
     super("nylas:index:AgentMailbox", name, {}, opts);
@@ -174,8 +193,13 @@ export class AgentMailbox extends pulumi.ComponentResource {
     if (ownWorkspace && args.workspaceId !== undefined) {
       throw new Error(`AgentMailbox ${name}: workspaceId joins an existing workspace; workspace, policy, policyId, rules and sharedRuleIds give the agent its own — use one or the other`);
     }
-    if (args.webhook !== undefined && args.sharedWebhook !== undefined) {
-      throw new Error(`AgentMailbox ${name}: give either sharedWebhook (one webhook for many mailboxes) or webhook (one of its own), not both`);
+    if (args.sharedWebhook !== undefined && args.sharedNotifications !== undefined) {
+      throw new Error(`AgentMailbox ${name}: sharedWebhook and sharedNotifications are the same option; give one`);
+    }
+    const shared = args.sharedNotifications ?? args.sharedWebhook;
+    if (args.webhook !== undefined && shared !== undefined) {
+      const option = args.sharedWebhook ? "sharedWebhook (one webhook for many mailboxes)" : "sharedNotifications (one destination for many mailboxes)";
+      throw new Error(`AgentMailbox ${name}: give either ${option} or webhook (one of its own), not both`);
     }
     if (args.policy !== undefined && args.policyId !== undefined) {
       throw new Error(`AgentMailbox ${name}: give either policy (a new policy) or policyId (an existing one), not both`);
@@ -222,8 +246,8 @@ export class AgentMailbox extends pulumi.ComponentResource {
         appPassword: args.appPassword,
         workspaceId: this.workspace ? this.workspace.id : args.workspaceId,
       },
-      // With a shared webhook, the account is made once the webhook listens, so its first mail is heard.
-      args.sharedWebhook ? { parent: this, dependsOn: [args.sharedWebhook] } : child,
+      // With a shared destination, the account is made once it listens, so its first mail is heard.
+      shared ? { parent: this, dependsOn: [shared] } : child,
     );
 
     if (args.webhook) {
@@ -259,9 +283,19 @@ export class AgentMailbox extends pulumi.ComponentResource {
     this.email = this.account.email;
     this.workspaceId = this.account.workspaceId;
     // Secret whatever the engine does with the child's additionalSecretOutputs (mocks ignore them).
-    const webhook = this.webhook ?? args.sharedWebhook;
+    const webhook = this.webhook ?? (shared instanceof Webhook ? shared : undefined);
     this.webhookSecret = webhook ? pulumi.secret(webhook.webhookSecret) : pulumi.output(undefined);
-    this.registerOutputs({ grantId: this.grantId, email: this.email, workspaceId: this.workspaceId, webhookSecret: this.webhookSecret });
+
+    if (args.agentKey) {
+      const key = args.agentKey === true ? {} : args.agentKey;
+      this.agentKey = new AgentKey(
+        `${name}-agent-key`,
+        { ...key, grantId: this.account.grantId, principalName: pulumi.output(args.email).apply((e) => `agent ${e.trim().toLowerCase()}`.slice(0, 128)) },
+        child,
+      );
+    }
+    this.agentApiKey = this.agentKey ? this.agentKey.apiKey : pulumi.output(undefined);
+    this.registerOutputs({ grantId: this.grantId, email: this.email, workspaceId: this.workspaceId, webhookSecret: this.webhookSecret, agentApiKey: this.agentApiKey });
   }
 }
 

@@ -314,6 +314,11 @@ export class Engine {
     this.state.delete(urn);
   }
 
+  /** The provider's Delete for a resource as `state` records it, leaving the engine's state alone (e.g. deleting again what is gone). */
+  async deleteResource(state: ResourceState): Promise<void> {
+    await this.provider(state.provider).delete(state.urn, state.id, this.wire(state.outputs, state.secretOutputs));
+  }
+
   /** Destroys everything, newest first (dependents before what they depend on). */
   async destroyAll(): Promise<void> {
     for (const urn of [...this.order].reverse()) {

@@ -2,6 +2,7 @@ import { fork } from "node:child_process";
 import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
+import { parseArgs } from "node:util";
 import { Engine, Secret, type ResourceState } from "./engine";
 import { SECRET_SIG, SECRET_VALUE, type Props } from "./host";
 
@@ -546,6 +547,11 @@ const USAGE = `usage: node dist/provider/offline/program.js <program dir|file> -
          [--export fnName [--args '<json array>']] [--verbose]
 Runs a Pulumi program's nylas resources through the real provider (no Pulumi CLI needed).`;
 
+function usageError(message: string): void {
+  console.error(`error: ${message}\n${USAGE}`);
+  process.exit(2);
+}
+
 async function main(argv: string[]): Promise<void> {
   if (argv[0] === "--ipc") {
     process.once("message", async (m: ParentMessage) => {
@@ -559,38 +565,67 @@ async function main(argv: string[]): Promise<void> {
     });
     return;
   }
-  const opts: Omit<RunProgramOptions, "onLine"> = { program: "", stateFile: "", config: {} };
-  let verbose = false;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const next = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new ProgramRunError(`${a} needs a value\n${USAGE}`);
-      return v;
-    };
-    const kv = (v: string) => {
-      const eq = v.indexOf("=");
-      if (eq < 1) throw new ProgramRunError(`${a} ${v}: expected ns:key=value`);
-      return [v.slice(0, eq), v.slice(eq + 1)] as const;
-    };
-    if (a === "--help" || a === "-h") return void console.log(USAGE);
-    else if (a === "--state") opts.stateFile = next();
-    else if (a === "--destroy") opts.destroy = true;
-    else if (a === "--stack") opts.stack = next();
-    else if (a === "--project") opts.project = next();
-    else if (a === "--export") opts.exportName = next();
-    else if (a === "--args") opts.args = JSON.parse(next());
-    else if (a === "--verbose") verbose = true;
-    else if (a === "--config") {
-      const [k, v] = kv(next());
-      opts.config![k] = v;
-    } else if (a === "--secret") {
-      const [k, v] = kv(next());
-      opts.config![k] = { secret: v };
-    } else if (!a.startsWith("-") && !opts.program) opts.program = a;
-    else throw new ProgramRunError(`unknown argument ${a}\n${USAGE}`);
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: true,
+      options: {
+        state: { type: "string" },
+        destroy: { type: "boolean" },
+        stack: { type: "string" },
+        project: { type: "string" },
+        export: { type: "string" },
+        args: { type: "string" },
+        config: { type: "string", multiple: true },
+        secret: { type: "string", multiple: true },
+        verbose: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (e) {
+    // parseArgs explains "--" after the first sentence: the usage below says more
+    return usageError(oneLine(e).split(". ")[0]);
   }
-  if (!opts.program || !opts.stateFile) throw new ProgramRunError(USAGE);
+  const { values, positionals } = parsed;
+  if (values.help) return void console.log(USAGE);
+  if (positionals.length > 1) return usageError(`one program expected, got ${positionals.join(" ")}`);
+  const kv = (flag: string, v: string) => {
+    const eq = v.indexOf("=");
+    if (eq < 1) throw new ProgramRunError(`--${flag} ${v}: expected ns:key=value`);
+    return [v.slice(0, eq), v.slice(eq + 1)] as const;
+  };
+  const config: Record<string, ConfigValue> = {};
+  for (const c of values.config ?? []) {
+    const [k, v] = kv("config", c);
+    config[k] = v;
+  }
+  for (const c of values.secret ?? []) {
+    const [k, v] = kv("secret", c);
+    config[k] = { secret: v };
+  }
+  let args: unknown[] | undefined;
+  if (values.args !== undefined) {
+    try {
+      args = JSON.parse(values.args);
+    } catch {
+      throw new ProgramRunError(`--args must be a JSON array, got ${values.args}`);
+    }
+    if (!Array.isArray(args)) throw new ProgramRunError(`--args must be a JSON array, got ${values.args}`);
+  }
+  const opts: Omit<RunProgramOptions, "onLine"> = {
+    program: positionals[0] ?? "",
+    stateFile: values.state ?? "",
+    config,
+    destroy: values.destroy,
+    stack: values.stack,
+    project: values.project,
+    exportName: values.export,
+    args,
+  };
+  const verbose = values.verbose ?? false;
+  if (!opts.program || !opts.stateFile) return usageError(opts.program ? "--state <file> is required" : "a program directory or file is required");
   try {
     await executeProgram(opts, (l) => console.log(l));
     process.exit(0);

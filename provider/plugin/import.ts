@@ -34,6 +34,6 @@ export async function resolveImportId(type: string, def: ResourceDefinition<any,
   // Normalised as `check` would (trimmed, lower-cased), so the lookup matches what Nylas stores.
   const parsed = (def.inputs.shape[key.input] as z.ZodType).safeParse(id.trim());
   if (!parsed.success) return id;
-  const found = await def.find(ctx, { [key.input]: parsed.data });
+  const found = await def.find(ctx, { [key.input]: parsed.data }, "adopt");
   return found?.id;
 }

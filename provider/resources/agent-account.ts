@@ -1,8 +1,9 @@
-import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from "node:crypto";
+import { createHash, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from "node:crypto";
+import { isDeepStrictEqual } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import type { GrantWire } from "../api";
-import type { ResourceDefinition } from "../lifecycle";
+import { MAX_SIGNATURE_BYTES, MAX_SIGNATURES, type GrantWire, type SignatureWire } from "../api";
+import { createOnce, PartialCreateError, type Context, type ResourceDefinition } from "../lifecycle";
 import { displayName, emailAddress, objectId } from "../schema";
 import { NylasResource } from "./base";
 
@@ -13,6 +14,8 @@ import { NylasResource } from "./base";
  * between workspaces is a grant PATCH of `workspace_id`). Nylas answers a create for an address that
  * already has a grant with that grant, so an address is checked on the documented grants list first,
  * and a create answer that turns out to be an existing grant is refused, never taken over.
+ * Signatures (`/v3/grants/{id}/signatures`, `ctx.api.signatures(id)`) are part of the account: at most
+ * 10, each known by its name, reconciled as a set after the grant is made or changed.
  */
 
 // ------------------------------------------------------------------------------------ input schema
@@ -40,16 +43,59 @@ const appPassword = () =>
     if (problems.length) ctx.addIssue({ code: "custom", message: `${APP_PASSWORD_RULES}; this one breaks: ${problems.join("; ")}` });
   });
 
+/** `<img … src="data:…">`: Nylas refuses inline images in signatures (they must be hosted). */
+const INLINE_IMAGE = /<img\b[^>]*\bsrc\s*=\s*["']?\s*data:/i;
+
+const signatureSchema = z.strictObject(
+  {
+    name: displayName(256),
+    body: z.string({ error: "must be the signature's HTML (a string)" }).superRefine((html, ctx) => {
+      const bytes = Buffer.byteLength(html, "utf8");
+      const issue = (message: string) => ctx.addIssue({ code: "custom", message });
+      if (html.trim() === "") return issue("must not be empty: the signature's HTML, e.g. \"<p>Sales Agent · Example Inc.</p>\"");
+      if (bytes > MAX_SIGNATURE_BYTES) return issue(`must be at most 100 KB (${MAX_SIGNATURE_BYTES} bytes) of HTML, Nylas's limit; this one is ${bytes} bytes — host images at an https URL instead of embedding them`);
+      if (INLINE_IMAGE.test(html)) issue("must not embed images as data: URLs (Nylas refuses them); link an image hosted at an https URL");
+    }),
+  },
+  { error: 'must be an object {name, body} like { name: "Work", body: "<p>Sales Agent · Example Inc.</p>" }' },
+);
+
+const signaturesSchema = z
+  .array(signatureSchema, { error: 'must be a list of signatures {name, body} like [{ name: "Work", body: "<p>…</p>" }]' })
+  .max(MAX_SIGNATURES, { error: `must have at most ${MAX_SIGNATURES} signatures: Nylas allows ${MAX_SIGNATURES} per account` })
+  .superRefine((sigs, ctx) => {
+    const first = new Map<string, number>();
+    sigs.forEach((sig, i) => {
+      const j = first.get(sig.name);
+      if (j === undefined) first.set(sig.name, i);
+      else ctx.addIssue({ code: "custom", path: [i, "name"], message: `is also the name of signatures[${j}]: the provider tells an account's signatures apart by name, so each must be unique` });
+    });
+  })
+  // A set keyed by name: the order written never causes a diff.
+  .transform((sigs) => [...sigs].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)));
+
 const inputSchema = z.strictObject({
   email: emailAddress(),
   name: displayName(256).optional(),
   appPassword: appPassword().optional(),
   workspaceId: objectId("workspace").optional(),
+  signatures: signaturesSchema.optional(),
 });
 
 export type AgentAccountInputs = z.infer<typeof inputSchema>;
+export type SignatureInputs = z.infer<typeof signatureSchema>;
 
-export interface AgentAccountOutputs {
+/** The signature part of the outputs; present only while `signatures` is declared. */
+interface SignatureOutputs {
+  /** As declared (sorted by name), unless changed at Nylas since: then as Nylas has them. */
+  signatures?: SignatureInputs[];
+  /** Signature id by name: the `signature_id` of a send. */
+  signatureIds?: Record<string, string>;
+  /** SHA-256 of each body as Nylas stored it (it sanitizes HTML), to tell its sanitizing from a change made by hand. */
+  signatureHashes?: Record<string, string>;
+}
+
+export interface AgentAccountOutputs extends SignatureOutputs {
   [key: string]: unknown;
   email: string;
   /** Display name as Nylas has it (kept when the input is removed: Nylas cannot clear it). */
@@ -149,6 +195,98 @@ function alreadyTaken(email: string, g: GrantWire, how: string): Error {
   );
 }
 
+// ------------------------------------------------------------------------------------- signatures
+
+const sha256 = (s: string) => createHash("sha256").update(s, "utf8").digest("hex");
+
+/**
+ * Makes the account's signatures what is declared, keyed by name: a managed one (by its recorded id)
+ * or one of that name already there (adopted) is updated when its body differs; a missing one is
+ * created (ghost-safe: after a lost answer it is looked up by name, never made twice); a managed one no
+ * longer declared is deleted — removals first, so the 10-per-account limit has room. Signatures made
+ * outside Pulumi under other names are left alone, but count toward the limit: going over it is one
+ * error before anything is written.
+ */
+async function reconcileSignatures(ctx: Context, grantId: string, declared: readonly SignatureInputs[], olds: SignatureOutputs): Promise<SignatureOutputs> {
+  const api = ctx.api.signatures(grantId);
+  const current = await api.list();
+  const ids = olds.signatureIds ?? {};
+  const byId = new Map(current.map((sig) => [sig.id, sig]));
+  const target = new Map<string, SignatureWire>();
+  for (const d of declared) {
+    const found = (ids[d.name] !== undefined ? byId.get(ids[d.name]) : undefined) ?? api.named(current, d.name);
+    if (found) target.set(d.name, found);
+  }
+  const kept = new Set([...target.values()].map((sig) => sig.id));
+  const managed = new Set(Object.values(ids));
+  const removed = current.filter((sig) => managed.has(sig.id) && !kept.has(sig.id));
+  const creating = declared.filter((d) => !target.has(d.name));
+  const total = current.length - removed.length + creating.length;
+  if (total > MAX_SIGNATURES) {
+    const others = current.filter((sig) => !kept.has(sig.id) && !managed.has(sig.id));
+    throw new Error(
+      `account ${grantId} would have ${total} signatures, and Nylas allows ${MAX_SIGNATURES}: ${declared.length} declared, and ${others.length} made outside Pulumi ` +
+        `(${others.map((sig) => `"${sig.name}"`).join(", ")}) — delete those or declare fewer`,
+    );
+  }
+  for (const sig of removed) await api.remove(sig.id);
+  const oldBodies = new Map((olds.signatures ?? []).map((sig) => [sig.name, sig.body]));
+  const out: Required<SignatureOutputs> = { signatures: [], signatureIds: {}, signatureHashes: {} };
+  for (const d of declared) {
+    let sig = target.get(d.name);
+    let wrote = false;
+    if (sig) {
+      // Unchanged since we wrote it (Nylas's own sanitizing aside): nothing to send.
+      const untouched = oldBodies.get(d.name) === d.body && olds.signatureHashes?.[d.name] === sha256(sig.body);
+      if (!untouched && sig.body !== d.body) {
+        sig = await api.update(sig.id, { name: d.name, body: d.body });
+        wrote = true;
+      }
+    } else {
+      const what = `creating signature "${d.name}" of Nylas AgentAccount ${grantId}`;
+      const made = await createOnce(ctx, what, () => api.create({ name: d.name, body: d.body }), async () => api.named(await api.list(), d.name));
+      if (made.lost) ctx.warn(`${what}: the create's answer was lost but the signature was made (${made.value.id}); adopting it`);
+      sig = made.value;
+      wrote = !made.lost;
+    }
+    if (wrote && sig.body !== d.body) {
+      ctx.warn(`Nylas sanitized signature "${d.name}" of account ${grantId} (its HTML is stored changed, e.g. scripts or event handlers removed); what it sends is what Nylas stored`);
+    }
+    out.signatures.push(d);
+    out.signatureIds[d.name] = sig.id;
+    out.signatureHashes[d.name] = sha256(sig.body);
+  }
+  return out;
+}
+
+/**
+ * The managed signatures as Nylas has them now: a body still the one Nylas stored for the declared one
+ * reads as declared; one changed by hand reads as Nylas has it; a deleted one is missing — so refresh
+ * shows the drift and the next `up` repairs it.
+ */
+async function readSignatures(ctx: Context, grantId: string, olds: SignatureOutputs): Promise<SignatureOutputs> {
+  const current = await ctx.api.signatures(grantId).list();
+  const byId = new Map(current.map((sig) => [sig.id, sig]));
+  const declared = new Map((olds.signatures ?? []).map((sig) => [sig.name, sig.body]));
+  const out: Required<SignatureOutputs> = { signatures: [], signatureIds: {}, signatureHashes: {} };
+  for (const [name, id] of Object.entries(olds.signatureIds ?? {})) {
+    const sig = byId.get(id);
+    if (!sig) continue;
+    const hash = sha256(sig.body);
+    const body = hash === olds.signatureHashes?.[name] && declared.has(name) ? declared.get(name)! : sig.body;
+    out.signatures.push({ name: sig.name, body });
+    out.signatureIds[sig.name] = sig.id;
+    out.signatureHashes[sig.name] = hash;
+  }
+  out.signatures.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return out;
+}
+
+function withoutSignatures(outs: AgentAccountOutputs): AgentAccountOutputs {
+  const { signatures: _s, signatureIds: _i, signatureHashes: _h, ...rest } = outs;
+  return rest;
+}
+
 // ------------------------------------------------------------------------------------- lifecycle
 
 export const agentAccountDefinition: ResourceDefinition<AgentAccountInputs, AgentAccountOutputs> = {
@@ -157,6 +295,7 @@ export const agentAccountDefinition: ResourceDefinition<AgentAccountInputs, Agen
   replaceOnChange: ["email"],
   deleteBeforeReplace: true,
   // name: Nylas cannot clear it, so a removed name is left as it is; workspaceId: Nylas picks one.
+  // (Removing `signatures` is a diff: the update stops managing them, and leaves them at Nylas.)
   computed: ["name", "workspaceId"],
   secretInputs: ["appPassword"],
   secretOutputs: ["appPasswordHash"],
@@ -164,7 +303,7 @@ export const agentAccountDefinition: ResourceDefinition<AgentAccountInputs, Agen
   describe: (i) => `email ${i.email}`,
 
   async create(ctx, inputs) {
-    const taken = await ctx.api.grants.findByEmail(inputs.email);
+    const taken = await ctx.api.grants.takenBy(inputs.email);
     if (taken) throw alreadyTaken(inputs.email, taken, "");
     const { grant, existing } = await ctx.api.grants.createAgentAccount(toWire(inputs));
     if (existing) {
@@ -173,7 +312,15 @@ export const agentAccountDefinition: ResourceDefinition<AgentAccountInputs, Agen
     }
     requireAgentAccount(grant, grant.id);
     const hash = inputs.appPassword !== undefined ? await hashAppPassword(inputs.appPassword) : undefined;
-    return { id: grant.id, outs: toOutputs(grant, hash) };
+    const outs = toOutputs(grant, hash);
+    if (!inputs.signatures) return { id: grant.id, outs };
+    try {
+      return { id: grant.id, outs: { ...outs, ...(await reconcileSignatures(ctx, grant.id, inputs.signatures, {})) } };
+    } catch (e) {
+      // The account exists: the engine records it, and the next `up` finishes the signatures (by name, no duplicates).
+      const why = new Error(`Nylas AgentAccount ${grant.id} (email ${inputs.email}) was created, but its signatures failed: ${(e as Error).message}; run \`pulumi up\` again to finish`);
+      throw new PartialCreateError(grant.id, { ...outs, signatures: [] }, why);
+    }
   },
 
   async find(ctx, inputs) {
@@ -184,11 +331,13 @@ export const agentAccountDefinition: ResourceDefinition<AgentAccountInputs, Agen
   },
 
   async read(ctx, id, olds) {
-    const g = await ctx.api.grants.get(id);
+    const g = await ctx.api.grants.read(id);
     if (!g) return undefined;
     requireAgentAccount(g, id);
     // The password is write-only at Nylas: the hash of the one we last set is all there is to keep.
-    return toOutputs(g, typeof olds.appPasswordHash === "string" ? olds.appPasswordHash : undefined);
+    const outs = toOutputs(g, typeof olds.appPasswordHash === "string" ? olds.appPasswordHash : undefined);
+    // Signatures are read only when managed: one more call per account.
+    return olds.signatures !== undefined ? { ...outs, ...(await readSignatures(ctx, id, olds)) } : outs;
   },
 
   async update(ctx, id, olds, news) {
@@ -216,7 +365,12 @@ export const agentAccountDefinition: ResourceDefinition<AgentAccountInputs, Agen
     if (news.workspaceId !== undefined && news.workspaceId !== outs.workspaceId) {
       outs.workspaceId = (await ctx.api.grants.moveToWorkspace(id, news.workspaceId)).workspace_id ?? news.workspaceId;
     }
-    return outs;
+    // Not declared: no longer managed, left at Nylas as they are. Declared and as recorded: nothing to do.
+    if (news.signatures === undefined) return withoutSignatures(outs);
+    if (isDeepStrictEqual(news.signatures, olds.signatures) && olds.signatureIds) {
+      return { ...outs, signatures: olds.signatures, signatureIds: olds.signatureIds, signatureHashes: olds.signatureHashes };
+    }
+    return { ...withoutSignatures(outs), ...(await reconcileSignatures(ctx, id, news.signatures, olds)) };
   },
 
   async delete(ctx, id) {
@@ -225,6 +379,14 @@ export const agentAccountDefinition: ResourceDefinition<AgentAccountInputs, Agen
 };
 
 // ------------------------------------------------------------------------------------- resource
+
+/** One signature of an {@link AgentAccount}. */
+export interface AgentAccountSignatureArgs {
+  /** Label, 1–256 characters, unique in the account (e.g. "Work"); the key of `signatureIds`. */
+  name: pulumi.Input<string>;
+  /** The HTML, at most 100 KB; images hosted at https URLs. */
+  body: pulumi.Input<string>;
+}
 
 export interface AgentAccountArgs {
   /**
@@ -255,6 +417,17 @@ export interface AgentAccountArgs {
    * `autoGroup: false`); removing it leaves the account where it is.
    */
   workspaceId?: pulumi.Input<string>;
+  /**
+   * HTML signatures of the account (Nylas appends one to a send that names its `signature_id`; see the
+   * `signatureIds` output): at most 10, names unique (they identify the signatures; order does not
+   * matter), each `body` at most 100 KB with images linked at https URLs (inline `data:` images are
+   * refused). Nylas sanitizes the HTML it stores (scripts, event handlers); that is not a diff. Changing
+   * a body updates it in place (same id); renaming one replaces it (new id); removing one from the list
+   * deletes it. Signatures made outside Pulumi under other names are left alone but count toward the
+   * limit. Removing the whole input stops managing them and leaves them as they are.
+   * @default not managed
+   */
+  signatures?: pulumi.Input<pulumi.Input<AgentAccountSignatureArgs>[]>;
   /** Take over an existing account instead of creating one: its grant id, or `true` to find it by email. */
   adopt?: pulumi.Input<string | boolean>;
 }
@@ -284,6 +457,12 @@ export class AgentAccount extends NylasResource {
   declare readonly createdAt: pulumi.Output<number>;
   /** Salted scrypt hash of the app password last set (a secret); used to detect a changed password. */
   declare readonly appPasswordHash: pulumi.Output<string | undefined>;
+  /** The managed signatures (only while `signatures` is declared). */
+  declare readonly signatures: pulumi.Output<{ name: string; body: string }[] | undefined>;
+  /** Signature id by name, for `signature_id` on sends, e.g. `sales.signatureIds.apply((ids) => ids!["Work"])`. */
+  declare readonly signatureIds: pulumi.Output<Record<string, string> | undefined>;
+  /** SHA-256 of each signature body as Nylas stored it (internal: tells Nylas's sanitizing from a hand edit). */
+  declare readonly signatureHashes: pulumi.Output<Record<string, string> | undefined>;
 
   constructor(name: string, args: AgentAccountArgs, opts?: pulumi.CustomResourceOptions) {
     // Always a secret, even when given as a plain string, so state holds it encrypted.
@@ -292,7 +471,7 @@ export class AgentAccount extends NylasResource {
       "AgentAccount",
       name,
       props,
-      ["name", "workspaceId", "grantId", "grantStatus", "createdAt", "appPasswordHash"],
+      ["name", "workspaceId", "grantId", "grantStatus", "createdAt", "appPasswordHash", "signatures", "signatureIds", "signatureHashes"],
       opts,
       [...agentAccountDefinition.secretOutputs!, ...agentAccountDefinition.secretInputs!],
     );

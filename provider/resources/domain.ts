@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import type { DomainWire, VerificationOptions } from "../api";
+import type { DomainWire, VerificationAttempt, VerificationOptions } from "../api";
 import { REGION_URLS } from "../client";
 import { ObjectGoneError, PartialCreateError, type Context, type ResourceDefinition } from "../lifecycle";
 import { displayName, domainName, oneOf } from "../schema";
@@ -9,7 +9,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 
 /**
  * Nylas Domain: an email domain registered for Agent Accounts and sending, with the DNS records to
- * publish for each verification (reference §7). API: `ctx.api.domains` — the Manage Domains API (POST
+ * publish for each verification (Nylas API v3, Manage Domains). API: `ctx.api.domains` — the Manage Domains API (POST
  * create, PUT name, DELETE, POST …/info and …/verify per verification type) at `/v3/domains` with an IAM
  * API key (`nylas:domainsApiKey`), or at the older `/v3/admin/domains` signed with a service account
  * (`nylas:serviceAccount`); never the application API key.
@@ -22,6 +22,8 @@ export const VERIFICATION_TYPES = ["ownership", "mx", "spf", "dkim", "feedback",
 export type VerificationType = (typeof VERIFICATION_TYPES)[number];
 /** What an Agent Account domain needs verified: the records published and waited for by default. */
 export const REQUIRED_VERIFICATIONS = ["ownership", "mx", "spf", "dkim", "feedback"] as const satisfies readonly VerificationType[];
+/** The types whose records can be asked for beyond the required five (documented since 2026-11). */
+export const EXTRA_VERIFICATIONS = ["dmarc", "arc"] as const;
 /** DKIM key lengths Nylas documents (2048, since 2026-11); unset leaves the length to Nylas. */
 export const DKIM_KEY_LENGTHS = [2048] as const;
 const REGIONS = ["us", "eu"] as const;
@@ -62,6 +64,14 @@ const inputSchema = z.strictObject({
   dkimKeyLength: z
     .literal(DKIM_KEY_LENGTHS, { error: `must be ${DKIM_KEY_LENGTHS.join(" or ")} (the DKIM key length Nylas documents), or be left out for Nylas's default` })
     .optional(),
+  extraVerificationTypes: z
+    .array(oneOf(EXTRA_VERIFICATIONS), { error: `must be a list of ${EXTRA_VERIFICATIONS.map((t) => `"${t}"`).join(", ")} (the five Agent Accounts need are always listed)` })
+    // A set in the reference's order; empty is the same as leaving it out.
+    .transform((ts) => {
+      const set = EXTRA_VERIFICATIONS.filter((t) => ts.includes(t));
+      return set.length ? set : undefined;
+    })
+    .optional(),
   waitForVerification: waitSchema.optional(),
 });
 
@@ -99,8 +109,16 @@ export interface DomainOutputs extends DomainInputs {
   verifiedArc: boolean;
   /** A Nylas-managed `*.nylas.email` subdomain (needs no DNS work). */
   branded: boolean;
+  /**
+   * What Nylas last said of each verification type (its info answer when the record was fetched, its
+   * verify answer while waiting): status, message, when temporary values expire, and `details`.
+   */
+  verificationDetails?: VerificationDetails;
   createdAt?: number;
 }
+
+/** Per verification type, the last attempt Nylas reported. */
+export type VerificationDetails = Partial<Record<VerificationType, VerificationAttempt>>;
 
 // ------------------------------------------------------------------------------------- mapping
 
@@ -110,12 +128,13 @@ function toWire(inputs: DomainInputs): Record<string, unknown> {
   return { name: inputs.name, domain_address: inputs.domainAddress };
 }
 
-function toOutputs(d: DomainWire, records: DnsRecord[], declared: Partial<DomainInputs>): DomainOutputs {
+function toOutputs(d: DomainWire, records: DnsRecord[], declared: Partial<DomainInputs>, details: VerificationDetails = {}): DomainOutputs {
   return {
     name: d.name ?? "",
     domainAddress: d.domain_address.toLowerCase(),
     region: (d.region === "eu" ? "eu" : "us") as "us" | "eu",
     ...(declared.dkimKeyLength !== undefined ? { dkimKeyLength: declared.dkimKeyLength } : {}),
+    ...(declared.extraVerificationTypes ? { extraVerificationTypes: declared.extraVerificationTypes } : {}),
     ...(declared.waitForVerification ? { waitForVerification: declared.waitForVerification } : {}),
     dnsRecords: records,
     verifiedOwnership: verified(d, "ownership"),
@@ -126,6 +145,7 @@ function toOutputs(d: DomainWire, records: DnsRecord[], declared: Partial<Domain
     verifiedDmarc: verified(d, "dmarc"),
     verifiedArc: verified(d, "arc"),
     branded: d.branded === true,
+    ...(Object.keys(details).length ? { verificationDetails: details } : {}),
     ...(d.created_at ? { createdAt: d.created_at } : {}),
   };
 }
@@ -135,15 +155,16 @@ function optionsFor(type: VerificationType, inputs: Partial<DomainInputs>): Veri
   return type === "dkim" && inputs.dkimKeyLength !== undefined ? { key_length: inputs.dkimKeyLength } : undefined;
 }
 
-/** The verification types whose records the domain reports: the required five, and any other waited for. */
+/** The verification types whose records the domain reports: the required five, the extra ones, and any other waited for. */
 function recordTypes(inputs: Partial<DomainInputs>): VerificationType[] {
-  const wanted = new Set<VerificationType>([...REQUIRED_VERIFICATIONS, ...(inputs.waitForVerification?.types ?? [])]);
+  const wanted = new Set<VerificationType>([...REQUIRED_VERIFICATIONS, ...(inputs.extraVerificationTypes ?? []), ...(inputs.waitForVerification?.types ?? [])]);
   return VERIFICATION_TYPES.filter((t) => wanted.has(t));
 }
 
-/** The DNS record Nylas wants published for one verification type. */
-async function dnsRecord(ctx: Context, id: string, type: VerificationType, inputs: Partial<DomainInputs>): Promise<DnsRecord> {
-  const r = await ctx.api.domains.info(id, type, optionsFor(type, inputs));
+/** The DNS record Nylas wants published for one verification type; what Nylas said goes into `details`. */
+async function dnsRecord(ctx: Context, id: string, type: VerificationType, inputs: Partial<DomainInputs>, details: VerificationDetails): Promise<DnsRecord> {
+  const { record: r, attempt } = await ctx.api.domains.info(id, type, optionsFor(type, inputs));
+  if (Object.keys(attempt).length) details[type] = attempt;
   return { type, host: r.host, ...(r.type ? { recordType: r.type } : {}), value: r.value, ...(r.priority !== undefined ? { priority: r.priority } : {}) };
 }
 
@@ -153,22 +174,20 @@ async function dnsRecord(ctx: Context, id: string, type: VerificationType, input
  * attempt's `expires_at` — a value that changed is picked up when the domain is replaced or the
  * record is missing from state.
  */
-async function dnsRecords(ctx: Context, id: string, known: unknown, inputs: Partial<DomainInputs>): Promise<DnsRecord[]> {
+async function dnsRecords(ctx: Context, id: string, known: unknown, inputs: Partial<DomainInputs>, details: VerificationDetails): Promise<DnsRecord[]> {
   const have = new Map<string, DnsRecord>();
   if (Array.isArray(known)) for (const r of known as DnsRecord[]) if (r && typeof r.type === "string" && r.host && r.value) have.set(r.type, r);
   const out: DnsRecord[] = [];
-  for (const t of recordTypes(inputs)) out.push(have.get(t) ?? (await dnsRecord(ctx, id, t, inputs)));
+  for (const t of recordTypes(inputs)) out.push(have.get(t) ?? (await dnsRecord(ctx, id, t, inputs, details)));
   return out;
 }
 
-/** Raised when the requested verifications did not complete in time. */
-export class DomainVerificationTimeoutError extends Error {}
 
 /**
  * Triggers `verify` for every requested type not yet verified and polls the domain until all are
  * verified or the timeout passes. A failed check is retried each round: DNS may still be propagating.
  */
-async function waitForVerification(ctx: Context, d: DomainWire, inputs: DomainInputs, records: DnsRecord[]): Promise<DomainWire> {
+async function waitForVerification(ctx: Context, d: DomainWire, inputs: DomainInputs, records: DnsRecord[], details: VerificationDetails): Promise<DomainWire> {
   const wait = inputs.waitForVerification!;
   const types: readonly VerificationType[] = wait.types ?? REQUIRED_VERIFICATIONS;
   const timeoutS = wait.timeoutSeconds ?? DEFAULT_TIMEOUT_S;
@@ -180,6 +199,7 @@ async function waitForVerification(ctx: Context, d: DomainWire, inputs: DomainIn
     if (pending.length === 0) return d;
     for (const type of pending) {
       const r = await ctx.api.domains.verify(d.id, type, optionsFor(type, inputs));
+      if (Object.keys(r).length) details[type] = r;
       last.set(type, [r.status, r.message].filter(Boolean).join(": "));
     }
     const now = await ctx.api.domains.get(d.id);
@@ -194,7 +214,7 @@ async function waitForVerification(ctx: Context, d: DomainWire, inputs: DomainIn
         const publish = rec ? `publish ${[rec.recordType, rec.host].filter(Boolean).join(" ")} → ${rec.value}` : "";
         return `${t} (${[last.get(t), publish].filter(Boolean).join("; ") || "not verified"})`;
       });
-      throw new DomainVerificationTimeoutError(
+      throw new Error(
         `domain ${d.domain_address} was not verified within ${timeoutS} s: ${detail.join(", ")}. ` +
           "Publish the records from dnsRecords and run `pulumi up` again, or raise waitForVerification.timeoutSeconds",
       );
@@ -225,11 +245,14 @@ async function reconcile(ctx: Context, d: DomainWire, olds: Partial<DomainOutput
   if (news.region && (d.region ?? "us") !== news.region) throw regionMismatch(d, news.region);
   // Nylas answers a rename with only what changed: the api reads the domain back.
   if ((d.name ?? "") !== news.name) d = await ctx.api.domains.update(d.id, { name: news.name });
-  // A record fetched for another DKIM key length is stale.
-  const known = (olds.dkimKeyLength ?? undefined) === news.dkimKeyLength ? olds.dnsRecords : (olds.dnsRecords ?? []).filter((r) => r.type !== "dkim");
-  const records = await dnsRecords(ctx, d.id, known, news);
-  if (news.waitForVerification) d = await waitForVerification(ctx, d, news, records);
-  return toOutputs(d, records, news);
+  // A record fetched for another DKIM key length is stale, and so is what Nylas said of it.
+  const sameKey = (olds.dkimKeyLength ?? undefined) === news.dkimKeyLength;
+  const known = sameKey ? olds.dnsRecords : (olds.dnsRecords ?? []).filter((r) => r.type !== "dkim");
+  const details: VerificationDetails = { ...olds.verificationDetails };
+  if (!sameKey) delete details.dkim;
+  const records = await dnsRecords(ctx, d.id, known, news, details);
+  if (news.waitForVerification) d = await waitForVerification(ctx, d, news, records, details);
+  return toOutputs(d, records, news, details);
 }
 
 // ------------------------------------------------------------------------------------- lifecycle
@@ -256,15 +279,16 @@ export const domainDefinition: ResourceDefinition<DomainInputs, DomainOutputs> =
       throw regionMismatch(d, inputs.region);
     }
     let records: DnsRecord[] = [];
+    const details: VerificationDetails = {};
     try {
-      records = await dnsRecords(ctx, d.id, undefined, inputs);
-      return { id: d.id, outs: await reconcile(ctx, d, { dnsRecords: records, dkimKeyLength: inputs.dkimKeyLength }, inputs) };
+      records = await dnsRecords(ctx, d.id, undefined, inputs, details);
+      return { id: d.id, outs: await reconcile(ctx, d, { dnsRecords: records, dkimKeyLength: inputs.dkimKeyLength, verificationDetails: details }, inputs) };
     } catch (e) {
       // The domain exists: have the engine record it. Without `waitForVerification` in the recorded
       // outputs, the next `pulumi up` sees a change and runs the wait (and the record lookup) again.
       const { waitForVerification: _w, ...rest } = inputs;
       const why = new Error(`domain ${d.domain_address} was created (${d.id}) but then: ${(e as Error).message}`);
-      throw new PartialCreateError(d.id, toOutputs(d, records, rest), why);
+      throw new PartialCreateError(d.id, toOutputs(d, records, rest, details), why);
     }
   },
 
@@ -281,7 +305,9 @@ export const domainDefinition: ResourceDefinition<DomainInputs, DomainOutputs> =
 
   async read(ctx, id, olds) {
     const d = await ctx.api.domains.get(id);
-    return d && toOutputs(d, await dnsRecords(ctx, id, olds.dnsRecords, olds), olds);
+    if (!d) return undefined;
+    const details: VerificationDetails = { ...olds.verificationDetails };
+    return toOutputs(d, await dnsRecords(ctx, id, olds.dnsRecords, olds, details), olds, details);
   },
 
   async update(ctx, id, olds, news) {
@@ -336,6 +362,13 @@ export interface DomainArgs {
    */
   dkimKeyLength?: pulumi.Input<2048>;
   /**
+   * Verification types beyond the five Agent Accounts need whose DNS records `dnsRecords` also lists:
+   * `dmarc`, `arc` (documented since 2026-11; a set). For a stack that publishes the records through
+   * a DNS provider without waiting for verification. Updates in place (the records are fetched).
+   * @default none — ownership, mx, spf, dkim and feedback are always listed
+   */
+  extraVerificationTypes?: pulumi.Input<pulumi.Input<"dmarc" | "arc">[]>;
+  /**
    * After create/update, trigger verification and wait until the listed types are verified, failing
    * after the timeout. The DNS records must already be published (e.g. by hand or by a stack that
    * reads `dnsRecords` from a first `up` without waiting). Updates in place (a change runs the wait).
@@ -368,6 +401,13 @@ export class Domain extends NylasResource {
   declare readonly verifiedDmarc: pulumi.Output<boolean>;
   declare readonly verifiedArc: pulumi.Output<boolean>;
   declare readonly branded: pulumi.Output<boolean>;
+  /**
+   * Per verification type, what Nylas last said: `{status?, message?, createdAt?, expiresAt?, details?}`
+   * (from the info answer when the record was fetched, the verify answer while waiting). `expiresAt`
+   * says when a record's temporary value may change; `details` is Nylas's own description of an
+   * in-between state. Absent for a domain recorded by an earlier version until its records are fetched.
+   */
+  declare readonly verificationDetails: pulumi.Output<VerificationDetails | undefined>;
   declare readonly createdAt: pulumi.Output<number>;
 
   constructor(name: string, args: DomainArgs, opts?: pulumi.CustomResourceOptions) {
@@ -386,6 +426,7 @@ export class Domain extends NylasResource {
         "verifiedDmarc",
         "verifiedArc",
         "branded",
+        "verificationDetails",
         "createdAt",
       ],
       opts,

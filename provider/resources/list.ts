@@ -155,7 +155,7 @@ export const listDefinition: ResourceDefinition<ListInputs, ListOutputs> = {
   },
 
   async read(ctx, id, olds) {
-    const l = await ctx.api.lists.get(id);
+    const l = await ctx.api.lists.read(id);
     if (!l) return undefined;
     // Items are read only when managed (declared): a list of 5,000 items is 25 pages.
     return toOutputs(l, olds.items !== undefined ? await ctx.api.lists.items(id) : undefined);

@@ -3,15 +3,18 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { PolicyWire } from "../api";
 import type { ResourceDefinition } from "../lifecycle";
-import { displayName, wholeNumber } from "../schema";
+import { displayName, folderPath, wholeNumber } from "../schema";
 import { fromWireKeys, pick, toWireKeys } from "../wire";
+import { declareFolders } from "../folder-targets";
 import { NylasResource } from "./base";
 
 /**
  * Nylas Policy: limits, spam detection and retention for the accounts of the workspaces that point at
  * it (`Workspace.policyId`). A policy does nothing until a workspace uses it.
  * API: `ctx.api.policies` (/v3/policies: POST create, PUT update with nested objects replaced wholesale,
- * DELETE). `-1` means unlimited for storage, both daily counts and both retention periods.
+ * DELETE). `-1` means unlimited for storage, both daily counts and both retention periods. `options`
+ * (additional folders, CIDR aliasing) are plan-gated: Nylas refuses them on plans without them, and
+ * that refusal is reported as one error naming the options (api/policies.ts).
  */
 
 // ------------------------------------------------------------------------------------ input schema
@@ -93,15 +96,34 @@ const spamSchema = z.strictObject(
   { error: "must be an object like { spamSensitivity: 1.5, useListDnsbl: true }" },
 );
 
+const OPTIONS = {
+  additionalFolders: "additional_folders",
+  useCidrAliasing: "use_cidr_aliasing",
+} as const;
+
+const optionsSchema = z.strictObject(
+  {
+    additionalFolders: z
+      .array(folderPath(), { error: 'must be a list of folder names or paths like ["Invoices", "Clients/Acme"]' })
+      // A set: order and duplicates never cause a diff.
+      .transform((xs) => [...new Set(xs)].sort())
+      .optional(),
+    useCidrAliasing: z.boolean({ error: "must be true or false" }).optional(),
+  },
+  { error: 'must be an object like { additionalFolders: ["Invoices"], useCidrAliasing: true }' },
+);
+
 const inputSchema = z.strictObject({
   name: displayName(256),
   limits: limitsSchema.optional(),
   spamDetection: spamSchema.optional(),
+  options: optionsSchema.optional(),
 });
 
 export type PolicyInputs = z.infer<typeof inputSchema>;
 export type PolicyLimits = z.infer<typeof limitsSchema>;
 export type PolicySpamDetection = z.infer<typeof spamSchema>;
+export type PolicyOptions = z.infer<typeof optionsSchema>;
 
 export interface PolicyOutputs extends PolicyInputs {
   [key: string]: unknown;
@@ -121,7 +143,25 @@ function toWire(inputs: PolicyInputs, olds?: PolicyOutputs): Record<string, unkn
   else if (olds?.limits) body.limits = {};
   if (inputs.spamDetection) body.spam_detection = toWireKeys(inputs.spamDetection, SPAM);
   else if (olds?.spamDetection) body.spam_detection = {};
+  // Options are plan-gated: sent only when declared or once declared. One no longer declared is turned
+  // off explicitly ([] / false), so that it goes whether Nylas replaces or merges nested objects (§10 W5).
+  const removed = Object.keys(olds?.options ?? {}).filter((k) => (inputs.options as Record<string, unknown> | undefined)?.[k] === undefined);
+  if (inputs.options || removed.length) {
+    const off: Record<string, unknown> = Object.fromEntries(removed.map((k) => [k, k === "additionalFolders" ? [] : false]));
+    body.options = toWireKeys({ ...off, ...inputs.options }, OPTIONS);
+  }
   return body;
+}
+
+/**
+ * The declared options as Nylas has them. Nylas may not echo `options` at all (the 2026-08 spec no
+ * longer lists them, §10 R5): then what was declared is all there is to report.
+ */
+function optionsOf(p: PolicyWire, declared: PolicyOptions): PolicyOptions {
+  if (!p.options) return declared;
+  const have = fromWireKeys(p.options, OPTIONS) as PolicyOptions;
+  if (have.additionalFolders) have.additionalFolders = [...new Set(have.additionalFolders)].sort();
+  return pick(have, Object.keys(declared)) as PolicyOptions;
 }
 
 /** Outputs from the API object; declared inputs keep only the keys the user set (Nylas fills the rest). */
@@ -133,6 +173,7 @@ function toOutputs(p: PolicyWire, declared: Partial<PolicyInputs>): PolicyOutput
     name: p.name,
     ...(declared.limits ? { limits: pick(effectiveLimits, Object.keys(declared.limits)) } : {}),
     ...(declared.spamDetection ? { spamDetection: pick(effectiveSpamDetection, Object.keys(declared.spamDetection)) } : {}),
+    ...(declared.options ? { options: optionsOf(p, declared.options) } : {}),
     effectiveLimits,
     effectiveSpamDetection,
     ...(p.created_at ? { createdAt: p.created_at } : {}),
@@ -174,7 +215,7 @@ export const policyDefinition: ResourceDefinition<PolicyInputs, PolicyOutputs> =
   },
 
   async read(ctx, id, olds) {
-    const p = await ctx.api.policies.get(id);
+    const p = await ctx.api.policies.read(id);
     return p && toOutputs(p, olds);
   },
 
@@ -231,6 +272,19 @@ export interface PolicySpamDetectionArgs {
   spamSensitivity?: pulumi.Input<number>;
 }
 
+/** Options of a {@link Policy} (plan-gated). */
+export interface PolicyOptionsArgs {
+  /**
+   * Folders Nylas creates in every inbox that uses the policy (a set of names or `/` paths; system
+   * folder names are refused). Removing a name does not delete folders already made (Nylas documents
+   * no deletion). Declare a {@link Folder} instead when only some accounts need it, or when destroy
+   * should delete it.
+   */
+  additionalFolders?: pulumi.Input<pulumi.Input<string>[]>;
+  /** CIDR-based email aliasing for the inboxes that use the policy (Nylas does not document its details). */
+  useCidrAliasing?: pulumi.Input<boolean>;
+}
+
 export interface PolicyArgs {
   /**
    * Display name, 1–256 characters. Updates in place.
@@ -244,6 +298,15 @@ export interface PolicyArgs {
   limits?: pulumi.Input<PolicyLimitsArgs>;
   /** Spam detection settings. Updates in place. */
   spamDetection?: pulumi.Input<PolicySpamDetectionArgs>;
+  /**
+   * Policy options — plan-gated: Nylas allows them only on plans that include them (the Full Platform
+   * plan), and refuses the whole policy otherwise; that refusal is one error naming the options. Only
+   * the options set here are managed; removing one turns it off (no more folders added, CIDR aliasing
+   * off — folders already made stay). Folders
+   * named in `additionalFolders` count as declared folders for the {@link Rule} `assign_to_folder`
+   * check. Updates in place.
+   */
+  options?: pulumi.Input<PolicyOptionsArgs>;
   /** Take over an existing policy instead of creating one: its id, or `true` to find it by name. */
   adopt?: pulumi.Input<string | boolean>;
 }
@@ -261,6 +324,7 @@ export class Policy extends NylasResource {
   declare readonly name: pulumi.Output<string>;
   declare readonly limits: pulumi.Output<PolicyLimits | undefined>;
   declare readonly spamDetection: pulumi.Output<PolicySpamDetection | undefined>;
+  declare readonly options: pulumi.Output<PolicyOptions | undefined>;
   /** Every limit as Nylas applies it (plan-filled). */
   declare readonly effectiveLimits: pulumi.Output<PolicyLimits>;
   declare readonly effectiveSpamDetection: pulumi.Output<PolicySpamDetection>;
@@ -268,6 +332,7 @@ export class Policy extends NylasResource {
 
   constructor(name: string, args: PolicyArgs, opts?: pulumi.CustomResourceOptions) {
     super("Policy", name, args, ["effectiveLimits", "effectiveSpamDetection", "createdAt"], opts);
+    if (args.options !== undefined) declareFolders(this, pulumi.output(args.options).apply((o) => o?.additionalFolders));
   }
 }
 

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { RuleWire } from "../api";
 import type { Context, ResourceDefinition } from "../lifecycle";
 import { displayName, isDomain, isEmail, oneOf } from "../schema";
+import { declareFolderTargets } from "../folder-targets";
 import { NylasResource } from "./base";
 import { isTld } from "./list";
 
@@ -10,7 +11,7 @@ import { isTld } from "./list";
  * Nylas Rule: conditions on sender/recipients and the actions to take (block, spam, folder, …). An
  * inbound rule runs only for accounts of a workspace that lists it (`Workspace.ruleIds`); an outbound
  * rule runs for every send of every Agent Account of the application once it is enabled — workspaces
- * do not scope it (reference §4). `in_list` conditions reference `List` ids.
+ * do not scope it (Nylas API v3 Rules). `in_list` conditions reference `List` ids.
  * API: `ctx.api.rules` (/v3/rules: POST create, PUT update with `match` and `actions` replaced
  * wholesale, DELETE).
  */
@@ -262,7 +263,7 @@ export const ruleDefinition: ResourceDefinition<RuleInputs, RuleOutputs> = {
   },
 
   async read(ctx, id) {
-    const r = await ctx.api.rules.get(id);
+    const r = await ctx.api.rules.read(id);
     if (!r) return undefined;
     const outs = toOutputs(r);
     await warnMissingLists(ctx, id, outs);
@@ -318,7 +319,9 @@ export interface RuleActionArgs {
   type: pulumi.Input<"block" | "mark_as_spam" | "assign_to_folder" | "move_to_folder" | "mark_as_read" | "mark_as_starred" | "archive" | "trash">;
   /**
    * Only for `assign_to_folder` (and required there): the folder name or path, e.g. `Clients/Acme` or
-   * `Archive`; resolved when the rule runs (a missing folder is skipped).
+   * `Archive`; resolved when the rule runs (a missing folder is skipped). Preview warns when no
+   * {@link Folder} (or Policy `options.additionalFolders`) in the program declares the path and it is
+   * not a system folder; naming `folder.path` also makes Pulumi create the folder first.
    */
   value?: pulumi.Input<string>;
 }
@@ -378,5 +381,7 @@ export class Rule extends NylasResource {
 
   constructor(name: string, args: RuleArgs, opts?: pulumi.CustomResourceOptions) {
     super("Rule", name, args, ["priority", "enabled", "trigger", "createdAt"], opts);
+    // Preview warns about an assign_to_folder path no declared Folder matches (no API call).
+    declareFolderTargets(this, args.name ?? name, args.actions);
   }
 }

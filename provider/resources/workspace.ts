@@ -1,13 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { WorkspaceWire } from "../api";
+import { NylasNotFoundError, NylasValidationError } from "../client";
 import { ObjectGoneError, type Context, type ResourceDefinition } from "../lifecycle";
 import { displayName, domainName, objectId, stringSet } from "../schema";
 import { NylasResource } from "./base";
 
 /**
- * Nylas Workspaces: the only attachment point for policies and rules (reference §6). Two resources:
- * - `Workspace`: a workspace the stack creates for one email domain (one per application + domain).
+ * Nylas Workspaces: the only attachment point for policies and rules (Nylas API v3, Workspaces). Two resources:
+ * - `Workspace`: a workspace the stack creates, for one email domain (one per application + domain)
+ *   or, since 2026-09-24, for no domain at all (accounts are then placed in it by `workspaceId`).
  * - `DefaultWorkspace`: the application's Nylas-managed default workspace, adopted, never created or
  *   deleted; only its policy and rules are managed, and destroy puts back what it had before.
  * API: `ctx.api.workspaces` (/v3/workspaces: POST create, PATCH update, DELETE). `auto_group` is always
@@ -28,13 +30,24 @@ const ruleIdsSchema = () =>
     .transform((ids) => (ids.length ? ids : undefined))
     .optional();
 
-const workspaceSchema = z.strictObject({
-  name: displayName(256),
-  domain: domainName(),
-  autoGroup: z.boolean({ error: "must be true or false" }).optional(),
-  policyId: policyIdSchema(),
-  ruleIds: ruleIdsSchema(),
-});
+const workspaceSchema = z
+  .strictObject({
+    name: displayName(256),
+    domain: domainName().optional(),
+    autoGroup: z.boolean({ error: "must be true or false" }).optional(),
+    policyId: policyIdSchema(),
+    ruleIds: ruleIdsSchema(),
+  })
+  .superRefine((w, ctx) => {
+    // Nylas refuses it (400): only a domain tells it which new accounts to collect.
+    if (w.autoGroup === true && w.domain === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["autoGroup"],
+        message: "needs a domain: a workspace without one never collects new accounts automatically; set domain, or place accounts with AgentAccount.workspaceId",
+      });
+    }
+  });
 
 const defaultWorkspaceSchema = z.strictObject({
   policyId: policyIdSchema(),
@@ -53,7 +66,8 @@ interface Attachments {
 
 export interface WorkspaceOutputs extends Attachments {
   name: string;
-  domain: string;
+  /** Absent for a domain-less workspace (Nylas says null, "" or nothing). */
+  domain?: string;
   /** As Nylas applies it (sent at create; `false` unless declared). */
   autoGroup: boolean;
   createdAt?: number;
@@ -125,7 +139,7 @@ async function warnDangling(ctx: Context, what: string, a: Attachments): Promise
 function toWire(inputs: WorkspaceInputs): Record<string, unknown> {
   return {
     name: inputs.name,
-    domain: inputs.domain,
+    ...(inputs.domain !== undefined ? { domain: inputs.domain } : {}),
     auto_group: inputs.autoGroup ?? false,
     ...(inputs.policyId ? { policy_id: inputs.policyId } : {}),
     ...(inputs.ruleIds ? { rule_ids: inputs.ruleIds } : {}),
@@ -135,7 +149,7 @@ function toWire(inputs: WorkspaceInputs): Record<string, unknown> {
 function toOutputs(w: WorkspaceWire): WorkspaceOutputs {
   return {
     name: w.name ?? "",
-    domain: (w.domain ?? "").toLowerCase(),
+    ...(w.domain ? { domain: w.domain.toLowerCase() } : {}),
     autoGroup: w.auto_group ?? false,
     ...attachmentsOf(w),
     ...(w.created_at ? { createdAt: w.created_at } : {}),
@@ -146,37 +160,42 @@ export const workspaceDefinition: ResourceDefinition<WorkspaceInputs, WorkspaceO
   type: "Workspace",
   autoName: "name",
   inputs: workspaceSchema,
+  // Nylas can neither change a domain nor add one to a domain-less workspace.
   replaceOnChange: ["domain"],
   // One workspace per application and domain: the replacement's create would be refused.
   deleteBeforeReplace: true,
   computed: ["autoGroup"],
-  describe: (i) => `domain ${i.domain}`,
+  describe: (i) => (i.domain !== undefined ? `domain ${i.domain}` : `name "${i.name}" (no domain)`),
 
   async create(ctx, inputs) {
     const w = await ctx.api.workspaces.create(toWire(inputs));
     return { id: w.workspace_id, outs: toOutputs(w) };
   },
 
+  // A domain identifies a workspace; a domain-less one is found by its name among the domain-less.
   async find(ctx, inputs) {
-    const w = await ctx.api.workspaces.findByDomain(inputs.domain);
+    const w = inputs.domain !== undefined ? await ctx.api.workspaces.findByDomain(inputs.domain) : await ctx.api.workspaces.findDomainless(inputs.name);
     return w && { id: w.workspace_id, outs: toOutputs(w) };
   },
 
   async read(ctx, id) {
-    const w = await ctx.api.workspaces.get(id);
+    const w = await ctx.api.workspaces.read(id);
     if (!w) return undefined;
     if (w.default) {
       throw new Error(`Nylas workspace ${id} is the application's default workspace; manage it with DefaultWorkspace, not Workspace`);
     }
     const outs = toOutputs(w);
-    await warnDangling(ctx, `Nylas Workspace ${id} (domain ${outs.domain})`, outs);
+    await warnDangling(ctx, `Nylas Workspace ${id} (${outs.domain !== undefined ? `domain ${outs.domain}` : "no domain"})`, outs);
     return outs;
   },
 
   async update(ctx, id, olds, news) {
-    if (olds.domain !== news.domain) {
+    if ((olds.domain ?? undefined) !== news.domain) {
       // Only reachable through `adopt` (a domain change is a replace): Nylas cannot change it.
-      throw new Error(`workspace ${id} has domain ${olds.domain}, not ${news.domain}; a workspace's domain cannot be changed — declare domain "${olds.domain}" or remove adopt`);
+      const has = olds.domain ? `has domain ${olds.domain}` : "has no domain";
+      const wants = news.domain ? `not ${news.domain}` : "but none is declared";
+      const fix = olds.domain ? `declare domain "${olds.domain}"` : "leave domain out";
+      throw new Error(`workspace ${id} ${has}, ${wants}; a workspace's domain cannot be changed, added or removed — ${fix} or remove adopt`);
     }
     const body: Record<string, unknown> = { name: news.name, ...attachmentChanges(olds, news) };
     if (news.autoGroup !== undefined && news.autoGroup !== olds.autoGroup) body.auto_group = news.autoGroup;
@@ -191,8 +210,14 @@ export const workspaceDefinition: ResourceDefinition<WorkspaceInputs, WorkspaceO
 
 // ----------------------------------------------------------------------- DefaultWorkspace lifecycle
 
+/** The application's default workspace, as the application names it (its `default_workspace_id`). */
 async function defaultWorkspace(ctx: Context): Promise<WorkspaceWire> {
-  const w = await ctx.api.workspaces.findDefault();
+  const app = await ctx.api.applications.current().catch((e) => {
+    // An API without the application object (or refusing it to this key) still flags the default in the list.
+    if (e instanceof NylasNotFoundError || e instanceof NylasValidationError) return undefined;
+    throw e;
+  });
+  const w = await ctx.api.workspaces.findDefault(app?.default_workspace_id ?? undefined);
   if (!w) {
     throw new Error(
       "this Nylas application has no default workspace (applications created before workspaces existed may have none); " +
@@ -235,7 +260,8 @@ export const defaultWorkspaceDefinition: ResourceDefinition<DefaultWorkspaceInpu
   async read(ctx, id, olds) {
     const w = await ctx.api.workspaces.get(id);
     if (!w) return undefined;
-    if (!w.default) throw new Error(`Nylas workspace ${id} is not the application's default workspace; manage it with Workspace`);
+    // An answer may leave the flag out; only an explicit `false` says it is another workspace.
+    if (w.default === false) throw new Error(`Nylas workspace ${id} is not the application's default workspace; manage it with Workspace`);
     const outs = defaultOutputs(w, olds);
     await warnDangling(ctx, `the default Nylas workspace ${id}`, outs);
     return outs;
@@ -276,12 +302,18 @@ export interface WorkspaceArgs {
   name?: pulumi.Input<string>;
   /**
    * Email domain whose accounts the workspace groups, e.g. `agents.example.com` (trimmed, lower-cased).
-   * One workspace per application and domain. Changing this replaces the workspace (the old one is
-   * deleted first, its accounts move to the default workspace meanwhile).
+   * One workspace per application and domain. Leave it out for a domain-less workspace (since
+   * 2026-09-24): it collects no accounts by itself; accounts of any domain are placed in it with
+   * {@link AgentAccount} `workspaceId` (a grant update, no domain check). Nylas can neither change a
+   * domain nor add one later, so changing, adding or removing it replaces the workspace (the old one is
+   * deleted first; its accounts move to the default workspace meanwhile, and accounts that declare the
+   * workspace's id move into the new one in the same `up`).
+   * @default none (a domain-less workspace)
    */
-  domain: pulumi.Input<string>;
+  domain?: pulumi.Input<string>;
   /**
-   * Put new accounts of `domain` into this workspace automatically. Nylas lets accounts be placed in a
+   * Put new accounts of `domain` into this workspace automatically (only with a `domain`: Nylas refuses
+   * `true` without one, and so does `check`). Nylas lets accounts be placed in a
    * workspace by hand (manual-assign) only when this is `false`; an {@link AgentAccount}'s `workspaceId`
    * works either way (it moves the grant with a grant update). Updates in place.
    * @default false — sent explicitly at create; when removed later, whatever Nylas has is kept
@@ -297,13 +329,22 @@ export interface WorkspaceArgs {
    * hundreds are fine). Updates in place; removing one detaches it.
    */
   ruleIds?: pulumi.Input<pulumi.Input<string>[]>;
-  /** Take over an existing workspace instead of creating one: its id, or `true` to find it by domain. */
+  /**
+   * Take over an existing workspace instead of creating one: its id, or `true` to find it by domain
+   * (a domain-less one by its name, among the domain-less).
+   */
   adopt?: pulumi.Input<string | boolean>;
 }
 
 /**
- * A Nylas workspace: groups the agent accounts of one email domain and applies a policy and rules to
- * them. Destroying it moves its accounts to the default workspace.
+ * A Nylas workspace: groups agent accounts — those of one email domain, or, without a domain, the ones
+ * placed in it — and applies a policy and rules to them. Destroying it moves its accounts to the
+ * default workspace.
+ *
+ * @example
+ * // Accounts of any domain, placed by workspaceId:
+ * const tier = new nylas.Workspace("premium", { name: "Premium agents", policyId: premium.id });
+ * new nylas.AgentAccount("vip", { email: "vip@agents.example.com", workspaceId: tier.id });
  *
  * @example
  * const ws = new nylas.Workspace("agents", {
@@ -314,14 +355,14 @@ export interface WorkspaceArgs {
  */
 export class Workspace extends NylasResource {
   declare readonly name: pulumi.Output<string>;
-  declare readonly domain: pulumi.Output<string>;
+  declare readonly domain: pulumi.Output<string | undefined>;
   declare readonly autoGroup: pulumi.Output<boolean>;
   declare readonly policyId: pulumi.Output<string | undefined>;
   declare readonly ruleIds: pulumi.Output<string[] | undefined>;
   declare readonly createdAt: pulumi.Output<number>;
 
   constructor(name: string, args: WorkspaceArgs, opts?: pulumi.CustomResourceOptions) {
-    super("Workspace", name, args, ["autoGroup", "policyId", "ruleIds", "createdAt"], opts);
+    super("Workspace", name, args, ["domain", "autoGroup", "policyId", "ruleIds", "createdAt"], opts);
   }
 }
 

@@ -1,6 +1,6 @@
 import { isGone, makePath } from "../../provider/api";
 import { NylasNotFoundError, NylasValidationError } from "../../provider/client";
-import { fakeNylas, notFound, ok, webhookGone, type FakeNylas } from "./support";
+import { fakeNylas, notFound, ok, webhookGone, type FakeNylas } from "../harness/fake-nylas";
 
 /** The shared base of provider/api: typed paths, "gone" in every form, whole objects from sparse answers. */
 

@@ -1,9 +1,9 @@
 import { generateKeyPairSync } from "node:crypto";
 import { NylasConfigError } from "../../provider/client";
-import { fakeNylas, notFound, ok, type FakeNylas } from "./support";
+import { fakeNylas, notFound, ok, type FakeNylas } from "../harness/fake-nylas";
 
 /**
- * The Manage Domains API (reference §7, §10 L5–L7, L12, N7, W1): `/v3/domains` with an IAM API key as
+ * The Manage Domains API (Nylas API v3 Domains, §10 L5–L7, L12, N7, W1): `/v3/domains` with an IAM API key as
  * bearer by default, the signed `/v3/admin/domains` as the alternative, one clear error when neither
  * credential is set; addressing by address; `dmarc`/`arc` and the DKIM key length; both answer forms of
  * info/verify; the sparse PUT answer.
@@ -85,8 +85,8 @@ describe("answers", () => {
       },
       { domainsApiKey: "k" },
     );
-    expect(await nylas.api.domains.info("d-1", "dmarc")).toEqual({ host: "@", type: "TXT", value: "v=dmarc" });
-    expect(await nylas.api.domains.info("d-1", "arc")).toEqual({ host: "@", type: "TXT", value: "v=arc" });
+    expect(await nylas.api.domains.info("d-1", "dmarc")).toEqual({ record: { host: "@", type: "TXT", value: "v=dmarc" }, attempt: { status: "pending" } });
+    expect((await nylas.api.domains.info("d-1", "arc")).record).toEqual({ host: "@", type: "TXT", value: "v=arc" });
     await nylas.api.domains.info("d-1", "dkim", { key_length: 2048 });
     expect(await nylas.api.domains.verify("d-1", "dkim", { key_length: 2048 })).toEqual({ status: "done", message: "DKIM verified" });
     expect(nylas.seen.map((r) => r.body)).toEqual([{ type: "dmarc" }, { type: "arc" }, { type: "dkim", options: { key_length: 2048 } }, { type: "dkim", options: { key_length: 2048 } }]);
@@ -100,7 +100,20 @@ describe("answers", () => {
       },
       { domainsApiKey: "k" },
     );
-    expect(await nylas.api.domains.info("d-1", "mx")).toEqual({ host: "@", type: "", value: "mx.nylas.example" });
+    expect(await nylas.api.domains.info("d-1", "mx")).toEqual({ record: { host: "@", type: "", value: "mx.nylas.example" }, attempt: { status: "pending" } });
     expect(await nylas.api.domains.verify("d-1", "mx")).toEqual({ status: "failed", message: "no MX" });
+  });
+
+  it("reports what an attempt said: message, when it expires, and Nylas's free-form details (left out when absent)", async () => {
+    const details = { checked_at: 1_790_000_000, found: ["v=spf1 include:other"] };
+    nylas = fakeNylas(
+      {
+        "POST /v3/domains/d-1/info": ok({ domain_id: "d-1", attempt: { type: "spf", options: { host: "@", type: "TXT", value: "v=spf1" } }, status: "pending", message: "Publish it", created_at: 10, expires_at: 20, details }),
+        "POST /v3/domains/d-1/verify": ok({ domain_id: "d-1", status: "failed", message: "wrong SPF", details: {} }),
+      },
+      { domainsApiKey: "k" },
+    );
+    expect((await nylas.api.domains.info("d-1", "spf")).attempt).toEqual({ status: "pending", message: "Publish it", createdAt: 10, expiresAt: 20, details });
+    expect(await nylas.api.domains.verify("d-1", "spf")).toEqual({ status: "failed", message: "wrong SPF" });
   });
 });

@@ -1,8 +1,8 @@
 import { NylasResponseShapeError } from "../../provider/client";
-import { cursorPages, fakeNylas, ok, type FakeNylas } from "./support";
+import { cursorPages, fakeNylas, ok, type FakeNylas } from "../harness/fake-nylas";
 
 /**
- * Lists over every page, read as tolerantly as the sources disagree (reference §0, §10 E1–E4): the
+ * Lists over every page, read as tolerantly as the sources disagree (Nylas API v3 conventions, §10 E1–E4): the
  * rules list's nested envelope with `items: null` and its cursor inside `data`, the flat envelope, the
  * last page's cursor absent / "" / null / followed by an empty page, a repeated cursor, and offset
  * pages a server caps below the asked limit.

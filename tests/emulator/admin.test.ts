@@ -7,7 +7,7 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 beforeEach(async () => {
-  await h.ctl("POST", "/reset");
+  await h.control.reset();
 });
 
 const rule = (extra: Record<string, unknown> = {}) => ({
@@ -156,11 +156,11 @@ describe("rules", () => {
     expect(rest.body.data.items.map((x: any) => x.name)).toEqual(["second"]);
     expect(rest.body.data.next_cursor).toBeUndefined();
     // the older config name still selects the CLI's reading (cursor at the top level)
-    await h.ctl("POST", "/config", { rulesListEnvelope: "items" });
+    await h.control.config({ rulesListEnvelope: "items" });
     expect((await h.api("GET", "/v3/rules?limit=1")).body).toMatchObject({ data: { items: [expect.anything()] }, next_cursor: expect.any(String) });
   });
 
-  test("validation per §4", async () => {
+  test("rule validation: fields, operators, actions", async () => {
     const list = (await h.api("POST", "/v3/lists", { name: "l", type: "domain" })).body.data;
     const addrList = (await h.api("POST", "/v3/lists", { name: "a", type: "address" })).body.data;
     const cond = (c: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
@@ -256,8 +256,8 @@ describe("lists", () => {
     expect((await h.api("GET", `/v3/lists/${id}`)).body.data.items_count).toBe(1);
     expect((await h.api("DELETE", `/v3/lists/${id}`)).status).toBe(200);
     expect((await h.api("GET", `/v3/lists/${id}/items`)).status).toBe(404);
-    const state = await h.ctl("GET", "/state");
-    expect(state.body.lists).toEqual([]);
+    const state = await h.control.state();
+    expect(state.lists).toEqual([]);
   });
 
   test("validation: type, items per type, 1000/500 limits, immutable type", async () => {
@@ -366,7 +366,7 @@ describe("workspaces", () => {
     expect((await patch(bare, { auto_group: true })).status).toBe(400);
     expect((await patch(bare, { domain: null, name: "Bare2" })).body.data).toMatchObject({ name: "Bare2", domain: null });
 
-    const def = (await h.ctl("GET", "/state")).body.default_workspace_id;
+    const def = (await h.control.state()).default_workspace_id;
     expect((await patch(def, { name: "Renamed" })).status).toBe(400);
     expect((await patch(def, { auto_group: true })).status).toBe(400);
     expect((await patch(def, { domain: "x.example.com" })).status).toBe(400);
@@ -382,7 +382,7 @@ describe("workspaces", () => {
     const g = await createAccount(h, "mover@agents.example.com");
     expect(g.workspace_id).toBe(ws);
     expect((await h.api("DELETE", `/v3/workspaces/${ws}`)).status).toBe(200);
-    const def = (await h.ctl("GET", "/state")).body.default_workspace_id;
+    const def = (await h.control.state()).default_workspace_id;
     expect((await h.api("GET", `/v3/grants/${g.id}`)).body.data.workspace_id).toBe(def);
     expect((await h.api("GET", `/v3/workspaces/${ws}`)).status).toBe(404);
   });

@@ -8,12 +8,12 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 beforeEach(async () => {
-  await h.ctl("POST", "/reset");
+  await h.control.reset();
 });
 
 describe("service-account signing", () => {
   test("service-account credentials JSON is exposed by the control API", async () => {
-    const r = await h.ctl("GET", "/service-account");
+    const r = { status: 200, body: await h.control.serviceAccount() };
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({
       type: "service_account",
@@ -207,11 +207,11 @@ describe("domains", () => {
     expect(v.body.data.status).toBe("done");
     expect((await h.signed("GET", `/v3/admin/domains/${d.id}`)).body.data.verified_ownership).toBe(true);
 
-    await h.ctl("POST", `/domains/${d.id}/verification`, { type: "dkim", ok: false });
+    await h.control.setDomainVerification(d.id, { type: "dkim", ok: false });
     const f = await h.signed("POST", `/v3/admin/domains/${d.id}/verify`, { type: "dkim" });
     expect(f.body.data.status).toBe("failed");
     expect((await h.signed("GET", `/v3/admin/domains/${d.id}`)).body.data.verified_dkim).toBe(false);
-    await h.ctl("POST", `/domains/${d.id}/verification`, { type: "dkim", ok: true });
+    await h.control.setDomainVerification(d.id, { type: "dkim", ok: true });
     expect((await h.signed("POST", `/v3/admin/domains/${d.id}/verify`, { type: "dkim" })).body.data.status).toBe("done");
   });
 

@@ -6,7 +6,7 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 beforeEach(async () => {
-  await h.ctl("POST", "/reset");
+  await h.control.reset();
 });
 
 describe("cross-cutting", () => {
@@ -90,9 +90,9 @@ describe("agent accounts (connect/custom)", () => {
       settings: { email: "support@agents.example.com" },
     });
     expect(JSON.stringify(r.body)).not.toContain(PASSWORD);
-    const state = await h.ctl("GET", "/state");
-    expect(g.workspace_id).toBe(state.body.default_workspace_id);
-    expect(state.body.grants[0].has_app_password).toBe(true);
+    const state = await h.control.state();
+    expect(g.workspace_id).toBe(state.default_workspace_id);
+    expect(state.grants[0].has_app_password).toBe(true);
     expect(typeof g.created_at).toBe("number");
     expect(g.created_at).toBeLessThan(1e11); // unix seconds
   });
@@ -146,15 +146,15 @@ describe("agent accounts (connect/custom)", () => {
     const b = await createAccount(h, "b@other.example.org", { workspace_id: manual.body.data.workspace_id });
     expect(b.workspace_id).toBe(manual.body.data.workspace_id);
     const c = await createAccount(h, "c@agents.example.com");
-    expect(c.workspace_id).toBe((await h.ctl("GET", "/state")).body.default_workspace_id);
+    expect(c.workspace_id).toBe((await h.control.state()).default_workspace_id);
     // a domain workspace left at the default auto_group (false) collects nothing
     await h.api("POST", "/v3/workspaces", { name: "Quiet", domain: "agents.example.com" });
     const d = await createAccount(h, "d@agents.example.com");
-    expect(d.workspace_id).toBe((await h.ctl("GET", "/state")).body.default_workspace_id);
+    expect(d.workspace_id).toBe((await h.control.state()).default_workspace_id);
   });
 
   test("domains registered via the control API or the signed API are usable", async () => {
-    await h.ctl("POST", "/domains", { domain: "late.example.com" });
+    await h.control.registerDomain("late.example.com");
     await createAccount(h, "x@late.example.com");
     await h.signed("POST", "/v3/admin/domains", { name: "Mine", domain_address: "signed.example.com" });
     await createAccount(h, "x@signed.example.com");
@@ -204,8 +204,8 @@ describe("grants", () => {
     let r = await h.api("PATCH", `/v3/grants/${g.id}`, { name: "New" });
     expect(r.status).toBe(200);
     expect(r.body.data.name).toBe("New");
-    const state = await h.ctl("GET", "/state");
-    expect(state.body.grants[0].has_app_password).toBe(true);
+    const state = await h.control.state();
+    expect(state.grants[0].has_app_password).toBe(true);
 
     r = await h.api("PATCH", `/v3/grants/${g.id}`, { settings: { app_password: "An0therPassword1234" } });
     expect(r.status).toBe(400);
@@ -221,7 +221,7 @@ describe("grants", () => {
     // settings without app_password keeps the stored password (§10 W6 default)
     r = await h.api("PATCH", `/v3/grants/${g.id}`, { settings: { email: "p@agents.example.com" } });
     expect(r.status).toBe(200);
-    const verify = (password: string) => h.ctl("POST", `/grants/${g.id}/app-password/verify`, { password });
+    const verify = async (password: string) => ({ body: await h.control.verifyAppPassword(g.id, password) });
     expect((await verify("An0therPassword1234")).body).toEqual({ ok: true, has_app_password: true });
     r = await h.api("PATCH", `/v3/grants/${g.id}`, { name: "" });
     expect(r.status).toBe(400);

@@ -1,8 +1,9 @@
 /** Messages between agent accounts: delivery, threading, webhooks, idempotency, rules. */
-import { createAccount, Harness, hmacHex, Receiver, startHarness, startReceiver } from "./helpers";
+import {createAccount, Harness, hmacHex, startHarness } from "./helpers";
+import { WebhookReceiver } from "../../emulator/receiver";
 
 let h: Harness;
-let rcv: Receiver;
+let rcv: WebhookReceiver;
 let alice: any;
 let bob: any;
 beforeAll(async () => {
@@ -10,10 +11,10 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 beforeEach(async () => {
-  await h.ctl("POST", "/reset");
+  await h.control.reset();
   alice = await createAccount(h, "alice@agents.example.com", { name: "Alice" });
   bob = await createAccount(h, "bob@agents.example.com", { name: "Bob" });
-  rcv = await startReceiver();
+  rcv = await WebhookReceiver.start();
 });
 afterEach(() => rcv.close());
 
@@ -67,7 +68,7 @@ test("a reply (reply_to_message_id) joins the thread on both sides; message.crea
 
   // Bob's webhook event for his copy
   const evt = await rcv.waitFor((r) => r.json?.data?.object?.grant_id === bob.id);
-  expect(evt.headers["x-nylas-signature"]).toBe(hmacHex(secret, evt.raw));
+  expect(evt.headers["x-nylas-signature"]).toBe(hmacHex(secret, evt.rawBody));
   expect(evt.json.data.object).toMatchObject({ id: bobCopy.id, thread_id: bobCopy.thread_id, folders: ["inbox"] });
 
   const reply = (await send(bob.id, { to: [{ email: "alice@agents.example.com" }], subject: "Re: Plan", body: "yes", reply_to_message_id: bobCopy.id })).body.data;
@@ -166,7 +167,7 @@ test("inbound rules of the recipient's workspace apply; outbound block → 403",
     match: { conditions: [{ field: "from.address", operator: "in_list", value: [list.id] }] },
     actions: [{ type: "mark_as_spam" }, { type: "mark_as_read" }],
   })).body.data;
-  const def = (await h.ctl("GET", "/state")).body.default_workspace_id;
+  const def = (await h.control.state()).default_workspace_id;
   // not attached yet: no effect
   await send(alice.id, { to: [{ email: "bob@agents.example.com" }], subject: "1" });
   expect((await h.api("GET", `/v3/grants/${bob.id}/messages?in=inbox`)).body.data).toHaveLength(1);
@@ -189,9 +190,8 @@ test("inbound rules of the recipient's workspace apply; outbound block → 403",
 });
 
 test("control API inbound mail from an outside sender", async () => {
-  const r = await h.ctl("POST", "/inbound", { from: { email: "customer@example.net", name: "C" }, to: "bob@agents.example.com", subject: "Help", body: "pls" });
-  expect(r.status).toBe(200);
-  expect(r.body.data).toHaveLength(1);
+  const r = await h.control.injectMail({ from: { email: "customer@example.net", name: "C" }, to: "bob@agents.example.com", subject: "Help", body: "pls" });
+  expect(r.data).toHaveLength(1);
   const m = (await h.api("GET", `/v3/grants/${bob.id}/messages?unread=true`)).body.data[0];
   expect(m).toMatchObject({ subject: "Help", from: [{ email: "customer@example.net", name: "C" }] });
   const reply = (await send(bob.id, { to: [{ email: "customer@example.net" }], subject: "Re: Help", reply_to_message_id: m.id })).body.data;
@@ -210,6 +210,6 @@ test("message list paging: newest first, limit, page_token", async () => {
 test("deleting a grant removes its messages", async () => {
   await send(alice.id, { to: [{ email: "bob@agents.example.com" }], subject: "x" });
   await h.api("DELETE", `/v3/grants/${bob.id}`);
-  const state = (await h.ctl("GET", "/state")).body;
+  const state = (await h.control.state());
   expect(state.messages.map((m: any) => m.grant_id)).toEqual([alice.id]);
 });

@@ -4,13 +4,23 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as ts from "typescript";
-import { createAccount, Harness, PASSWORD, startHarness, startReceiver } from "./helpers";
+import { createAccount, Harness, PASSWORD, startHarness } from "./helpers";
+import { EmulatorControl } from "../../emulator/control-client";
+import { WebhookReceiver } from "../../emulator/receiver";
 
-const tmp = (): string => fs.mkdtempSync(path.join(os.tmpdir(), "nylas-emu-test-"));
+const dirs: string[] = [];
+const tmp = (): string => {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), "nylas-emu-test-"));
+  dirs.push(d);
+  return d;
+};
+afterAll(() => {
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+});
 
 test("a restart keeps every object, id, secret and the service-account key", async () => {
   const dir = tmp();
-  const rcv = await startReceiver();
+  const rcv = await WebhookReceiver.start();
   let h: Harness = await startHarness({ dataDir: dir });
   const grant = await createAccount(h, "keep@agents.example.com", { settings: { email: "keep@agents.example.com", app_password: PASSWORD } });
   const wh = (await h.api("POST", "/v3/webhooks", { webhook_url: `${rcv.url}/p`, trigger_types: ["message.created"] })).body.data;
@@ -27,13 +37,13 @@ test("a restart keeps every object, id, secret and the service-account key", asy
   await h.signed("POST", `/v3/admin/domains/${dom.id}/verify`, { type: "mx" });
   const msg = (await h.api("POST", `/v3/grants/${grant.id}/messages/send`, { to: [{ email: "keep@agents.example.com" }], subject: "self" }, { "Idempotency-Key": "persist-1" })).body.data;
   const sa = h.emu.serviceAccount;
-  const stateBefore = (await h.ctl("GET", "/state")).body;
+  const stateBefore = (await h.control.state());
   await h.close();
 
   h = await startHarness({ dataDir: dir });
   try {
     expect(h.emu.serviceAccount).toEqual(sa);
-    const stateAfter = (await h.ctl("GET", "/state")).body;
+    const stateAfter = (await h.control.state());
     expect(stateAfter).toEqual(stateBefore);
     expect(stateAfter.webhooks[0].webhook_secret).toBe(wh.webhook_secret);
     expect((await h.api("GET", `/v3/grants/${grant.id}`)).body.data.email).toBe("keep@agents.example.com");
@@ -81,7 +91,9 @@ test("crash recovery: the journal is replayed and a torn last line is ignored", 
   }
 });
 
-test("stays fast with 5,000+ objects: one small journal append per request, no snapshot rewrite", async () => {
+// How fast that is belongs to a benchmark, not to a test with a time limit: this one checks the cause
+// of speed that does not depend on the machine (the work per request stays small and constant).
+test("with 5,000+ objects a request appends one small journal line and never rewrites the snapshot", async () => {
   const dir = tmp();
   const h = await startHarness({ dataDir: dir });
   try {
@@ -93,13 +105,10 @@ test("stays fast with 5,000+ objects: one small journal append per request, no s
     for (let i = 0; i < 20; i++) await createAccount(h, `bulk${i}@agents.example.com`);
     const snapMtime = fs.statSync(path.join(dir, "state.json")).mtimeMs;
     const before = fs.statSync(path.join(dir, "journal.jsonl")).size;
-    const t0 = Date.now();
     for (let i = 0; i < 200; i++) await h.api("POST", "/v3/policies", { name: `p${i}` });
-    const elapsed = Date.now() - t0;
     const perRequestBytes = (fs.statSync(path.join(dir, "journal.jsonl")).size - before) / 200;
     expect(perRequestBytes).toBeLessThan(1000);
     expect(fs.statSync(path.join(dir, "state.json")).mtimeMs).toBe(snapMtime);
-    expect(elapsed).toBeLessThan(4000);
     expect((await h.api("GET", `/v3/lists/${list.id}`)).body.data.items_count).toBe(6000);
     const byEmail = await h.api("GET", "/v3/grants?email=bulk7@agents.example.com");
     expect(byEmail.body.data.map((g: any) => g.email)).toEqual(["bulk7@agents.example.com"]);
@@ -141,28 +150,35 @@ test("CLI prints the URL, API key and IAM admin key, serves requests (harsh when
   const dir = tmp();
   const args = [bin, "--port", "0", "--data", dir, "--api-key", "k_test", "--iam-admin-key", "k_iam", "--domain", "cli.example.com", "--variance", "harsh", "--control", "--quiet"];
   const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
-  let out = "";
-  const lines = await new Promise<string[]>((resolve, reject) => {
-    child.stdout.on("data", (c: Buffer) => {
-      out += c.toString();
-      if (out.split("\n").length > 3) resolve(out.split("\n"));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  // Whatever happens below, the child does not outlive the test.
+  const stop = () => (child.exitCode === null && child.signalCode === null ? child.kill("SIGKILL") : undefined);
+  try {
+    let out = "";
+    const lines = await new Promise<string[]>((resolve, reject) => {
+      child.stdout.on("data", (c: Buffer) => {
+        out += c.toString();
+        if (out.split("\n").length > 3) resolve(out.split("\n"));
+      });
+      void exited.then((code) => reject(new Error(`cli exited early (${code}): ${out}`)));
+      // A bound for a CLI that never starts, not for a slow one.
+      setTimeout(() => reject(new Error(`cli did not start within 30 s: ${out}`)), 30_000).unref();
     });
-    child.on("exit", (code) => reject(new Error(`cli exited early (${code}): ${out}`)));
-    setTimeout(() => reject(new Error(`cli did not start: ${out}`)), 10_000).unref();
-  });
-  expect(lines[0]).toMatch(/^Nylas emulator listening on http:\/\/127\.0\.0\.1:\d+$/);
-  expect(lines[1]).toBe("API key: k_test");
-  expect(lines[2]).toBe("IAM admin key: k_iam");
-  const url = lines[0].replace("Nylas emulator listening on ", "");
-  const r = await fetch(`${url}/v3/workspaces`, { headers: { Authorization: "Bearer k_test" } });
-  expect(r.status).toBe(200);
-  expect((await fetch(`${url}/v3/domains`, { headers: { Authorization: "Bearer k_iam" } })).status).toBe(200);
-  expect(((await (await fetch(`${url}/__emulator/variance`)).json()) as any).profile).toBe("harsh");
-  const st = (await (await fetch(`${url}/__emulator/state`)).json()) as any;
-  expect(st.domains.map((d: any) => d.domain_address)).toEqual(["cli.example.com"]);
-  const exit = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  child.kill("SIGTERM");
-  expect(await exit).toBe(0);
-  expect(fs.existsSync(path.join(dir, "state.json"))).toBe(true);
-  expect(fs.existsSync(path.join(dir, "service-account.json"))).toBe(true);
+    expect(lines[0]).toMatch(/^Nylas emulator listening on http:\/\/127\.0\.0\.1:\d+$/);
+    expect(lines[1]).toBe("API key: k_test");
+    expect(lines[2]).toBe("IAM admin key: k_iam");
+    const url = lines[0].replace("Nylas emulator listening on ", "");
+    const r = await fetch(`${url}/v3/workspaces`, { headers: { Authorization: "Bearer k_test" } });
+    expect(r.status).toBe(200);
+    expect((await fetch(`${url}/v3/domains`, { headers: { Authorization: "Bearer k_iam" } })).status).toBe(200);
+    const control = new EmulatorControl(url);
+    expect((await control.currentVariance()).profile).toBe("harsh");
+    expect((await control.state()).domains.map((d: any) => d.domain_address)).toEqual(["cli.example.com"]);
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    expect(fs.existsSync(path.join(dir, "state.json"))).toBe(true);
+    expect(fs.existsSync(path.join(dir, "service-account.json"))).toBe(true);
+  } finally {
+    stop();
+  }
 });

@@ -6,25 +6,26 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { DEFAULT_VARIANCE, HARSH_VARIANCE, SWITCHES } from "../../emulator/variance";
-import { createAccount, Harness, PASSWORD, startHarness, startReceiver, type Receiver } from "./helpers";
+import { EmulatorControlError } from "../../emulator/control-client";
+import { WebhookReceiver } from "../../emulator/receiver";
+import { createAccount, Harness, PASSWORD, startHarness } from "./helpers";
 
 let h: Harness;
-let rcv: Receiver;
+let rcv: WebhookReceiver;
 beforeAll(async () => {
-  [h, rcv] = await Promise.all([startHarness({ domains: ["agents.example.com"] }), startReceiver()]);
+  [h, rcv] = await Promise.all([startHarness({ domains: ["agents.example.com"] }), WebhookReceiver.start()]);
 });
 afterAll(async () => {
   await h.close();
   await rcv.close();
 });
 beforeEach(async () => {
-  await h.ctl("POST", "/reset");
+  await h.control.reset();
 });
 
 /** The default profile with these switches changed. */
 const only = async (switches: Record<string, unknown>) => {
-  const r = await h.ctl("POST", "/variance", { profile: "default", switches });
-  if (r.status !== 200) throw new Error(`variance ${JSON.stringify(switches)}: ${r.status} ${JSON.stringify(r.body)}`);
+  await h.control.variance({ profile: "default", switches });
 };
 const rule = (name: string, extra: Record<string, unknown> = {}) => ({
   name,
@@ -37,16 +38,16 @@ const webhook = async (p: string) =>
 
 describe("profiles and the control API", () => {
   test("default at start; POST {profile} and {switches}; reset restores the start profile", async () => {
-    let v = await h.ctl("GET", "/variance");
-    expect(v.body).toMatchObject({ profile: "default", switches: DEFAULT_VARIANCE });
-    expect(v.body.catalogue.rulesEnvelope).toMatchObject({ id: "E1", default: "nested", harsh: "rotate" });
-    v = await h.ctl("POST", "/variance", { profile: "harsh" });
-    expect(v.body).toMatchObject({ profile: "harsh", switches: HARSH_VARIANCE });
-    v = await h.ctl("POST", "/variance", { switches: { deleteAnswer: "200" } });
-    expect(v.body.profile).toBe("custom");
-    expect(v.body.switches).toEqual({ ...HARSH_VARIANCE, deleteAnswer: "200" });
-    await h.ctl("POST", "/reset");
-    expect((await h.ctl("GET", "/variance")).body.profile).toBe("default");
+    let v = await h.control.currentVariance();
+    expect(v).toMatchObject({ profile: "default", switches: DEFAULT_VARIANCE });
+    expect(v.catalogue.rulesEnvelope).toMatchObject({ id: "E1", default: "nested", harsh: "rotate" });
+    v = await h.control.variance({ profile: "harsh" });
+    expect(v).toMatchObject({ profile: "harsh", switches: HARSH_VARIANCE });
+    v = await h.control.variance({ switches: { deleteAnswer: "200" } });
+    expect(v.profile).toBe("custom");
+    expect(v.switches).toEqual({ ...HARSH_VARIANCE, deleteAnswer: "200" });
+    await h.control.reset();
+    expect((await h.control.currentVariance()).profile).toBe("default");
   });
 
   test("unknown switches, bad values and unknown profiles are refused with one clear message", async () => {
@@ -59,23 +60,26 @@ describe("profiles and the control API", () => {
       [{ other: true }, "unknown field other"],
     ] as const;
     for (const [body, message] of bad) {
-      const r = await h.ctl("POST", "/variance", body);
-      expect([r.status, r.body.error.message]).toEqual([400, expect.stringContaining(message)]);
+      const r = await h.control.variance(body as never).then(
+        () => ({ status: 200, body: undefined as any }),
+        (e: EmulatorControlError) => ({ status: e.status, body: e.body as any }),
+      );
+      expect([r.status, r.body?.error?.message]).toEqual([400, expect.stringContaining(message)]);
     }
-    expect((await h.ctl("GET", "/variance")).body.profile).toBe("default");
+    expect((await h.control.currentVariance()).profile).toBe("default");
   });
 
   test("startEmulator({variance: 'harsh', varianceSwitches}) and the per-request bypass header", async () => {
     const harsh = await startHarness({ variance: "harsh", varianceSwitches: { deleteAnswer: "200" } });
     try {
-      expect((await harsh.ctl("GET", "/variance")).body.switches).toEqual({ ...HARSH_VARIANCE, deleteAnswer: "200" });
+      expect((await harsh.control.currentVariance()).switches).toEqual({ ...HARSH_VARIANCE, deleteAnswer: "200" });
       for (const n of ["a", "b", "c"]) await harsh.api("POST", "/v3/policies", { name: n });
       expect((await harsh.api("GET", "/v3/policies?limit=50")).body.data).toHaveLength(2);
       const plain = await harsh.api("GET", "/v3/policies?limit=50", undefined, { "x-emulator-variance": "default" });
       expect(plain.body.data).toHaveLength(3);
       expect(plain.body.next_cursor).toBeUndefined();
-      await harsh.ctl("POST", "/reset");
-      expect((await harsh.ctl("GET", "/variance")).body.profile).toBe("custom");
+      await harsh.control.reset();
+      expect((await harsh.control.currentVariance()).profile).toBe("custom");
     } finally {
       await harsh.close();
     }
@@ -239,7 +243,7 @@ describe("write answers", () => {
     const top = (await h.api("POST", `/v3/webhooks/rotate-secret/${w.id}`)).body;
     expect(top).toEqual({ request_id: expect.any(String), webhook_secret: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(top.webhook_secret).not.toBe(min.data.webhook_secret);
-    expect((await h.ctl("GET", "/state")).body.webhooks[0].webhook_secret).toBe(top.webhook_secret);
+    expect((await h.control.state()).webhooks[0].webhook_secret).toBe(top.webhook_secret);
   });
 
   test("manualAssignUnchanged (W4): [] instead of null", async () => {
@@ -267,7 +271,7 @@ describe("write answers", () => {
     const g = await createAccount(h, "w6@agents.example.com", { settings: { email: "w6@agents.example.com", app_password: PASSWORD } });
     await only({ settingsWithoutAppPassword: "clear" });
     expect((await h.api("PATCH", `/v3/grants/${g.id}`, { settings: { email: "w6@agents.example.com" } })).status).toBe(200);
-    expect((await h.ctl("POST", `/grants/${g.id}/app-password/verify`, { password: PASSWORD })).body).toEqual({ ok: false, has_app_password: false });
+    expect((await h.control.verifyAppPassword(g.id, PASSWORD))).toEqual({ ok: false, has_app_password: false });
   });
 
   test("sendAnswer (W8/L3): 202 without the headers array, always or above 5 sends a second", async () => {
@@ -415,7 +419,7 @@ describe("rules and policies", () => {
 describe("limits, rate limiting, domains", () => {
   test("rateLimitErrorType (L1) and retryAfterOn429 (L2): nylas_rate_limit_exceeded without Retry-After", async () => {
     await only({ rateLimitErrorType: "nylas_rate_limit_exceeded", retryAfterOn429: false });
-    await h.ctl("POST", "/config", { rateLimitPerSecond: 2 });
+    await h.control.config({ rateLimitPerSecond: 2 });
     try {
       const all = await Promise.all(Array.from({ length: 8 }, () => h.api("GET", "/v3/webhooks")));
       const limited = all.filter((r) => r.status === 429);
@@ -425,11 +429,11 @@ describe("limits, rate limiting, domains", () => {
         expect(r.headers.get("retry-after")).toBeNull();
       }
       // fault-injected 429s use the same type
-      await h.ctl("POST", "/config", { rateLimitPerSecond: null });
-      await h.ctl("POST", "/faults", { rules: [{ path: "^/v3/policies$", kind: "status", status: 429, times: 1 }] });
+      await h.control.config({ rateLimitPerSecond: null });
+      await h.control.faults([{ path: "^/v3/policies$", kind: "status", status: 429, times: 1 }]);
       expect((await h.api("GET", "/v3/policies")).body.error.type).toBe("nylas_rate_limit_exceeded");
     } finally {
-      await h.ctl("POST", "/config", { rateLimitPerSecond: null });
+      await h.control.config({ rateLimitPerSecond: null });
     }
   });
 

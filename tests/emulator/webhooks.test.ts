@@ -1,10 +1,12 @@
 /** Webhooks: challenge, CRUD, secrets, signed (and gzip) deliveries, retries. */
 import * as http from "node:http";
 import { gunzipSync } from "node:zlib";
-import { createAccount, Harness, hmacHex, Receiver, sleep, startHarness, startReceiver } from "./helpers";
+import { createAccount, Harness, hmacHex, startHarness } from "./helpers";
+import { WebhookReceiver } from "../../emulator/receiver";
+import { until } from "../harness/wait";
 
 let h: Harness;
-let rcv: Receiver;
+let rcv: WebhookReceiver;
 beforeAll(async () => {
   h = await startHarness();
 });
@@ -12,8 +14,8 @@ afterAll(async () => {
   await h.close();
 });
 beforeEach(async () => {
-  await h.ctl("POST", "/reset");
-  rcv = await startReceiver();
+  await h.control.reset();
+  rcv = await WebhookReceiver.start();
 });
 afterEach(() => rcv.close());
 
@@ -36,7 +38,7 @@ describe("challenge", () => {
       status_updated_at: expect.any(Number),
     });
     expect(r.body.data.webhook_secret).toMatch(/^[0-9a-f]{64}$/);
-    const challenge = rcv.received.find((x) => x.method === "GET");
+    const challenge = rcv.challenges[0];
     expect(challenge?.url).toMatch(/^\/hook\?challenge=[0-9a-f]+$/);
     // GET never returns the secret
     const got = await h.api("GET", `/v3/webhooks/${r.body.data.id}`);
@@ -62,7 +64,7 @@ describe("challenge", () => {
   });
 
   test("challenge can be disabled through the config", async () => {
-    await h.ctl("POST", "/config", { webhookChallenge: false });
+    await h.control.config({ webhookChallenge: false });
     const r = await create("http://127.0.0.1:1/never-called");
     expect(r.status).toBe(200);
   });
@@ -79,7 +81,7 @@ describe("challenge", () => {
     r = await h.api("PUT", `/v3/webhooks/${w.id}`, { status: "active" });
     expect(r.status).toBe(200);
     expect(r.body.data.status).toBe("active");
-    expect(rcv.received.filter((x) => x.method === "GET")).toHaveLength(3);
+    expect(rcv.challenges).toHaveLength(3);
   });
 });
 
@@ -141,8 +143,8 @@ describe("CRUD and validation", () => {
     const t = await h.api("POST", "/v3/webhooks/send-test-event", { trigger_type: "grant.created", webhook_url: `${rcv.url}/test` });
     expect(t.status).toBe(200);
     expect(t.body).toEqual({ request_id: expect.any(String), data: "success" });
-    const got = rcv.posts()[0];
-    expect(got.headers["x-nylas-signature"]).toBe(hmacHex("mock-webhook-secret", got.raw));
+    const got = await rcv.waitFor((d) => d.path === "/test");
+    expect(got.headers["x-nylas-signature"]).toBe(hmacHex("mock-webhook-secret", got.rawBody));
     expect(got.json.type).toBe("grant.created");
   });
 });
@@ -153,7 +155,7 @@ describe("deliveries", () => {
     const g = await createAccount(h, "hook@agents.example.com");
     const got = await rcv.waitFor((r) => r.method === "POST");
     expect(got.headers["content-type"]).toBe("application/json");
-    expect(got.headers["x-nylas-signature"]).toBe(hmacHex(w.webhook_secret, got.raw));
+    expect(got.headers["x-nylas-signature"]).toBe(hmacHex(w.webhook_secret, got.rawBody));
     expect(got.json).toMatchObject({
       specversion: "1.0",
       type: "grant.created",
@@ -166,12 +168,12 @@ describe("deliveries", () => {
     await h.api("PATCH", `/v3/grants/${g.id}`, { name: "n" });
     await h.api("DELETE", `/v3/grants/${g.id}`);
     await rcv.waitFor((r) => r.json?.type === "grant.deleted");
-    expect(rcv.posts().map((p) => p.json.type)).toEqual(["grant.created", "grant.updated", "grant.deleted"]);
+    expect(rcv.deliveries.map((p) => p.json.type)).toEqual(["grant.created", "grant.updated", "grant.deleted"]);
     // a duplicate create (existing grant returned) fires nothing
     await createAccount(h, "hook2@agents.example.com");
     await h.api("POST", "/v3/connect/custom", { provider: "nylas", settings: { email: "hook2@agents.example.com" } });
-    await sleep(150);
-    expect(rcv.posts().filter((p) => p.json.type === "grant.created")).toHaveLength(2);
+    await h.control.settleDeliveries();
+    expect(rcv.deliveries.filter((p) => p.json.type === "grant.created")).toHaveLength(2);
   });
 
   test("after rotate-secret deliveries are signed with the new secret", async () => {
@@ -179,8 +181,8 @@ describe("deliveries", () => {
     const rot = (await h.api("POST", `/v3/webhooks/rotate-secret/${w.id}`)).body.data;
     await createAccount(h, "rot@agents.example.com");
     const got = await rcv.waitFor((r) => r.method === "POST");
-    expect(got.headers["x-nylas-signature"]).toBe(hmacHex(rot.webhook_secret, got.raw));
-    expect(got.headers["x-nylas-signature"]).not.toBe(hmacHex(w.webhook_secret, got.raw));
+    expect(got.headers["x-nylas-signature"]).toBe(hmacHex(rot.webhook_secret, got.rawBody));
+    expect(got.headers["x-nylas-signature"]).not.toBe(hmacHex(w.webhook_secret, got.rawBody));
   });
 
   test("compressed_delivery: gzip body, Content-Encoding: gzip, signature over the compressed bytes", async () => {
@@ -188,8 +190,8 @@ describe("deliveries", () => {
     await createAccount(h, "gz@agents.example.com");
     const got = await rcv.waitFor((r) => r.method === "POST");
     expect(got.headers["content-encoding"]).toBe("gzip");
-    expect(got.headers["x-nylas-signature"]).toBe(hmacHex(w.webhook_secret, got.raw));
-    expect(JSON.parse(gunzipSync(got.raw).toString("utf8")).type).toBe("grant.created");
+    expect(got.headers["x-nylas-signature"]).toBe(hmacHex(w.webhook_secret, got.rawBody));
+    expect(JSON.parse(gunzipSync(got.rawBody).toString("utf8")).type).toBe("grant.created");
   });
 
   test("paused or unsubscribed webhooks get nothing", async () => {
@@ -197,32 +199,30 @@ describe("deliveries", () => {
     await create(`${rcv.url}/other`, { trigger_types: ["message.created"] });
     await h.api("PUT", `/v3/webhooks/${w.id}`, { status: "pause" });
     await createAccount(h, "quiet@agents.example.com");
-    await sleep(150);
-    expect(rcv.posts()).toHaveLength(0);
+    expect(await h.control.settleDeliveries()).toEqual([]);
+    expect(rcv.deliveries).toHaveLength(0);
   });
 
   test("retries 503/429 up to 3 attempts, not 400; the deliveries log records each attempt", async () => {
     await create(`${rcv.url}/retry`);
     rcv.postStatuses = [503, 429, 503];
     await createAccount(h, "retry@agents.example.com");
-    await rcv.waitFor((r) => r.json?.webhook_delivery_attempt === 3, 5000);
-    await sleep(300);
-    expect(rcv.posts().map((p) => p.json.webhook_delivery_attempt)).toEqual([1, 2, 3]);
-    const ids = new Set(rcv.posts().map((p) => p.json.id));
+    await h.control.settleDeliveries(); // every attempt made: a fourth would be here now
+    expect(rcv.deliveries.map((p) => p.json.webhook_delivery_attempt)).toEqual([1, 2, 3]);
+    const ids = new Set(rcv.deliveries.map((p) => p.json.id));
     expect(ids.size).toBe(1); // same notification id on every attempt
-    const log = (await h.ctl("GET", "/deliveries")).body.deliveries;
+    const log = (await h.control.deliveries());
     expect(log.map((d: any) => [d.trigger, d.attempt, d.status])).toEqual([
       ["grant.created", 1, 503],
       ["grant.created", 2, 429],
       ["grant.created", 3, 503],
     ]);
 
-    rcv.received.length = 0;
+    rcv.clear();
     rcv.postStatuses = [400];
     await createAccount(h, "noretry@agents.example.com");
-    await rcv.waitFor((r) => r.method === "POST");
-    await sleep(400);
-    expect(rcv.posts()).toHaveLength(1);
+    await h.control.settleDeliveries();
+    expect(rcv.deliveries).toHaveLength(1);
   });
 
   test("delivery does not block the API response", async () => {
@@ -231,13 +231,14 @@ describe("deliveries", () => {
     const hang = http.createServer(() => undefined);
     hang.on("connection", (s) => sockets.push(s));
     await new Promise<void>((r) => hang.listen(0, "127.0.0.1", r));
-    await h.ctl("POST", "/config", { webhookChallenge: false });
+    await h.control.config({ webhookChallenge: false });
     await create(`http://127.0.0.1:${(hang.address() as import("node:net").AddressInfo).port}/hang`);
-    const t0 = Date.now();
     await createAccount(h, "fast@agents.example.com");
-    expect(Date.now() - t0).toBeLessThan(500);
-    await sleep(100);
-    expect(sockets.length).toBe(1); // the delivery is in flight
+    // The API answered while the delivery is still unanswered: no attempt has finished…
+    expect(await h.control.deliveries()).toEqual([]);
+    // …and it is in flight (its connection reaches the endpoint, which never answers).
+    await until(() => sockets.length > 0, "the delivery to connect");
+    expect(sockets.length).toBe(1);
     sockets.forEach((s) => s.destroy());
     await new Promise<void>((r) => hang.close(() => r()));
   });

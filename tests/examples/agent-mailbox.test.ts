@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { recordRegistrations } from "../harness/mocks";
 
 /**
  * The AgentMailbox component's wiring under `pulumi.runtime.setMocks`: which children it registers
@@ -15,47 +16,42 @@ interface Registered {
 }
 
 describe("AgentMailbox", () => {
-  const registered: Registered[] = [];
+  let requests: any[];
   let AgentMailbox: typeof import("../../provider/components/agent-mailbox").AgentMailbox;
+  type Mailbox = InstanceType<typeof AgentMailbox>;
 
   beforeAll(async () => {
-    await pulumi.runtime.setMocks(
-      {
-        newResource: (args) => {
-          const id = `${args.name}-id`;
-          const extra: Record<string, unknown> =
-            args.type.endsWith(":AgentAccount") ? { grantId: id, workspaceId: args.inputs.workspaceId ?? "default-workspace" } : args.type.endsWith(":Webhook") ? { webhookSecret: `secret-of-${args.name}` } : {};
-          return { id: args.custom ? id : undefined, state: { ...args.inputs, ...extra } };
-        },
-        call: () => ({}),
-      },
-      "proj",
-      "stack",
-      false,
-    );
-    const monitor: any = (pulumi.runtime as any).getMonitor();
-    const register = monitor.registerResource.bind(monitor);
-    monitor.registerResource = (req: any, cb: unknown) => {
-      const { deserializeProperties } = require("@pulumi/pulumi/runtime/rpc");
-      registered.push({ type: req.getType(), name: req.getName(), parent: req.getParent(), deps: req.getDependenciesList(), inputs: deserializeProperties(req.getObject()) });
-      return register(req, cb);
-    };
+    ({ requests } = await recordRegistrations((args) =>
+      args.type.endsWith(":AgentAccount")
+        ? { grantId: `${args.name}-id`, workspaceId: args.inputs.workspaceId ?? "default-workspace" }
+        : args.type.endsWith(":Webhook")
+          ? { webhookSecret: `secret-of-${args.name}` }
+          : args.type.endsWith(":IamCredential")
+            ? { apiKey: `key-of-${args.name}`, expiresAt: 1799193600 }
+            : {},
+    ));
     ({ AgentMailbox } = await import("../../provider/components/agent-mailbox"));
   });
 
-  const value = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
-  const settled = async (m: { urn: pulumi.Output<string> }) => {
-    await value(m.urn);
-    await new Promise((r) => setTimeout(r, 50)); // children register asynchronously after their inputs resolve
+  /** Every registration so far, as the monitor received it. */
+  const registered = (): Registered[] => {
+    const { deserializeProperties } = require("@pulumi/pulumi/runtime/rpc");
+    return requests.map((req) => ({ type: req.getType(), name: req.getName(), parent: req.getParent(), deps: req.getDependenciesList(), inputs: deserializeProperties(req.getObject()) }));
   };
-  const children = (component: string) => registered.filter((r) => r.parent.endsWith(`::${component}`));
+  const value = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
+  /** Resolves once the component and every child it made are registered (each urn comes back from the monitor). */
+  const settled = async (m: Mailbox) => {
+    const kids = [m.account, m.workspace, m.policy, m.webhook, ...Object.values(m.rules)].filter((k) => k !== undefined);
+    await Promise.all([m, ...kids].map((r) => value(r!.urn)));
+  };
+  const children = (component: string) => registered().filter((r) => r.parent.endsWith(`::${component}`));
   const child = (component: string, type: string) => children(component).find((r) => r.type === `pulumi-nodejs:dynamic/nylas:${type}`);
   const plain = (v: unknown) => JSON.parse(JSON.stringify(v, (_k, x) => (x && typeof x === "object" && "value" in x && Object.keys(x).length === 2 ? x.value : x)));
 
   it("the minimum: an account in the workspace Nylas picks, and a webhook for new mail subscribed after it", async () => {
     const m = new AgentMailbox("sales", { email: "sales-agent@agents.example.com", name: "Sales Agent", webhook: { url: "https://agent.example.com/hooks/sales" } });
     await settled(m);
-    expect(registered.find((r) => r.name === "sales")!.type).toBe("nylas:index:AgentMailbox");
+    expect(registered().find((r) => r.name === "sales")!.type).toBe("nylas:index:AgentMailbox");
     expect(children("sales").map((r) => `${r.type.split(":").pop()} ${r.name}`).sort()).toEqual(["AgentAccount sales-account", "Webhook sales-webhook"]);
     expect(plain(child("sales", "AgentAccount")!.inputs)).toMatchObject({ email: "sales-agent@agents.example.com", name: "Sales Agent" });
     expect(child("sales", "AgentAccount")!.inputs.workspaceId).toBeUndefined();
@@ -122,11 +118,64 @@ describe("AgentMailbox", () => {
       expect(children(name).map((r) => `${r.type.split(":").pop()} ${r.name}`)).toEqual([`AgentAccount ${name}-account`]);
       expect(child(name, "AgentAccount")!.deps.some((d) => d.endsWith("::fleet-hook"))).toBe(true);
     }
-    expect(registered.filter((r) => r.type.endsWith(":Webhook") && r.name.startsWith("fleet"))).toHaveLength(1);
+    expect(registered().filter((r) => r.type.endsWith(":Webhook") && r.name.startsWith("fleet"))).toHaveLength(1);
     expect(await value(a.webhookSecret)).toBe("secret-of-fleet-hook");
     expect(await pulumi.isSecret(b.webhookSecret)).toBe(true);
     expect(() => new AgentMailbox("both", { email: "x@agents.example.com", sharedWebhook: hook, webhook: { url: "https://x.example.com/h" } })).toThrow(
       "AgentMailbox both: give either sharedWebhook (one webhook for many mailboxes) or webhook (one of its own), not both",
+    );
+  });
+
+  it("agentKey: a principal bound to the mailbox's own grant with the agent-loop permissions, and its key as a secret output", async () => {
+    const m = new AgentMailbox("keyed", { email: " Keyed@Agents.example.com", agentKey: true });
+    await settled(m);
+    expect(children("keyed").map((r) => `${r.type.split(":").pop()} ${r.name}`).sort()).toEqual(["AgentAccount keyed-account", "AgentKey keyed-agent-key"]);
+    expect(child("keyed", "AgentKey")).toBeUndefined(); // a component, not a dynamic resource
+    expect(registered().find((r) => r.name === "keyed-agent-key")!.type).toBe("nylas:index:AgentKey");
+    const principal = children("keyed-agent-key").find((r) => r.type.endsWith(":IamPrincipal"))!;
+    expect(plain(principal.inputs)).toMatchObject({
+      name: "agent keyed@agents.example.com",
+      binding: { type: "grant", id: "keyed-account-id" },
+      directPermissions: ["messages.read", "messages.send", "threads.read", "folders.read"],
+    });
+    const credential = children("keyed-agent-key").find((r) => r.type.endsWith(":IamCredential"))!;
+    expect(plain(credential.inputs)).toMatchObject({ principalId: "keyed-agent-key-principal-id", name: "agent key" });
+    expect(await value(m.agentApiKey)).toBe("key-of-keyed-agent-key-credential");
+    expect(await pulumi.isSecret(m.agentApiKey)).toBe(true);
+
+    // Options: roles and permissions of its own (replacing the default set), expiry and rotation.
+    const n = new AgentMailbox("keyed2", {
+      email: "keyed2@agents.example.com",
+      agentKey: { roles: ["role_custom_triage"], directPermissions: ["messages.read"], expiresAt: "2027-06-30T00:00:00Z", secretVersion: 3 },
+    });
+    await settled(n);
+    const p2 = children("keyed2-agent-key").find((r) => r.type.endsWith(":IamPrincipal"))!;
+    expect(plain(p2.inputs)).toMatchObject({ roles: ["role_custom_triage"], directPermissions: ["messages.read"] });
+    const c2 = children("keyed2-agent-key").find((r) => r.type.endsWith(":IamCredential"))!;
+    expect(plain(c2.inputs)).toMatchObject({ expiresAt: "2027-06-30T00:00:00Z", secretVersion: 3 });
+    // Without agentKey: none, and agentApiKey is undefined.
+    expect(await value(new AgentMailbox("keyless", { email: "keyless@agents.example.com" }).agentApiKey)).toBeUndefined();
+  });
+
+  it("sharedNotifications takes a Webhook, a PubSubChannel or an SnsChannel: the account waits for it", async () => {
+    const { PubSubChannel, SnsChannel } = await import("../../provider/resources/channel");
+    const { Webhook } = await import("../../provider/resources/webhook");
+    const pubsub = new PubSubChannel("fleet-pubsub", { topic: "projects/acme-agents/topics/agents", triggerTypes: ["message.created"] });
+    const sns = new SnsChannel("fleet-sns", { topic: "arn:aws:sns:us-east-1:123456789012:agents", roleArn: "arn:aws:iam::123456789012:role/nylas", triggerTypes: ["message.created"] });
+    const hook = new Webhook("fleet-hook-2", { webhookUrl: "https://agent.example.com/hooks/nylas2", triggerTypes: ["message.created"] });
+    const viaPubsub = new AgentMailbox("via-pubsub", { email: "p@agents.example.com", sharedNotifications: pubsub });
+    const viaSns = new AgentMailbox("via-sns", { email: "s@agents.example.com", sharedNotifications: sns });
+    const viaHook = new AgentMailbox("via-hook", { email: "h@agents.example.com", sharedNotifications: hook });
+    for (const m of [viaPubsub, viaSns, viaHook]) await settled(m);
+    expect(child("via-pubsub", "AgentAccount")!.deps.some((d) => d.endsWith("::fleet-pubsub"))).toBe(true);
+    expect(child("via-sns", "AgentAccount")!.deps.some((d) => d.endsWith("::fleet-sns"))).toBe(true);
+    expect(await value(viaPubsub.webhookSecret)).toBeUndefined(); // a channel has no signing secret
+    expect(await value(viaHook.webhookSecret)).toBe("secret-of-fleet-hook-2");
+    expect(() => new AgentMailbox("twice", { email: "t@agents.example.com", sharedWebhook: hook, sharedNotifications: pubsub })).toThrow(
+      "AgentMailbox twice: sharedWebhook and sharedNotifications are the same option; give one",
+    );
+    expect(() => new AgentMailbox("mixed", { email: "m@agents.example.com", sharedNotifications: pubsub, webhook: { url: "https://x.example.com/h" } })).toThrow(
+      "AgentMailbox mixed: give either sharedNotifications (one destination for many mailboxes) or webhook (one of its own), not both",
     );
   });
 

@@ -1,10 +1,12 @@
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { startEmulator, type RunningEmulator } from "../../emulator";
+import type { EmulatorOptions, RunningEmulator } from "../../emulator";
 import { runProgram, type ConfigValue, type ProgramRunResult, type RunProgramOptions } from "../../provider/offline/program";
-import { EmulatorControl } from "../harness/stack";
+import { EmulatorControl, type EmulatorState } from "../../emulator/control-client";
+import { providerConfig, startTestEmulator } from "../harness/stack";
+
+export type { EmulatorState };
 
 /** Shared by the example tests: an emulator, a temp dir, and program runs configured against them. */
 
@@ -15,34 +17,19 @@ export interface ExampleEnv {
   emulator: RunningEmulator;
   control: EmulatorControl;
   dir: string;
-  /** Connection config for the provider (fast retries, no client throttle). */
+  /** Connection config for the provider (the harness's: fast retries, no client throttle). */
   config(extra?: Record<string, ConfigValue>): Record<string, ConfigValue>;
   run(opts: Omit<RunProgramOptions, "config" | "stateFile"> & { state: string; config?: Record<string, ConfigValue> }): Promise<ProgramRunResult>;
   state(): Promise<EmulatorState>;
   stop(): Promise<void>;
 }
 
-export interface EmulatorState {
-  grants: { id: string; email: string; name?: string; workspace_id: string; provider: string; has_app_password: boolean }[];
-  webhooks: { id: string; webhook_url: string; trigger_types: string[]; webhook_secret: string }[];
-  policies: { id: string; name: string; limits: Record<string, unknown> }[];
-  rules: { id: string; name: string; trigger: string; match: { conditions: { field: string; operator: string; value: unknown }[] }; actions: { type: string }[] }[];
-  lists: { id: string; name: string; type: string; items: string[] }[];
-  workspaces: { workspace_id: string; name: string; domain: string; auto_group: boolean; policy_id?: string | null; rule_ids?: string[] | null; default?: boolean }[];
-  domains: { id: string; domain_address: string }[];
-}
-
-export async function startExampleEnv(opts: { domains?: string[] } = {}): Promise<ExampleEnv> {
-  const emulator = await startEmulator({ quiet: true, domains: opts.domains });
+export async function startExampleEnv(opts: { domains?: string[]; variance?: EmulatorOptions["variance"] } = {}): Promise<ExampleEnv> {
+  // Without `variance`, this pass's profile (startTestEmulator's default).
+  const emulator = await startTestEmulator({ domains: opts.domains, ...(opts.variance === undefined ? {} : { variance: opts.variance }) });
   const control = new EmulatorControl(emulator.url);
   const dir = mkdtempSync(path.join(tmpdir(), "nylas-examples-"));
-  const config = (extra: Record<string, ConfigValue> = {}): Record<string, ConfigValue> => ({
-    "nylas:apiUri": emulator.url,
-    "nylas:apiKey": { secret: emulator.apiKey },
-    "nylas:requestsPerSecond": "0",
-    "nylas:retryBaseDelayMs": "20",
-    ...extra,
-  });
+  const config = (extra: Record<string, ConfigValue> = {}) => providerConfig(emulator, extra);
   return {
     emulator,
     control,
@@ -60,16 +47,4 @@ export async function startExampleEnv(opts: { domains?: string[] } = {}): Promis
 /** The ops of a run by `nylas:Type name`. */
 export function opsOf(r: ProgramRunResult): Record<string, string> {
   return Object.fromEntries(r.steps.map((s) => [`${s.type} ${s.name}`, s.op]));
-}
-
-/** A port nothing listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 }

@@ -11,7 +11,7 @@ import { ROOT, example } from "./support";
 describe("examples", () => {
   const projects = readdirSync(path.join(ROOT, "examples"), { withFileTypes: true })
     // native-*: the plugin's Python/Go/.NET/YAML programs, checked by tests/plugin/examples.test.ts.
-    .filter((d) => d.isDirectory() && d.name !== "demo" && !d.name.startsWith("native-"))
+    .filter((d) => d.isDirectory() && d.name !== "demo" && d.name !== "agent-loop" && !d.name.startsWith("native-")) // not Node Pulumi projects
     .map((d) => d.name)
     .sort();
 

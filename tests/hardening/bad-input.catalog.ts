@@ -441,13 +441,13 @@ export const CATALOG: BadInput[] = [
 
   // unknown field
   bad("unknown field", "AgentAccount", "password for appPassword", { email: "agent@agents.example.com", password: "Abcdefghijklmnop123" }, [
-    ["password", "password: unknown property (did you mean appPassword?); allowed: email, name, appPassword, workspaceId"],
+    ["password", "password: unknown property (did you mean appPassword?); allowed: email, name, appPassword, workspaceId, signatures"],
   ]),
   bad("unknown field", "AgentAccount", "API body shape (settings)", { email: "agent@agents.example.com", settings: { app_password: "x" } }, [
-    ["settings", "settings: unknown property; allowed: email, name, appPassword, workspaceId"],
+    ["settings", "settings: unknown property; allowed: email, name, appPassword, workspaceId, signatures"],
   ]),
   bad("unknown field", "AgentAccount", "legacy policyId", { email: "agent@agents.example.com", policyId: "p1" }, [
-    ["policyId", "policyId: unknown property; allowed: email, name, appPassword, workspaceId"],
+    ["policyId", "policyId: unknown property; allowed: email, name, appPassword, workspaceId, signatures"],
   ]),
   bad("unknown field", "Webhook", "snake_case trigger_types", { webhookUrl: "https://hooks.example.com/nylas", triggerTypes: ["message.created"], trigger_types: ["message.created"] }, [
     ["trigger_types", "trigger_types: unknown property (did you mean triggerTypes?); allowed: webhookUrl, triggerTypes, description, notificationEmailAddresses, compressedDelivery, status, secretVersion"],
@@ -465,7 +465,7 @@ export const CATALOG: BadInput[] = [
     ["spamDetection.sensitivity", "spamDetection.sensitivity: unknown property (did you mean spamSensitivity?); allowed: useListDnsbl, useHeaderAnomalyDetection, spamSensitivity"],
   ]),
   bad("unknown field", "Policy", "legacy rules", { name: "p", rules: ["r1"] }, [
-    ["rules", "rules: unknown property; allowed: name, limits, spamDetection"],
+    ["rules", "rules: unknown property; allowed: name, limits, spamDetection, options"],
   ]),
   bad("unknown field", "Rule", "conditions at the top level", { name: "rule", match: { conditions: [{ field: "from.domain", operator: "is", value: "spam.example" }] }, actions: [{ type: "mark_as_spam" }], conditions: [] }, [
     ["conditions", "conditions: unknown property; allowed: name, description, priority, enabled, trigger, match, actions"],
@@ -483,7 +483,7 @@ export const CATALOG: BadInput[] = [
     ["name", "name: unknown property; allowed: policyId, ruleIds"],
   ]),
   bad("unknown field", "Domain", "domain for domainAddress", { name: "mail", domain: "mail.example.com" }, [
-    ["domain", "domain: unknown property (did you mean domainAddress?); allowed: name, domainAddress, region, dkimKeyLength, waitForVerification"],
+    ["domain", "domain: unknown property (did you mean domainAddress?); allowed: name, domainAddress, region, dkimKeyLength, extraVerificationTypes, waitForVerification"],
   ]),
   bad("unknown field", "Domain", "timeout for timeoutSeconds", { name: "mail", domainAddress: "mail.example.com", waitForVerification: { timeout: 5 } }, [
     ["waitForVerification.timeout", "waitForVerification.timeout: unknown property (did you mean timeoutSeconds?); allowed: types, timeoutSeconds, intervalSeconds"],
@@ -604,6 +604,65 @@ export const CATALOG: BadInput[] = [
   bad("empty name", "Webhook", "empty description", { webhookUrl: "https://hooks.example.com/nylas", triggerTypes: ["message.created"], description: "" }, [
     ["description", "description = \"\": must not be empty (Nylas cannot clear a description: remove the property to leave it as it is)"],
   ]),
+
+  // folder path
+  bad("folder path", "Folder", "a system folder", { grantId: "g1", path: "Inbox" }, [
+    ["path", "path = \"Inbox\": is a system folder: inbox, sent, drafts, trash, junk and archive exist on every account and are never created, renamed or deleted; rules file into them by name as they are"],
+  ]),
+  bad("folder path", "Folder", "a system folder in capitals", { grantId: "g1", path: " JUNK " }, [
+    ["path", "path = \" JUNK \": is a system folder: inbox, sent, drafts, trash, junk and archive exist on every account and are never created, renamed or deleted; rules file into them by name as they are"],
+  ]),
+  bad("folder path", "Folder", "a trailing slash", { grantId: "g1", path: "Clients/" }, [
+    ["path", "path = \"Clients/\": must be a folder name or path like \"Invoices\" or \"Clients/Acme\": no empty part, no leading or trailing \"/\""],
+  ]),
+  bad("folder path", "Folder", "an empty path", { grantId: "g1", path: "" }, [
+    ["path", "path = \"\": must be a folder name or path like \"Invoices\" or \"Clients/Acme\": no empty part, no leading or trailing \"/\""],
+  ]),
+  bad("folder path", "Folder", "a list of paths", { grantId: "g1", path: ["Invoices"] }, [
+    ["path", "path = [\"Invoices\"]: must be a folder name or path like \"Invoices\" or \"Clients/Acme\" (a string)"],
+  ]),
+  bad("folder path", "Folder", "no account", { path: "Invoices" }, [
+    ["grantId", "grantId = missing: must be an AgentAccount's grantId (a string)"],
+  ]),
+  bad("folder path", "Policy", "a system folder in additionalFolders", { name: "p", options: { additionalFolders: ["Invoices", "Sent"] } }, [
+    ["options.additionalFolders[1]", "options.additionalFolders[1] = \"Sent\": is a system folder: inbox, sent, drafts, trash, junk and archive exist on every account and are never created, renamed or deleted; rules file into them by name as they are"],
+  ]),
+  bad("folder path", "Policy", "additionalFolders as one string", { name: "p", options: { additionalFolders: "Invoices" } }, [
+    ["options.additionalFolders", "options.additionalFolders = \"Invoices\": must be a list of folder names or paths like [\"Invoices\", \"Clients/Acme\"]"],
+  ]),
+  bad("folder path", "Policy", "useCidrAliasing as a word", { name: "p", options: { useCidrAliasing: "on" } }, [
+    ["options.useCidrAliasing", "options.useCidrAliasing = \"on\": must be true or false"],
+  ]),
+
+  // signatures
+  bad("signatures", "AgentAccount", "eleven signatures", { email: "agent@agents.example.com", signatures: Array.from({ length: 11 }, (_, i) => ({ body: "<p>x</p>", name: `s${i}` })) }, [
+    ["signatures", `signatures = ${JSON.stringify(Array.from({ length: 11 }, (_, i) => ({ body: "<p>x</p>", name: `s${i}` }))).slice(0, 77)}…: must have at most 10 signatures: Nylas allows 10 per account`],
+  ]),
+  bad("signatures", "AgentAccount", "the same name twice", { email: "agent@agents.example.com", signatures: [{ name: "Work", body: "<p>a</p>" }, { name: "Work", body: "<p>b</p>" }] }, [
+    ["signatures[1].name", "signatures[1].name = \"Work\": is also the name of signatures[0]: the provider tells an account's signatures apart by name, so each must be unique"],
+  ]),
+  bad("signatures", "AgentAccount", "a body over 100 KB", { email: "agent@agents.example.com", signatures: [{ name: "Big", body: long(102401, "x") }] }, [
+    ["signatures[0].body", `signatures[0].body = "${long(76, "x")}…: must be at most 100 KB (102400 bytes) of HTML, Nylas's limit; this one is 102401 bytes — host images at an https URL instead of embedding them`],
+  ]),
+  bad("signatures", "AgentAccount", "an inline image", { email: "agent@agents.example.com", signatures: [{ name: "Logo", body: "<p><img src='data:image/png;base64,iVBOR'></p>" }] }, [
+    ["signatures[0].body", "signatures[0].body = \"<p><img src='data:image/png;base64,iVBOR'></p>\": must not embed images as data: URLs (Nylas refuses them); link an image hosted at an https URL"],
+  ]),
+  bad("signatures", "AgentAccount", "a signature without a name", { email: "agent@agents.example.com", signatures: [{ body: "<p>x</p>" }] }, [
+    ["signatures[0].name", "signatures[0].name = missing: must be a string of 1–256 characters"],
+  ]),
+  bad("signatures", "AgentAccount", "a signature as a string", { email: "agent@agents.example.com", signatures: ["<p>x</p>"] }, [
+    ["signatures[0]", "signatures[0] = \"<p>x</p>\": must be an object {name, body} like { name: \"Work\", body: \"<p>Sales Agent · Example Inc.</p>\" }"],
+  ]),
+
+  // domain-less workspace
+  bad("domain-less workspace", "Workspace", "autoGroup without a domain", { name: "w", autoGroup: true }, [
+    ["autoGroup", "autoGroup = true: needs a domain: a workspace without one never collects new accounts automatically; set domain, or place accounts with AgentAccount.workspaceId"],
+  ]),
+
+  // extra verification types
+  bad("enumerations", "Domain", "an extra verification type that is required anyway", { name: "d", domainAddress: "mail.example.com", extraVerificationTypes: ["dmarc", "mx"] }, [
+    ["extraVerificationTypes[1]", "extraVerificationTypes[1] = \"mx\": must be one of \"dmarc\", \"arc\""],
+  ]),
 ];
 
 /** Valid inputs at the edges of the rules above: accepted by check (no failure), also without API calls. */
@@ -625,5 +684,11 @@ export const ACCEPTED: Array<{ type: string; title: string; inputs: Record<strin
   { type: "Workspace", title: "a domain with a trailing dot and capitals", inputs: { name: "w", domain: "Agents.Example.COM." } },
   { type: "Policy", title: "no name (the logical name)", inputs: { limits: { limitCountDailyEmailSent: 500 } } },
   { type: "Workspace", title: "no name (the logical name)", inputs: { domain: "ws.example" } },
+  { type: "Workspace", title: "no domain (a domain-less workspace)", inputs: { name: "w", autoGroup: false } },
+  { type: "Folder", title: "a nested path with spaces around its parts", inputs: { grantId: "g1", path: " Clients / Acme Corp " } },
+  { type: "Folder", title: "a folder under a system folder's name", inputs: { grantId: "g1", path: "Inbox/Triage" } },
+  { type: "Policy", title: "options with duplicate folders", inputs: { name: "p", options: { additionalFolders: ["Invoices", "Invoices", "Clients/Acme"], useCidrAliasing: false } } },
+  { type: "AgentAccount", title: "ten signatures, one of exactly 100 KB", inputs: { email: "agent@agents.example.com", signatures: [{ name: "Big", body: long(102400, "x") }, ...Array.from({ length: 9 }, (_, i) => ({ name: `s${i}`, body: "<p>x</p>" }))] } },
+  { type: "Domain", title: "both extra verification types", inputs: { name: "d", domainAddress: "mail.example.com", extraVerificationTypes: ["arc", "dmarc"] } },
   { type: "Domain", title: "region in capitals, every verification type", inputs: { name: "d", domainAddress: "mail.example.com", region: "EU", waitForVerification: { types: ["dkim", "ownership", "mx", "spf", "feedback"], timeoutSeconds: 3600, intervalSeconds: 1 } } },
 ];

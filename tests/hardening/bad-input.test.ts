@@ -1,5 +1,5 @@
-import { CheckFailedError, secret, type Engine } from "../../provider/offline/engine";
-import { startStack, type TestStack } from "../harness/stack";
+import { CheckFailedError, secret } from "../../provider/offline/engine";
+import { useStack } from "../harness/stack";
 import { ACCEPTED, CATALOG, type BadInput } from "./bad-input.catalog";
 import { failure, ruleBody } from "./support";
 
@@ -9,13 +9,7 @@ import { failure, ruleBody } from "./support";
  * what is allowed. The cases are data (bad-input.catalog.ts); large but valid inputs must work.
  */
 describe("bad input refused in check", () => {
-  let stack: TestStack;
-  let engine: Engine;
-  beforeAll(async () => {
-    stack = await startStack();
-    engine = stack.engine;
-  });
-  afterAll(() => stack.stop());
+  const stack = useStack();
 
   /** The class marks appPassword secret (pulumi.secret), so the engine passes it as one. */
   const asProgram = (c: { type: string; inputs: Record<string, unknown> }) =>
@@ -23,14 +17,14 @@ describe("bad input refused in check", () => {
 
   it("covers at least 100 cases across every resource", () => {
     expect(CATALOG.length).toBeGreaterThanOrEqual(100);
-    expect([...new Set(CATALOG.map((c) => c.type))].sort()).toEqual(["AgentAccount", "DefaultWorkspace", "Domain", "List", "Policy", "Rule", "Webhook", "Workspace"]);
+    expect([...new Set(CATALOG.map((c) => c.type))].sort()).toEqual(["AgentAccount", "DefaultWorkspace", "Domain", "Folder", "List", "Policy", "Rule", "Webhook", "Workspace"]);
     const titles = CATALOG.map((c) => `${c.type} ${c.title}`);
     expect(new Set(titles).size).toBe(titles.length);
   });
 
   it.each(CATALOG.map((c, i) => [`${c.class}: ${c.type} ${c.title}`, c, i] as [string, BadInput, number]))("refuses %s", async (_label, c, i) => {
     await stack.control.clearRequests();
-    const err = await failure(() => engine.up(c.type, `bad-${i}`, asProgram(c)));
+    const err = await failure(() => stack.engine.up(c.type, `bad-${i}`, asProgram(c)));
     expect(err).toBeInstanceOf(CheckFailedError);
     expect((err as CheckFailedError).failures).toEqual(c.failures);
     // Each message names its property and shows the value (or says it is missing / masked).
@@ -39,24 +33,18 @@ describe("bad input refused in check", () => {
     const pw = c.inputs.appPassword;
     if (typeof pw === "string" && pw.length >= 4) expect(err.message).not.toContain(pw);
     expect(await stack.control.requests()).toEqual([]);
-    expect(engine.get(c.type, `bad-${i}`)).toBeUndefined();
+    expect(stack.engine.get(c.type, `bad-${i}`)).toBeUndefined();
   });
 
   it.each(ACCEPTED.map((c) => [`${c.type} ${c.title}`, c] as const))("accepts %s (no failure, no API call)", async (_label, c) => {
     await stack.control.clearRequests();
-    expect(await engine.preview(c.type, "edge", asProgram(c))).toEqual({ op: "create", replaces: [] });
+    expect(await stack.engine.preview(c.type, "edge", asProgram(c))).toEqual({ op: "create", replaces: [] });
     expect(await stack.control.requests()).toEqual([]);
   });
 });
 
 describe("large but valid inputs work, batched as the API requires", () => {
-  let stack: TestStack;
-  let engine: Engine;
-  beforeAll(async () => {
-    stack = await startStack();
-    engine = stack.engine;
-  });
-  afterAll(() => stack.stop());
+  const stack = useStack();
 
   const count = (log: { method: string; path: string }[], method: string, re: RegExp) => log.filter((r) => r.method === method && re.test(r.path)).length;
 
@@ -66,23 +54,23 @@ describe("large but valid inputs work, batched as the API requires", () => {
     const written = [...domains.map((d, i) => (i % 3 === 0 ? d.toUpperCase() : d)), ...domains.slice(0, 250)];
     const listInputs = { name: "big", type: "domain", items: written };
     await stack.control.clearRequests();
-    expect((await engine.preview("List", "big", listInputs)).op).toBe("create");
+    expect((await stack.engine.preview("List", "big", listInputs)).op).toBe("create");
     expect(await stack.control.requests()).toEqual([]); // 5,250 items checked without a call
 
-    const list = await engine.up("List", "big", listInputs);
+    const list = await stack.engine.up("List", "big", listInputs);
     let log = await stack.control.requests();
     expect(count(log, "POST", /^\/v3\/lists$/)).toBe(1);
     expect(count(log, "POST", /^\/v3\/lists\/[^/]+\/items$/)).toBe(5); // ≤ 1,000 values per request
     expect(list.outputs.itemsCount).toBe(5000);
     const s1 = await stack.control.state();
-    expect(s1.lists.find((l: any) => l.id === list.id).items.sort()).toEqual([...domains].sort());
+    expect(s1.lists.find((l: any) => l.id === list.id)!.items.sort()).toEqual([...domains].sort());
 
     await stack.control.clearRequests();
-    expect((await engine.refresh("List", "big")).op).toBe("same");
+    expect((await stack.engine.refresh("List", "big")).op).toBe("same");
     log = await stack.control.requests();
     expect(count(log, "GET", /^\/v3\/lists\/[^/]+\/items$/)).toBe(25); // pages of 200
 
-    const rule = await engine.up("Rule", "big", {
+    const rule = await stack.engine.up("Rule", "big", {
       name: "block the big list",
       match: { conditions: [{ field: "from.domain", operator: "in_list", value: [list.id] }] },
       actions: [{ type: "block" }],
@@ -98,21 +86,21 @@ describe("large but valid inputs work, batched as the API requires", () => {
     expect(ruleIds).toHaveLength(300);
     const wsInputs = { name: "big", domain: "big.example", ruleIds: [...ruleIds].reverse() };
     await stack.control.clearRequests();
-    expect((await engine.preview("Workspace", "big", wsInputs)).op).toBe("create");
+    expect((await stack.engine.preview("Workspace", "big", wsInputs)).op).toBe("create");
     expect(await stack.control.requests()).toEqual([]);
-    const ws = await engine.up("Workspace", "big", wsInputs);
+    const ws = await stack.engine.up("Workspace", "big", wsInputs);
     log = await stack.control.requests();
     expect(count(log, "POST", /^\/v3\/workspaces$/)).toBe(1); // rule_ids is sent whole, in one request
     expect(ws.outputs.ruleIds).toEqual([...ruleIds].sort());
-    expect((await stack.control.state()).workspaces.find((w: any) => w.workspace_id === ws.id).rule_ids).toHaveLength(300);
+    expect((await stack.control.state()).workspaces.find((w: any) => w.workspace_id === ws.id)!.rule_ids).toHaveLength(300);
 
     await stack.control.clearRequests();
-    expect((await engine.refresh("Workspace", "big")).op).toBe("same");
-    expect((await engine.up("Workspace", "big", { ...wsInputs, ruleIds })).op).toBe("same"); // order does not matter
+    expect((await stack.engine.refresh("Workspace", "big")).op).toBe("same");
+    expect((await stack.engine.up("Workspace", "big", { ...wsInputs, ruleIds })).op).toBe("same"); // order does not matter
     log = await stack.control.requests();
     expect(count(log, "GET", /^\/v3\/rules$/)).toBe(2); // 300 rules checked for dangling ids in pages of 200
 
-    await engine.destroyAll();
+    await stack.engine.destroyAll();
     const s2 = await stack.control.state();
     expect(s2.workspaces.filter((w: any) => w.domain === "big.example")).toEqual([]);
     expect(s2.lists).toEqual([]);

@@ -1,40 +1,48 @@
 import type { Engine } from "../../provider/offline/engine";
+import { outputContaining } from "../harness/output";
 import { secret } from "../../provider/offline/engine";
-import { WebhookReceiver } from "../../emulator/receiver";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startEmulator, type RunningEmulator } from "../../emulator";
-import { PROFILE, startStack, type FaultRule, type TestStack } from "../harness/stack";
-import { calls, changedKeys, extraEngine, failure, outputSince, PW, ruleBody, sleep, statuses } from "./support";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { RunningEmulator } from "../../emulator";
+import { PROFILE, startStack, startTestEmulator, useStack, type FaultRule, type TestStack } from "../harness/stack";
+import { stablePort } from "../harness/ports";
+import { calls, changedKeys, failure, outputSince, PW, ruleBody, statuses } from "./support";
 
 /**
  * Fault suite (issue 6, faults 1–11): every fault is injected by the emulator through its control API
  * while the real provider host runs a lifecycle, and each test checks both what the provider reported
  * and what exists at "Nylas" afterwards — exact objects, no duplicates, nothing left over. Fault 12
- * (scale under a rate limit) is in scale.test.ts. The per-resource test files already cover the simple
- * form of several cases (one lost create per resource, one dangling reference…); these extend them to
- * every resource, to compound faults, and to full lifecycles.
+ * (scale under a rate limit) is in scale.test.ts. The table of lost answers (5) is the one place that
+ * holds every resource to "a create whose answer was lost never makes a duplicate".
  */
 const named = (objs: any[], name: string) => objs.filter((o) => o.name === name);
 /** A successful delete: 200, or 204 under the harsh profile (§10 E6). */
 const DELETED = PROFILE === "harsh" ? 204 : 200;
 
+/**
+ * Settings for the tests about timeouts. A request "outlasts the timeout" by never being answered
+ * (a latency fault longer than any test), so the timeout itself can be generous: every request that is
+ * not faulted must answer within it, on a loaded machine too. undici checks timeouts of a second or
+ * more on a coarse clock (up to ~1 s late); the deadline leaves room for two attempts.
+ */
+const TIMEOUTS = { "nylas:requestTimeoutMs": "2000", "nylas:deadlineMs": "4500", "nylas:maxAttempts": "20", "nylas:retryBaseDelayMs": "10" };
+/** Longer than any test: the request is answered (if ever) only when the emulator closes. */
+const NEVER_MS = 600_000;
+
 describe("faults survived", () => {
-  let stack: TestStack;
+  const stack = useStack({ receiver: true, config: { "nylas:retryBaseDelayMs": "10", "nylas:maxAttempts": "6", "nylas:deadlineMs": "20000" } });
   let engine: Engine;
-  let receiver: WebhookReceiver;
+  /** A second provider host with the timeout settings above. */
+  let timeouts: Engine;
+  /** An account for the folder rows (folders live in an account). */
+  let folderGrant: string;
   beforeAll(async () => {
-    [stack, receiver] = await Promise.all([
-      startStack({ config: { "nylas:retryBaseDelayMs": "10", "nylas:maxAttempts": "6", "nylas:deadlineMs": "20000" } }),
-      WebhookReceiver.start(),
-    ]);
     engine = stack.engine;
+    timeouts = await stack.engineWith(TIMEOUTS);
     await stack.api("POST", "/v3/connectors", { name: "nylas", provider: "nylas" });
-  });
-  afterAll(async () => {
-    await stack.stop();
-    await receiver.close();
+    folderGrant = (await stack.api("POST", "/v3/connect/custom", { provider: "nylas", settings: { email: "fault-folders@agents.example.com" } })).body.data.id;
   });
   afterEach(async () => {
     await stack.control.clearFaults();
@@ -42,7 +50,7 @@ describe("faults survived", () => {
 
   const state = () => stack.control.state();
   const log = () => stack.control.requests();
-  const hookUrl = (p: string) => `${receiver.url}/faults/${p}`;
+  const hookUrl = (p: string) => `${stack.receiver.url}/faults/${p}`;
   const faults = async (rules: FaultRule[]) => {
     await stack.control.clearRequests();
     await stack.control.faults(rules);
@@ -190,130 +198,260 @@ describe("faults survived", () => {
   });
   // ------------------------------------------------------------- 5. create committed, answer lost (ghosts)
 
-  /** Per resource: the create path, inputs, and how to find "its" objects in the emulator's state. */
-  const ghostCases = (tag: string) =>
-    [
-      ["AgentAccount", "^/v3/connect/custom$", `/v3/grants/`, "PATCH", () => ({ email: `ghost-${tag}@agents.example.com`, name: "Ghost", appPassword: secret(PW) }), (s: any) => s.grants.filter((g: any) => g.email === `ghost-${tag}@agents.example.com`)],
-      ["List", "^/v3/lists$", `/v3/lists`, "PUT", () => ({ name: `ghost-${tag}`, type: "address", description: "d", items: ["a@spam.example"] }), (s: any) => named(s.lists, `ghost-${tag}`)],
-      ["Policy", "^/v3/policies$", `/v3/policies`, "PUT", () => ({ name: `ghost-${tag}`, limits: { limitCountDailyEmailSent: 11 } }), (s: any) => named(s.policies, `ghost-${tag}`)],
-      ["Rule", "^/v3/rules$", `/v3/rules`, "PUT", () => ruleBody(`ghost-${tag}`), (s: any) => named(s.rules, `ghost-${tag}`)],
-      ["Workspace", "^/v3/workspaces$", `/v3/workspaces`, "PATCH", () => ({ name: `ghost-${tag}`, domain: `ghost-${tag}.example` }), (s: any) => s.workspaces.filter((w: any) => w.domain === `ghost-${tag}.example`)],
-      ["Webhook", "^/v3/webhooks$", `/v3/webhooks`, "PUT", () => ({ webhookUrl: hookUrl(`ghost-${tag}`), triggerTypes: ["message.created"] }), (s: any) => s.webhooks.filter((w: any) => w.webhook_url === hookUrl(`ghost-${tag}`))],
-    ] as const;
-
-  const lostAnswers: Array<[string, (createPath: string, lookupPath: string, updateMethod: string) => FaultRule[]]> = [
-    ["reset after commit", (create) => [{ method: "POST", path: create, kind: "commit-then-reset", times: 1 }]],
-    ["504 after commit", (create) => [{ method: "POST", path: create, kind: "commit-then-status", status: 504, times: 1 }]],
-    [
-      // A plain 503 first (nothing made), then a lost answer; the lookup itself fails once and the
-      // adopting update is cut once — the provider still ends with exactly one object.
-      "503, then reset after commit, a failing lookup and a cut update",
-      (create, lookup, updateMethod) => [
-        { method: "POST", path: create, kind: "status", status: 503, times: 1 },
-        { method: "POST", path: create, kind: "commit-then-reset", times: 1 },
-        { method: "GET", path: `^${lookup}`, kind: "status", status: 503, times: 1, after: 1 },
-        { method: updateMethod, path: `^${lookup}[^/]*$`, kind: "reset", times: 1 },
-      ],
-    ],
+  /**
+   * Per resource: the create path, the lookup and update paths a lost answer's fault also hits, inputs,
+   * how to find "its" objects in the emulator's state, and what else must hold for the adopted object.
+   */
+  interface GhostCase {
+    type: string;
+    /** The row's name when one type has several rows. */
+    label?: string;
+    create: string;
+    /** Path prefix of the lookups (list and get). */
+    lookup: string;
+    /** The update an adoption may send. */
+    updateMethod: string;
+    inputs(tag: string): Record<string, unknown>;
+    mine(s: any, tag: string): any[];
+    adopted?(made: { id: string; outputs: Record<string, unknown> }, obj: any): Promise<void>;
+  }
+  const ghostCases: GhostCase[] = [
+    {
+      type: "AgentAccount",
+      create: "^/v3/connect/custom$",
+      lookup: "/v3/grants",
+      updateMethod: "PATCH",
+      inputs: (tag) => ({ email: `ghost-${tag}@agents.example.com`, name: "Ghost", appPassword: secret(PW) }),
+      mine: (s, tag) => s.grants.filter((g: any) => g.email === `ghost-${tag}@agents.example.com`),
+      // The adopting update sets the declared password: it logs in.
+      adopted: async (made, obj) => {
+        expect(obj.has_app_password).toBe(true);
+        expect((await stack.control.verifyAppPassword(made.id, PW)).ok).toBe(true);
+      },
+    },
+    {
+      type: "List",
+      create: "^/v3/lists$",
+      lookup: "/v3/lists",
+      updateMethod: "PUT",
+      inputs: (tag) => ({ name: `ghost-${tag}`, type: "address", description: "d", items: ["a@spam.example"] }),
+      mine: (s, tag) => named(s.lists, `ghost-${tag}`),
+      adopted: async (_made, obj) => expect(obj.items).toEqual(["a@spam.example"]),
+    },
+    {
+      type: "Policy",
+      create: "^/v3/policies$",
+      lookup: "/v3/policies",
+      updateMethod: "PUT",
+      inputs: (tag) => ({ name: `ghost-${tag}`, limits: { limitCountDailyEmailSent: 11 } }),
+      mine: (s, tag) => named(s.policies, `ghost-${tag}`),
+    },
+    { type: "Rule", create: "^/v3/rules$", lookup: "/v3/rules", updateMethod: "PUT", inputs: (tag) => ruleBody(`ghost-${tag}`), mine: (s, tag) => named(s.rules, `ghost-${tag}`) },
+    {
+      type: "Workspace",
+      create: "^/v3/workspaces$",
+      lookup: "/v3/workspaces",
+      updateMethod: "PATCH",
+      inputs: (tag) => ({ name: `ghost-${tag}`, domain: `ghost-${tag}.example` }),
+      mine: (s, tag) => s.workspaces.filter((w: any) => w.domain === `ghost-${tag}.example`),
+    },
+    {
+      type: "Webhook",
+      create: "^/v3/webhooks$",
+      lookup: "/v3/webhooks",
+      updateMethod: "PUT",
+      inputs: (tag) => ({ webhookUrl: hookUrl(`ghost-${tag}`), triggerTypes: ["message.created"] }),
+      mine: (s, tag) => s.webhooks.filter((w: any) => w.webhook_url === hookUrl(`ghost-${tag}`)),
+      // The secret the lost answer carried is unknown: it was rotated, and state has the one Nylas signs with.
+      adopted: async (made, obj) => expect(made.outputs.webhookSecret).toBe(obj.webhook_secret),
+    },
+    {
+      type: "Domain",
+      create: "^/v3/domains$",
+      lookup: "/v3/domains",
+      updateMethod: "PUT",
+      inputs: (tag) => ({ name: `ghost-${tag}`, domainAddress: `ghost-${tag}.example` }),
+      mine: (s, tag) => s.domains.filter((d: any) => d.domain_address === `ghost-${tag}.example`),
+      adopted: async (made) => expect(made.outputs.dnsRecords).toHaveLength(5),
+    },
+    {
+      type: "PubSubChannel",
+      create: "^/v3/channels/pubsub$",
+      lookup: "/v3/channels/pubsub",
+      updateMethod: "PUT",
+      inputs: (tag) => ({ topic: `projects/acme-agents/topics/ghost-${tag}`, triggerTypes: ["message.created"] }),
+      mine: (s, tag) => s.channels.filter((c: any) => c.topic === `projects/acme-agents/topics/ghost-${tag}`),
+    },
+    {
+      type: "SnsChannel",
+      create: "^/v3/channels/sns$",
+      lookup: "/v3/channels/sns",
+      updateMethod: "PUT",
+      inputs: (tag) => ({ topic: `arn:aws:sns:us-east-1:123456789012:ghost-${tag}`, roleArn: "arn:aws:iam::123456789012:role/nylas", triggerTypes: ["message.created"] }),
+      mine: (s, tag) => s.channels.filter((c: any) => c.topic === `arn:aws:sns:us-east-1:123456789012:ghost-${tag}`),
+    },
+    {
+      type: "IamPrincipal",
+      create: "^/v3/iam/principals$",
+      lookup: "/v3/iam/principals",
+      updateMethod: "PATCH",
+      inputs: (tag) => ({ name: `ghost-${tag}`, binding: { type: "organization" }, directPermissions: ["domains.read"] }),
+      mine: (s, tag) => named(s.principals, `ghost-${tag}`),
+    },
+    {
+      type: "Workspace",
+      label: "Workspace (no domain)",
+      create: "^/v3/workspaces$",
+      lookup: "/v3/workspaces",
+      updateMethod: "PATCH",
+      inputs: (tag) => ({ name: `ghost-nodomain-${tag}` }),
+      mine: (s, tag) => s.workspaces.filter((w: any) => w.name === `ghost-nodomain-${tag}`),
+    },
+    {
+      type: "Folder",
+      create: "^/v3/grants/[^/]+/folders$",
+      lookup: "/v3/grants/[^/]+/folders",
+      updateMethod: "PUT",
+      inputs: (tag) => ({ grantId: folderGrant, path: `Ghosts/${tag}` }),
+      mine: (s, tag) => s.folders.filter((f: any) => f.grant_id === folderGrant && f.name === `Ghosts/${tag}`),
+      // The folder found after the lost answer is the provider's own: destroy deletes it (checked below).
+      adopted: async (made) => expect(made.outputs.createdByProvider).toBe(true),
+    },
   ];
 
-  describe.each(lostAnswers.map(([label, rules], i) => [label, rules, i] as const))("5. %s", (_label, rules, i) => {
-    it.each(ghostCases(`g${i}`).map((c) => [c[0], c] as const))("adopts the %s that was made instead of making a second one", async (type, c) => {
-      const [, createPath, lookup, updateMethod, makeInputs, mine] = c;
-      const inputs = makeInputs() as Record<string, unknown>;
-      const name = `ghost-${i}-${type}`;
-      await faults(rules(createPath, lookup, updateMethod));
-      const mark = engine.host.output.length;
-      const made = await engine.up(type, name, inputs);
+  /** Ways a create's answer is lost after Nylas committed it, and the provider host that meets each. */
+  const lostAnswers: Array<{ label: string; engine: () => Engine; rules(c: Pick<GhostCase, "create" | "lookup" | "updateMethod">): FaultRule[] }> = [
+    { label: "reset after commit", engine: () => engine, rules: (c) => [{ method: "POST", path: c.create, kind: "commit-then-reset", times: 1 }] },
+    { label: "504 after commit", engine: () => engine, rules: (c) => [{ method: "POST", path: c.create, kind: "commit-then-status", status: 504, times: 1 }] },
+    {
+      // Committed, then no answer before the client's timeout: the provider never learns the outcome.
+      label: "answer later than the request timeout",
+      engine: () => timeouts,
+      rules: (c) => [{ method: "POST", path: c.create, kind: "commit-then-latency", latencyMs: NEVER_MS, times: 1 }],
+    },
+    {
+      // A plain 503 first (nothing made), then a lost answer; the lookup itself fails once and the
+      // adopting update is cut once — the provider still ends with exactly one object.
+      label: "503, then reset after commit, a failing lookup and a cut update",
+      engine: () => engine,
+      rules: (c) => [
+        { method: "POST", path: c.create, kind: "status", status: 503, times: 1 },
+        { method: "POST", path: c.create, kind: "commit-then-reset", times: 1 },
+        { method: "GET", path: `^${c.lookup}`, kind: "status", status: 503, times: 1, after: 1 },
+        { method: c.updateMethod, path: `^${c.lookup}/[^/]+$`, kind: "reset", times: 1 },
+      ],
+    },
+  ];
+
+  describe.each(lostAnswers.map((l, i) => [l.label, l, i] as const))("5. %s", (_label, lost, i) => {
+    it.each(ghostCases.map((c) => [c.label ?? c.type, c] as const))("adopts the %s that was made instead of making a second one", async (label, c) => {
+      const e = lost.engine();
+      const type = c.type;
+      const tag = `g${i}`;
+      const inputs = c.inputs(tag);
+      const name = `ghost-${i}-${label.replace(/\W+/g, "-")}`;
+      await faults(lost.rules(c));
+      const mark = e.host.output.length;
+      const made = await e.up(type, name, inputs);
       expect(made.op).toBe("create");
-      const objs = mine(await state());
+      const objs = c.mine(await state(), tag);
       expect(objs).toHaveLength(1);
       expect(objs[0].id ?? objs[0].workspace_id).toBe(made.id);
-      expect(outputSince(engine, mark)).toMatch(new RegExp(`warning: Nylas ${type} .*: the create's answer was lost but the object was made \\(${made.id}\\); adopting it`));
-      if (type === "Webhook") expect(made.outputs.webhookSecret).toBe(objs[0].webhook_secret); // rotated: the unknown secret is replaced
-      if (type === "List") expect(objs[0].items).toEqual(["a@spam.example"]);
-      if (type === "AgentAccount") expect(objs[0].has_app_password).toBe(true);
+      expect(outputSince(e, mark)).toMatch(new RegExp(`warning: Nylas ${type} .*: the create's answer was lost but the object was made \\(${made.id}\\); adopting it`));
+      await c.adopted?.(made, objs[0]);
       await stack.control.clearFaults();
-      expect((await engine.preview(type, name, inputs)).op).toBe("same");
-      expect((await engine.refresh(type, name)).op).toBe("same");
-      await engine.destroy(type, name);
-      expect(mine(await state())).toEqual([]);
+      expect((await e.preview(type, name, inputs)).op).toBe("same");
+      expect((await e.refresh(type, name)).op).toBe("same");
+      await e.destroy(type, name);
+      expect(c.mine(await state(), tag)).toEqual([]);
+    });
+  });
+
+  describe.each(lostAnswers.map((l, i) => [l.label, l, i] as const))("5. %s (a signature made with an account)", (_label, lost, i) => {
+    it("adopts the signature that was made instead of making a second one", async () => {
+      const engine = lost.engine();
+      const email = `ghost-sig-${i}@agents.example.com`;
+      const inputs = { email, signatures: [{ name: "Work", body: "<p>Ghost agent</p>" }, { name: "Short", body: "<p>G.</p>" }] };
+      await faults(lost.rules({ create: "^/v3/grants/[^/]+/signatures$", lookup: "/v3/grants/[^/]+/signatures", updateMethod: "PUT" }));
+      const mark = engine.host.output.length;
+      const made = await engine.up("AgentAccount", `ghost-sig-${i}`, inputs);
+      await stack.control.clearFaults();
+      const mine = (await state()).signatures.filter((x: any) => x.grant_id === made.id);
+      expect(mine.map((x: any) => x.name).sort()).toEqual(["Short", "Work"]);
+      expect(made.outputs.signatureIds).toEqual(Object.fromEntries(mine.map((x: any) => [x.name, x.id])));
+      expect(outputSince(engine, mark)).toMatch(/warning: creating signature "(Short|Work)" of Nylas AgentAccount .*: the create's answer was lost but the signature was made \(sig_\w+\); adopting it/);
+      expect((await engine.preview("AgentAccount", `ghost-sig-${i}`, inputs)).op).toBe("same");
+      expect((await engine.refresh("AgentAccount", `ghost-sig-${i}`)).op).toBe("same");
+      await engine.destroy("AgentAccount", `ghost-sig-${i}`);
+      expect((await state()).signatures.filter((x: any) => x.grant_id === made.id)).toEqual([]);
     });
   });
 
   // ------------------------------------------------------------------------- 6. timeouts and deadlines
 
   describe("6. timeouts", () => {
-    // undici checks header timeouts on a coarse (~1 s) clock, so "slower than the timeout" means
-    // a latency well above timeout + 1 s here.
-    let fast: Engine;
-    beforeAll(async () => {
-      fast = await extraEngine(stack, { "nylas:requestTimeoutMs": "300", "nylas:deadlineMs": "2000", "nylas:maxAttempts": "20", "nylas:retryBaseDelayMs": "10" });
-    });
-    afterAll(() => fast.stop());
-
     it("retries reads and creates that outlast the request timeout, making exactly one object", async () => {
       await faults([
-        { method: "POST", path: "^/v3/policies$", kind: "latency", latencyMs: 2000, times: 1 },
-        { method: "GET", path: "^/v3/policies/", kind: "latency", latencyMs: 2000, times: 1 },
+        { method: "POST", path: "^/v3/policies$", kind: "latency", latencyMs: NEVER_MS, times: 1 },
+        { method: "GET", path: "^/v3/policies/", kind: "latency", latencyMs: NEVER_MS, times: 1 },
       ]);
-      const made = await fast.up("Policy", "slow", { name: "slow" });
-      expect((await fast.refresh("Policy", "slow")).op).toBe("same");
+      const made = await timeouts.up("Policy", "slow", { name: "slow" });
+      expect((await timeouts.refresh("Policy", "slow")).op).toBe("same");
       const requests = await log();
       // status 0: the client gave up and closed the connection; nothing was committed for it.
       expect(statuses(requests, "POST", "^/v3/policies$")).toEqual([0, 200]);
       expect(statuses(requests, "GET", "^/v3/policies/")).toEqual([0, 200]);
       expect(named((await state()).policies, "slow").map((p: any) => p.id)).toEqual([made.id]);
-      await fast.destroy("Policy", "slow");
+      await timeouts.destroy("Policy", "slow");
     });
 
     it("stops at the total deadline with one clear error, leaving the object as it was", async () => {
-      const made = await fast.up("Policy", "deadline", { name: "deadline", limits: { limitCountDailyEmailSent: 1 } });
-      await faults([{ method: "PUT", path: "^/v3/policies/", kind: "latency", latencyMs: 2500 }]);
-      const err = await failure(() => fast.up("Policy", "deadline", { name: "deadline", limits: { limitCountDailyEmailSent: 2 } }));
+      const made = await timeouts.up("Policy", "deadline", { name: "deadline", limits: { limitCountDailyEmailSent: 1 } });
+      await faults([{ method: "PUT", path: "^/v3/policies/", kind: "latency", latencyMs: NEVER_MS }]);
+      const err = await failure(() => timeouts.up("Policy", "deadline", { name: "deadline", limits: { limitCountDailyEmailSent: 2 } }));
       expect(err.message).toMatch(
         new RegExp(
           `^updating Nylas Policy ${made.id}: PUT /v3/policies/${made.id} gave up after \\d+ attempt\\(s\\) in [\\d.]+ s \\(total deadline reached\\); ` +
-            `last error: PUT /v3/policies/${made.id} timed out after 300 ms$`,
+            `last error: PUT /v3/policies/${made.id} timed out after 2000 ms$`,
         ),
       );
       // The engine keeps the last known outputs; Nylas still has the old limit.
-      expect(fast.get("Policy", "deadline")!.outputs.limits).toEqual({ limitCountDailyEmailSent: 1 });
+      expect(timeouts.get("Policy", "deadline")!.outputs.limits).toEqual({ limitCountDailyEmailSent: 1 });
       expect(named((await state()).policies, "deadline")).toEqual([expect.objectContaining({ id: made.id, limits_input: { limit_count_daily_email_sent: 1 } })]);
       await stack.control.clearFaults();
-      expect((await fast.up("Policy", "deadline", { name: "deadline", limits: { limitCountDailyEmailSent: 2 } })).op).toBe("update");
-      await fast.destroy("Policy", "deadline");
+      expect((await timeouts.up("Policy", "deadline", { name: "deadline", limits: { limitCountDailyEmailSent: 2 } })).op).toBe("update");
+      await timeouts.destroy("Policy", "deadline");
     });
 
     it("records a list whose items timed out past the deadline (partial create), and the next up finishes it", async () => {
-      await faults([{ method: "POST", path: "^/v3/lists/[^/]+/items$", kind: "latency", latencyMs: 2500 }]);
+      await faults([{ method: "POST", path: "^/v3/lists/[^/]+/items$", kind: "latency", latencyMs: NEVER_MS }]);
       const inputs = { name: "half-made", type: "domain", items: ["one.example", "two.example"] };
-      const err = await failure(() => fast.up("List", "half-made", inputs));
+      const err = await failure(() => timeouts.up("List", "half-made", inputs));
       const lists = named((await state()).lists, "half-made");
       expect(lists).toHaveLength(1);
       expect(err.message).toContain(`Nylas List ${lists[0].id} (name "half-made") was created, but adding its items failed after 0 of 2`);
       expect(err.message).toContain("total deadline reached");
       // Pulumi records what exists (id and outputs), so nothing is left unrecorded…
-      expect(fast.get("List", "half-made")).toMatchObject({ id: lists[0].id, outputs: expect.objectContaining({ name: "half-made", items: [] }) });
+      expect(timeouts.get("List", "half-made")).toMatchObject({ id: lists[0].id, outputs: expect.objectContaining({ name: "half-made", items: [] }) });
       await stack.control.clearFaults();
       // …and the next up completes that same list instead of making a second one.
-      expect((await fast.up("List", "half-made", inputs)).op).toBe("update");
+      expect((await timeouts.up("List", "half-made", inputs)).op).toBe("update");
       expect(named((await state()).lists, "half-made")).toEqual([expect.objectContaining({ id: lists[0].id, items: ["one.example", "two.example"] })]);
-      await fast.destroy("List", "half-made");
+      await timeouts.destroy("List", "half-made");
     });
 
     it("records a webhook whose pause timed out after it was created, and the next up pauses it", async () => {
-      await faults([{ method: "PUT", path: "^/v3/webhooks/", kind: "latency", latencyMs: 2500 }]);
+      await faults([{ method: "PUT", path: "^/v3/webhooks/", kind: "latency", latencyMs: NEVER_MS }]);
       const inputs = { webhookUrl: hookUrl("half-paused"), triggerTypes: ["message.created"], status: "pause" };
-      const err = await failure(() => fast.up("Webhook", "half-paused", inputs));
+      const err = await failure(() => timeouts.up("Webhook", "half-paused", inputs));
       const hooks = (await state()).webhooks.filter((w: any) => w.webhook_url === hookUrl("half-paused"));
       expect(hooks).toHaveLength(1);
       expect(err.message).toContain(`PUT /v3/webhooks/${hooks[0].id} gave up after`);
-      expect(fast.get("Webhook", "half-paused")).toMatchObject({ id: hooks[0].id, outputs: expect.objectContaining({ status: "active", webhookSecret: hooks[0].webhook_secret }) });
+      expect(timeouts.get("Webhook", "half-paused")).toMatchObject({ id: hooks[0].id, outputs: expect.objectContaining({ status: "active", webhookSecret: hooks[0].webhook_secret }) });
       await stack.control.clearFaults();
-      expect((await fast.up("Webhook", "half-paused", inputs)).op).toBe("update");
+      expect((await timeouts.up("Webhook", "half-paused", inputs)).op).toBe("update");
       expect((await state()).webhooks.filter((w: any) => w.webhook_url === hookUrl("half-paused"))).toEqual([expect.objectContaining({ id: hooks[0].id, status: "pause" })]);
-      await fast.destroy("Webhook", "half-paused");
+      await timeouts.destroy("Webhook", "half-paused");
     });
   });
 
@@ -326,15 +464,107 @@ describe("faults survived", () => {
     ["Rule", ruleBody("gone"), (id: string) => `/v3/rules/${id}`],
     ["List", { name: "gone", type: "tld", items: ["xyz"] }, (id: string) => `/v3/lists/${id}`],
     ["Workspace", { name: "gone", domain: "gone.example" }, (id: string) => `/v3/workspaces/${id}`],
+    ["PubSubChannel", { topic: "projects/acme-agents/topics/gone", triggerTypes: ["grant.created"] }, (id: string) => `/v3/channels/pubsub/${id}`],
+    ["SnsChannel", { topic: "arn:aws:sns:us-east-1:123456789012:gone", roleArn: "arn:aws:iam::123456789012:role/nylas", triggerTypes: ["grant.created"] }, (id: string) => `/v3/channels/sns/${id}`],
+    ["Folder", { grantId: "__grant__", path: "Gone" }, (id: string) => `/v3/grants/${folderGrant}/folders/${id}`],
   ] as const)("7. deleting a %s that is already gone succeeds (also after a 503 on the way)", async (type, raw, path) => {
-    const inputs = JSON.parse(JSON.stringify(raw).replace("__hook__", `${receiver.url}/faults`));
+    const inputs = JSON.parse(JSON.stringify(raw).replace("__hook__", `${stack.receiver.url}/faults`).replace("__grant__", folderGrant));
     const made = await engine.up(type, `gone-${type}`, inputs);
     expect((await stack.api("DELETE", path(made.id))).status).toBe(200);
     await faults([{ method: "DELETE", path: "^/v3/", kind: "status", status: 503, times: 1 }]);
     await engine.destroy(type, `gone-${type}`);
-    // Gone is 404, and for webhooks the spec's 400 "record not found" (§10 N1).
-    expect(statuses(await log(), "DELETE", "^/v3/")).toEqual([503, type === "Webhook" ? 400 : 404]);
+    // Gone is a 404, or for a webhook or a channel the documented 400 "record not found" (§10 N1, N3).
+    expect(statuses(await log(), "DELETE", "^/v3/")).toEqual([503, type === "Webhook" || type.endsWith("Channel") ? 400 : 404]);
     expect(engine.get(type, `gone-${type}`)).toBeUndefined();
+  });
+
+  it("7. deleting an IamCredential and an IamPrincipal that are already gone succeeds (also after a 503 on the way)", async () => {
+    const p = await engine.up("IamPrincipal", "gone-principal", { name: "gone", binding: { type: "organization" }, directPermissions: ["domains.read"] });
+    await engine.up("IamCredential", "gone-key", { principalId: p.id, name: "gone" });
+    // Deleting the principal deletes its keys too.
+    expect((await stack.iamApi("DELETE", `/v3/iam/principals/${p.id}`)).status).toBe(200);
+    await faults([{ method: "DELETE", path: "^/v3/iam/", kind: "status", status: 503, times: 1 }]);
+    await engine.destroy("IamCredential", "gone-key");
+    await engine.destroy("IamPrincipal", "gone-principal");
+    expect(statuses(await log(), "DELETE", "^/v3/iam/")).toEqual([503, 404, 404]);
+    expect(engine.get("IamCredential", "gone-key")).toBeUndefined();
+  });
+
+  // ------------------------------------------------------------- 5b. IAM keys: a lost answer held the secret
+
+  describe("5b. IAM keys whose create answer was lost", () => {
+    let grantId: string;
+    let principalId: string;
+    const keysNamed = async (name: string) => ((await state()).credentials as any[]).filter((c) => c.principal_id === principalId && c.name === name);
+    const readsMail = async (key: string) => (await stack.as(key, "GET", `/v3/grants/${grantId}/messages`)).status;
+    beforeAll(async () => {
+      grantId = (await stack.api("POST", "/v3/connect/custom", { provider: "nylas", settings: { email: "iam-faults@agents.example.com" } })).body.data.id;
+      principalId = (await engine.up("IamPrincipal", "faults-agent", { name: "faults agent", binding: { type: "grant", id: grantId }, directPermissions: ["messages.read"] })).id;
+    });
+    afterAll(async () => {
+      await engine.destroy("IamPrincipal", "faults-agent");
+    });
+
+    it.each([
+      ["reset after commit", [{ method: "POST", path: "/credentials$", kind: "commit-then-reset", times: 1 }]],
+      ["504 after commit", [{ method: "POST", path: "/credentials$", kind: "commit-then-status", status: 504, times: 1 }]],
+      [
+        "503, then reset after commit, and a failing lookup",
+        [
+          { method: "POST", path: "/credentials$", kind: "status", status: 503, times: 1 },
+          { method: "POST", path: "/credentials$", kind: "commit-then-reset", times: 1 },
+          { method: "GET", path: "/credentials$", kind: "status", status: 503, times: 1, after: 1 },
+        ],
+      ],
+    ] as Array<[string, FaultRule[]]>)("%s: the unusable key is deleted, a new one made — exactly one key, and it works", async (label, rules) => {
+      const name = `lost ${label}`;
+      await faults(rules);
+      const mark = engine.host.output.length;
+      const made = await engine.up("IamCredential", "lost", { principalId, name });
+      const keys = await keysNamed(name);
+      expect(keys.map((k) => k.id)).toEqual([made.id]);
+      const out = await outputContaining(engine, mark, "so it is deleted and created again");
+      expect(out).toMatch(/warning: Nylas IamCredential .*: the create's answer was lost but the object was made \(\w+\); what only that answer held cannot be read back, so it is deleted and created again/);
+      const orphan = /was made \((\w+)\)/.exec(out)![1];
+      expect(orphan).not.toBe(made.id);
+      expect(await readsMail(made.outputs.apiKey as string)).toBe(200);
+      await stack.control.clearFaults();
+      expect((await engine.refresh("IamCredential", "lost")).op).toBe("same");
+      await engine.destroy("IamCredential", "lost");
+      expect(await keysNamed(name)).toEqual([]);
+    });
+
+    it("a lost answer during a rotation: the old key (same name) is never taken for the orphan, and works until the new one is in place", async () => {
+      const made = await engine.up("IamCredential", "rotating", { principalId, name: "rotating", secretVersion: 1 });
+      const oldKey = made.outputs.apiKey as string;
+      await faults([{ method: "POST", path: "/credentials$", kind: "commit-then-reset", times: 1 }]);
+      const rotated = await engine.up("IamCredential", "rotating", { principalId, name: "rotating", secretVersion: 2 });
+      expect(rotated.op).toBe("replace");
+      const requests = (await log()).filter((r) => r.path.includes("/credentials"));
+      const deletes = requests.filter((r) => r.method === "DELETE").map((r) => r.path.split("/").pop());
+      // First the orphan (not the old key), then — after the new key was made — the old key.
+      expect(deletes).toHaveLength(2);
+      expect(deletes[0]).not.toBe(made.id);
+      expect(deletes[1]).toBe(made.id);
+      const lastPost = requests.map((r) => r.method).lastIndexOf("POST");
+      expect(requests.findIndex((r) => r.method === "DELETE" && r.path.endsWith(made.id))).toBeGreaterThan(lastPost);
+      expect((await keysNamed("rotating")).map((k) => k.id)).toEqual([rotated.id]);
+      expect([await readsMail(rotated.outputs.apiKey as string), await readsMail(oldKey)]).toEqual([200, 401]);
+      await engine.destroy("IamCredential", "rotating");
+    });
+
+    it("a principal of the same name on the same binding, made by hand, is never adopted for a lost create", async () => {
+      const twin = (await stack.iamApi("POST", "/v3/iam/principals", { name: "twin", resource_binding: { type: "grant", id: grantId }, roles: ["role_system_messages_reader"] })).body.data;
+      await faults([{ method: "POST", path: "^/v3/iam/principals$", kind: "commit-then-reset", times: 1 }]);
+      const made = await engine.up("IamPrincipal", "twin", { name: "twin", binding: { type: "grant", id: grantId }, directPermissions: ["messages.read"] });
+      expect(made.id).not.toBe(twin.id);
+      const twins = named((await state()).principals, "twin");
+      expect(twins.map((p: any) => p.id).sort()).toEqual([twin.id, made.id].sort());
+      // The hand-made one is untouched.
+      expect(twins.find((p: any) => p.id === twin.id)).toMatchObject({ roles: ["role_system_messages_reader"], direct_permissions: [] });
+      await engine.destroy("IamPrincipal", "twin");
+      await stack.iamApi("DELETE", `/v3/iam/principals/${twin.id}`);
+    });
   });
   // ------------------------------------------------------------- a small stack with dependencies (8, 9)
 
@@ -525,11 +755,14 @@ describe("faults survived", () => {
 describe("11. Nylas restarting mid-run (state persisted)", () => {
   let stack: TestStack;
   let dir: string;
+  let port: number;
   let current: RunningEmulator | undefined;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "nylas-restart-"));
+    // A port outside the ephemeral range, so nothing else takes it while the emulator is down.
+    port = await stablePort();
     // Slower backoff than the other tests: connection-refused retries must outlast a restart.
-    stack = await startStack({ emulator: { dataDir: dir }, config: { "nylas:retryBaseDelayMs": "100", "nylas:maxAttempts": "10" } });
+    stack = await startStack({ emulator: { dataDir: dir, port }, config: { "nylas:retryBaseDelayMs": "100", "nylas:maxAttempts": "10" } });
     await stack.api("POST", "/v3/connectors", { name: "nylas", provider: "nylas" });
   });
   afterAll(async () => {
@@ -538,11 +771,11 @@ describe("11. Nylas restarting mid-run (state persisted)", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  const start = () => startTestEmulator({ dataDir: dir, port });
   /** Stops the emulator and starts it again on the same port and data directory. */
-  const restart = async (downMs = 0) => {
+  const restart = async () => {
     await (current ?? stack.emulator).close();
-    if (downMs) await sleep(downMs);
-    current = await startEmulator({ quiet: true, dataDir: dir, port: stack.emulator.port });
+    current = await start();
   };
 
   it("the next operations succeed on the persisted state, also when Nylas is down while a call is made", async () => {
@@ -564,7 +797,7 @@ describe("11. Nylas restarting mid-run (state persisted)", () => {
       engine.up("AgentAccount", "persist", { email: "persist@agents.example.com", appPassword: secret(PW), name: "Persisted" }),
     ]);
     await sleep(300);
-    current = await startEmulator({ quiet: true, dataDir: dir, port: stack.emulator.port });
+    current = await start();
     const [list, renamed] = await pending;
     expect(list.op).toBe("create");
     expect(renamed.op).toBe("update");

@@ -1,5 +1,5 @@
-import { Engine } from "../../provider/offline/engine";
-import type { LoggedRequest, TestStack } from "../harness/stack";
+import type { Engine } from "../../provider/offline/engine";
+import type { LoggedRequest } from "../harness/stack";
 
 /**
  * Small helpers shared by the hardening suites (fault injection, bad input, secrets). They only read
@@ -7,21 +7,6 @@ import type { LoggedRequest, TestStack } from "../harness/stack";
  */
 
 export const PW = "Sentinel-AppPass-1111";
-
-/** A second engine (own provider host) against the same emulator, with other client settings. */
-export async function extraEngine(stack: TestStack, config: Record<string, string>): Promise<Engine> {
-  const sa = stack.emulator.serviceAccount;
-  return Engine.start({
-    config: {
-      "nylas:apiKey": { secret: stack.emulator.apiKey },
-      "nylas:apiUri": stack.emulator.url,
-      "nylas:serviceAccount": { secret: JSON.stringify({ private_key_id: sa.privateKeyId, private_key: sa.privateKeyPem }) },
-      "nylas:requestsPerSecond": "0",
-      "nylas:retryBaseDelayMs": "20",
-      ...config,
-    },
-  });
-}
 
 /** `METHOD path status` of every logged request matching `method` and `path` (a regex source). */
 export function calls(log: LoggedRequest[], method: string, path: string): string[] {
@@ -73,4 +58,3 @@ export function ruleBody(name: string, extra: Record<string, unknown> = {}): Rec
   };
 }
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,8 +1,6 @@
 import { createHmac } from "node:crypto";
 import { gzipSync } from "node:zlib";
-import type { Engine } from "../../provider/offline/engine";
-import { WebhookReceiver } from "../../emulator/receiver";
-import { startStack, type TestStack } from "../harness/stack";
+import { useStack } from "../harness/stack";
 import { parseWebhookBody, verifyWebhookSignature } from "../../provider/webhook-signature";
 
 /**
@@ -41,40 +39,26 @@ describe("verifyWebhookSignature is timing-safe", () => {
 });
 
 describe("verifyWebhookSignature on real gzip deliveries after a rotation", () => {
-  let stack: TestStack;
-  let engine: Engine;
-  let receiver: WebhookReceiver;
-  beforeAll(async () => {
-    [stack, receiver] = await Promise.all([startStack(), WebhookReceiver.start()]);
-    engine = stack.engine;
-  });
-  afterAll(async () => {
-    await stack.stop();
-    await receiver.close();
-  });
+  const stack = useStack({ receiver: true });
 
   it("verifies message.created with the rotated secret only, then gunzips it", async () => {
     await stack.api("POST", "/v3/connectors", { name: "nylas", provider: "nylas" });
-    const inputs = { webhookUrl: `${receiver.url}/sig/zipped`, triggerTypes: ["message.created"], compressedDelivery: true };
-    const first = await engine.up("Webhook", "zipped", { ...inputs, secretVersion: "1" });
-    const rotated = await engine.up("Webhook", "zipped", { ...inputs, secretVersion: "2" });
+    const inputs = { webhookUrl: `${stack.receiver.url}/sig/zipped`, triggerTypes: ["message.created"], compressedDelivery: true };
+    const first = await stack.engine.up("Webhook", "zipped", { ...inputs, secretVersion: "1" });
+    const rotated = await stack.engine.up("Webhook", "zipped", { ...inputs, secretVersion: "2" });
     const oldSecret = first.outputs.webhookSecret as string;
     const newSecret = rotated.outputs.webhookSecret as string;
     expect(newSecret).not.toBe(oldSecret);
-    const account = await engine.up("AgentAccount", "inbox", { email: "inbox@agents.example.com" });
-    const sent = await fetch(`${stack.emulator.url}/__emulator/inbound`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ from: "customer@outside.example", to: "inbox@agents.example.com", subject: "Sentinel subject 42", body: "hello" }),
-    });
-    expect(sent.status).toBe(200);
-    const d = await receiver.waitFor((x) => x.path === "/sig/zipped");
+    const account = await stack.engine.up("AgentAccount", "inbox", { email: "inbox@agents.example.com" });
+    const sent = await stack.control.injectMail({ from: "customer@outside.example", to: "inbox@agents.example.com", subject: "Sentinel subject 42", body: "hello" });
+    expect(sent.data).toHaveLength(1);
+    const d = await stack.receiver.waitFor((x) => x.path === "/sig/zipped");
     expect(d.headers["content-encoding"]).toBe("gzip");
     expect(verifyWebhookSignature(d.rawBody, d.headers["x-nylas-signature"], newSecret)).toBe(true);
     expect(verifyWebhookSignature(d.rawBody, d.headers["x-nylas-signature"], oldSecret)).toBe(false);
     const n = parseWebhookBody(d.rawBody, d.headers);
     expect(n.type).toBe("message.created");
     expect(n.data.object).toMatchObject({ grant_id: account.id, subject: "Sentinel subject 42" });
-    await engine.destroyAll();
+    await stack.engine.destroyAll();
   });
 });

@@ -10,6 +10,6 @@ fs.mkdirSync(dir, { recursive: true });
 const pkg = require(path.join(root, "package.json"));
 fs.writeFileSync(
   path.join(dir, "package.json"),
-  JSON.stringify({ name: pkg.name, version: pkg.version, main: pkg.main, types: pkg.types }, null, 2),
+  JSON.stringify({ name: pkg.name, version: pkg.version, main: pkg.main, types: pkg.types, exports: pkg.exports, typesVersions: pkg.typesVersions, bin: pkg.bin }, null, 2),
 );
 fs.symlinkSync(path.join("..", "..", "dist"), path.join(dir, "dist"), "dir");

@@ -1,42 +1,27 @@
-import { CheckFailedError, secret, type Engine } from "../../provider/offline/engine";
-import { startStack, type TestStack } from "../harness/stack";
-import { expectDestroyedTwice, expectRecreatedAfterOutOfBandDelete } from "../harness/matrix";
+import { CheckFailedError, secret } from "../../provider/offline/engine";
+import { runMatrix } from "../harness/matrix";
+import { useStack } from "../harness/stack";
 import { recordRegistrations } from "../harness/mocks";
-
-const PW1 = "Str0ngAppPassword-One";
-const PW2 = "An0ther-AppPassword-Two";
+import { agentAccountMatrix, PW1, PW2 } from "./matrices/agent-account";
 
 describe("AgentAccount through the provider host", () => {
-  let stack: TestStack;
-  let engine: Engine;
-  beforeAll(async () => {
-    stack = await startStack();
-    engine = stack.engine;
-  });
-  afterAll(() => stack.stop());
+  const stack = useStack();
 
   const grants = async () => (await stack.api("GET", "/v3/grants?limit=200")).body.data as any[];
   const grant = async (id: string) => (await stack.api("GET", `/v3/grants/${id}`)).body.data;
-  /** Would an IMAP/SMTP login with `password` succeed on grant `id`? (emulator control API) */
-  const loginWorks = async (id: string, password: string): Promise<boolean> => {
-    const res = await fetch(`${stack.emulator.url}/__emulator/grants/${id}/app-password/verify`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ password }),
-    });
-    return ((await res.json()) as { ok: boolean }).ok;
-  };
+  /** Would an IMAP/SMTP login with `password` succeed on grant `id`? */
+  const loginWorks = async (id: string, password: string) => (await stack.control.verifyAppPassword(id, password)).ok;
   const paths = async () => (await stack.control.requests()).map((r) => `${r.method} ${r.path}`);
 
   it("makes sure the nylas connector exists, once per provider process", async () => {
     expect((await stack.control.state()).connectors).toEqual([]);
     await stack.control.clearRequests();
-    await engine.up("AgentAccount", "conn-a", { email: "conn-a@agents.example.com" });
-    await engine.up("AgentAccount", "conn-b", { email: "conn-b@agents.example.com" });
+    await stack.engine.up("AgentAccount", "conn-a", { email: "conn-a@agents.example.com" });
+    await stack.engine.up("AgentAccount", "conn-b", { email: "conn-b@agents.example.com" });
     expect((await paths()).filter((p) => p.includes("/v3/connectors"))).toEqual(["GET /v3/connectors", "POST /v3/connectors"]);
     expect((await stack.control.state()).connectors.map((c: any) => c.provider)).toEqual(["nylas"]);
-    await engine.destroy("AgentAccount", "conn-a");
-    await engine.destroy("AgentAccount", "conn-b");
+    await stack.engine.destroy("AgentAccount", "conn-a");
+    await stack.engine.destroy("AgentAccount", "conn-b");
   });
 
   it("recreates a connector deleted behind its back, tolerating an 'already exists' race", async () => {
@@ -44,7 +29,7 @@ describe("AgentAccount through the provider host", () => {
     // The connector create commits but its answer is lost; the retry gets 409 "already exists".
     await stack.control.faults([{ method: "POST", path: "^/v3/connectors$", kind: "commit-then-status", status: 504, times: 1 }]);
     await stack.control.clearRequests();
-    const r = await engine.up("AgentAccount", "conn-c", { email: "conn-c@agents.example.com" });
+    const r = await stack.engine.up("AgentAccount", "conn-c", { email: "conn-c@agents.example.com" });
     expect(r.op).toBe("create");
     const log = (await stack.control.requests()).filter((q) => !q.path.startsWith("/v3/grants"));
     expect(log.map((q) => `${q.method} ${q.path} ${q.status}`)).toEqual([
@@ -56,149 +41,61 @@ describe("AgentAccount through the provider host", () => {
       "POST /v3/connect/custom 201",
     ]);
     expect((await stack.control.state()).connectors.map((c: any) => c.provider)).toEqual(["nylas"]);
-    await engine.destroy("AgentAccount", "conn-c");
+    await stack.engine.destroy("AgentAccount", "conn-c");
   });
 
-  it("runs the acceptance matrix: create, no-op, updates, refresh, drift, replace, out-of-band delete, delete twice", async () => {
-    const inputs = { email: "  Matrix@Agents.Example.com ", name: "Matrix Agent", appPassword: secret(PW1) };
-    const made = await engine.up("AgentAccount", "matrix", inputs);
-    expect(made.op).toBe("create");
-    const state = await stack.control.state();
-    const { __provider, ...outputs } = made.outputs;
-    expect(typeof __provider).toBe("string");
-    expect(outputs).toEqual({
-      email: "matrix@agents.example.com",
-      name: "Matrix Agent",
-      grantId: made.id,
-      grantStatus: "valid",
-      workspaceId: state.default_workspace_id,
-      createdAt: expect.any(Number),
-      appPasswordHash: expect.stringMatching(/^scrypt\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/),
-    });
-    expect(await loginWorks(made.id, PW1)).toBe(true);
-
-    // Same inputs: no change, and check + diff make no API call.
-    await stack.control.clearRequests();
-    expect((await engine.up("AgentAccount", "matrix", inputs)).op).toBe("same");
-    expect(await stack.control.requests()).toEqual([]);
-
-    // Rename in place.
-    const renamed = await engine.up("AgentAccount", "matrix", { ...inputs, name: "Renamed" });
-    expect(renamed).toMatchObject({ op: "update", id: made.id });
-    expect((await grant(made.id)).name).toBe("Renamed");
-    expect(await loginWorks(made.id, PW1)).toBe(true); // a name-only PATCH leaves the password alone
-
-    // New app password: in place, and Nylas now accepts the new one and refuses the old one.
-    await stack.control.clearRequests();
-    const rotated = await engine.up("AgentAccount", "matrix", { ...inputs, name: "Renamed", appPassword: secret(PW2) });
-    expect(rotated).toMatchObject({ op: "update", id: made.id });
-    expect(await paths()).toEqual([`PATCH /v3/grants/${made.id}`]);
-    expect(await loginWorks(made.id, PW2)).toBe(true);
-    expect(await loginWorks(made.id, PW1)).toBe(false);
-    expect((await grant(made.id)).settings.email).toBe("matrix@agents.example.com"); // settings re-sent with the email
-    expect(rotated.outputs.appPasswordHash).not.toBe(made.outputs.appPasswordHash);
-    const current = { ...inputs, name: "Renamed", appPassword: secret(PW2) };
-    expect((await engine.up("AgentAccount", "matrix", current)).op).toBe("same");
-
-    // Removing the password or the name: Nylas cannot un-set either, so no diff and nothing changes.
-    expect((await engine.preview("AgentAccount", "matrix", { email: "matrix@agents.example.com" })).op).toBe("same");
-
-    expect((await engine.refresh("AgentAccount", "matrix")).op).toBe("same");
-
-    // A colleague renames it in the dashboard: refresh reports exactly that drift, up puts it back.
-    const before = engine.get("AgentAccount", "matrix")!.outputs;
-    await stack.api("PATCH", `/v3/grants/${made.id}`, { name: "Drifted" });
-    const drift = await engine.refresh("AgentAccount", "matrix");
-    expect(drift.op).toBe("update");
-    expect(drift.outputs).toEqual({ ...before, name: "Drifted" });
-    expect(drift.inputs).toMatchObject({ name: "Drifted" });
-    expect(drift.inputs).not.toHaveProperty("appPassword");
-    expect((await engine.up("AgentAccount", "matrix", current)).op).toBe("update");
-    expect((await grant(made.id)).name).toBe("Renamed");
-    expect(await loginWorks(made.id, PW2)).toBe(true);
-
-    // A new email replaces the account, deleting the old one first.
-    await stack.control.clearRequests();
-    const replaced = await engine.up("AgentAccount", "matrix", { ...current, email: "matrix2@agents.example.com" });
-    expect(replaced.op).toBe("replace");
-    expect(replaced.replaces).toEqual(["email"]);
-    expect(replaced.id).not.toBe(made.id);
-    const log = await paths();
-    expect(log.indexOf(`DELETE /v3/grants/${made.id}`)).toBeGreaterThanOrEqual(0);
-    expect(log.indexOf(`DELETE /v3/grants/${made.id}`)).toBeLessThan(log.indexOf("POST /v3/connect/custom"));
-    expect((await grants()).map((g) => g.email)).toContain("matrix2@agents.example.com");
-    expect((await grants()).map((g) => g.email)).not.toContain("matrix@agents.example.com");
-    expect(await loginWorks(replaced.id, PW2)).toBe(true);
-    const final = { ...current, email: "matrix2@agents.example.com" };
-
-    // Deleted outside Pulumi: refresh drops it, the next up recreates it.
-    await expectRecreatedAfterOutOfBandDelete(engine, "AgentAccount", "matrix", final, (id) => stack.api("DELETE", `/v3/grants/${id}`));
-    await expectDestroyedTwice(engine, "AgentAccount", "matrix", async (id) => (await grants()).some((g) => g.id === id));
-  });
+  // After the connector tests: they start from an application without the nylas connector.
+  runMatrix(agentAccountMatrix, () => stack);
 
   it("creates in a workspace and moves between workspaces with a grant update of workspace_id", async () => {
     const ws1 = (await stack.api("POST", "/v3/workspaces", { name: "ws one", domain: "one.example.com", auto_group: false })).body.data.workspace_id;
     const ws2 = (await stack.api("POST", "/v3/workspaces", { name: "ws two", domain: "two.example.com", auto_group: false })).body.data.workspace_id;
-    const made = await engine.up("AgentAccount", "mover", { email: "mover@agents.example.com", workspaceId: ws1 });
+    const made = await stack.engine.up("AgentAccount", "mover", { email: "mover@agents.example.com", workspaceId: ws1 });
     expect(made.outputs.workspaceId).toBe(ws1);
     expect((await grant(made.id)).workspace_id).toBe(ws1);
 
     await stack.control.clearRequests();
-    const moved = await engine.up("AgentAccount", "mover", { email: "mover@agents.example.com", workspaceId: ws2 });
+    const moved = await stack.engine.up("AgentAccount", "mover", { email: "mover@agents.example.com", workspaceId: ws2 });
     expect(moved).toMatchObject({ op: "update", id: made.id });
     expect(moved.outputs.workspaceId).toBe(ws2);
     expect(await paths()).toEqual([`PATCH /v3/grants/${made.id}`]);
     expect((await grant(made.id)).workspace_id).toBe(ws2);
 
     // Removing workspaceId leaves the account where it is.
-    expect((await engine.up("AgentAccount", "mover", { email: "mover@agents.example.com" })).op).toBe("same");
+    expect((await stack.engine.up("AgentAccount", "mover", { email: "mover@agents.example.com" })).op).toBe("same");
     // Moved by hand: refresh sees it, up moves it back.
     await stack.api("POST", `/v3/workspaces/${ws1}/manual-assign`, { assign_grants: [made.id] });
-    expect((await engine.refresh("AgentAccount", "mover")).outputs!.workspaceId).toBe(ws1);
-    expect((await engine.up("AgentAccount", "mover", { email: "mover@agents.example.com", workspaceId: ws2 })).op).toBe("update");
+    expect((await stack.engine.refresh("AgentAccount", "mover")).outputs!.workspaceId).toBe(ws1);
+    expect((await stack.engine.up("AgentAccount", "mover", { email: "mover@agents.example.com", workspaceId: ws2 })).op).toBe("update");
     expect((await grant(made.id)).workspace_id).toBe(ws2);
-    await engine.destroy("AgentAccount", "mover");
+    await stack.engine.destroy("AgentAccount", "mover");
   });
 
   it("refuses to take over an existing mailbox silently, and adopts it by id or by email when asked", async () => {
     const raw = (await stack.api("POST", "/v3/connect/custom", { provider: "nylas", settings: { email: "pre@agents.example.com" }, name: "Pre" })).body.data;
 
-    const err = await engine.up("AgentAccount", "pre-plain", { email: "pre@agents.example.com" }).catch((e) => e);
+    const err = await stack.engine.up("AgentAccount", "pre-plain", { email: "pre@agents.example.com" }).catch((e) => e);
     expect(err.message).toContain(`an account for pre@agents.example.com already exists (grant ${raw.id}, provider "nylas"); set \`adopt: true\``);
-    expect(engine.get("AgentAccount", "pre-plain")).toBeUndefined();
+    expect(stack.engine.get("AgentAccount", "pre-plain")).toBeUndefined();
 
-    const byId = await engine.up("AgentAccount", "pre-id", { email: "pre@agents.example.com", name: "Adopted", appPassword: secret(PW1), adopt: raw.id });
+    const byId = await stack.engine.up("AgentAccount", "pre-id", { email: "pre@agents.example.com", name: "Adopted", appPassword: secret(PW1), adopt: raw.id });
     expect(byId).toMatchObject({ op: "create", id: raw.id });
     expect((await grant(raw.id)).name).toBe("Adopted");
     expect(await loginWorks(raw.id, PW1)).toBe(true); // reconciled: the declared password is set
-    expect((await engine.up("AgentAccount", "pre-id", { email: "pre@agents.example.com", name: "Adopted", appPassword: secret(PW1), adopt: raw.id })).op).toBe("same");
+    expect((await stack.engine.up("AgentAccount", "pre-id", { email: "pre@agents.example.com", name: "Adopted", appPassword: secret(PW1), adopt: raw.id })).op).toBe("same");
 
     const raw2 = (await stack.api("POST", "/v3/connect/custom", { provider: "nylas", settings: { email: "find-me@agents.example.com" } })).body.data;
-    const byEmail = await engine.up("AgentAccount", "pre-email", { email: "Find-Me@agents.example.com", adopt: true });
+    const byEmail = await stack.engine.up("AgentAccount", "pre-email", { email: "Find-Me@agents.example.com", adopt: true });
     expect(byEmail.id).toBe(raw2.id);
     expect((await grants()).filter((g) => g.email === "find-me@agents.example.com")).toHaveLength(1);
 
-    const wrong = await engine.up("AgentAccount", "pre-wrong", { email: "other@agents.example.com", adopt: raw.id }).catch((e) => e);
+    const wrong = await stack.engine.up("AgentAccount", "pre-wrong", { email: "other@agents.example.com", adopt: raw.id }).catch((e) => e);
     expect(wrong.message).toContain(`Agent Account ${raw.id} has email pre@agents.example.com, not other@agents.example.com`);
 
-    const missing = await engine.up("AgentAccount", "pre-missing", { email: "nobody@agents.example.com", adopt: true }).catch((e) => e);
+    const missing = await stack.engine.up("AgentAccount", "pre-missing", { email: "nobody@agents.example.com", adopt: true }).catch((e) => e);
     expect(missing.message).toContain("adopt: no existing Nylas AgentAccount with email nobody@agents.example.com; remove adopt to create one");
-    await engine.destroy("AgentAccount", "pre-id");
-    await engine.destroy("AgentAccount", "pre-email");
-  });
-
-  it("does not duplicate an account whose create answer was lost", async () => {
-    for (const fault of [{ kind: "commit-then-reset" as const }, { kind: "commit-then-status" as const, status: 504 }]) {
-      const email = `ghost-${fault.kind}@agents.example.com`;
-      await stack.control.faults([{ method: "POST", path: "^/v3/connect/custom$", times: 1, ...fault }]);
-      const r = await engine.up("AgentAccount", `ghost-${fault.kind}`, { email, appPassword: secret(PW1) });
-      const same = (await grants()).filter((g) => g.email === email);
-      expect(same).toHaveLength(1);
-      expect(r.id).toBe(same[0].id);
-      expect(r.outputs.appPasswordHash).toEqual(expect.any(String));
-      expect(await loginWorks(r.id, PW1)).toBe(true);
-      expect((await engine.up("AgentAccount", `ghost-${fault.kind}`, { email, appPassword: secret(PW1) })).op).toBe("same");
-    }
+    await stack.engine.destroy("AgentAccount", "pre-id");
+    await stack.engine.destroy("AgentAccount", "pre-email");
   });
 
   it("refuses bad input in check with zero API calls, naming each broken password rule but never the password", async () => {
@@ -248,11 +145,11 @@ describe("AgentAccount through the provider host", () => {
       ],
       [
         { email: "u@agents.example.com", policyId: "p" },
-        [{ property: "policyId", reason: "policyId: unknown property; allowed: email, name, appPassword, workspaceId" }],
+        [{ property: "policyId", reason: "policyId: unknown property; allowed: email, name, appPassword, workspaceId, signatures" }],
       ],
     ];
     for (const [inputs, failures] of cases) {
-      const err = await engine.up("AgentAccount", "bad", inputs).catch((e) => e);
+      const err = await stack.engine.up("AgentAccount", "bad", inputs).catch((e) => e);
       expect(err).toBeInstanceOf(CheckFailedError);
       expect(err.failures).toEqual(failures);
       if (typeof inputs.appPassword === "string") expect(err.message).not.toContain(inputs.appPassword);
@@ -261,21 +158,21 @@ describe("AgentAccount through the provider host", () => {
   });
 
   it("reports an unregistered email domain as one clear error at create", async () => {
-    const err = await engine.up("AgentAccount", "foreign", { email: "agent@unregistered.example.org" }).catch((e) => e);
+    const err = await stack.engine.up("AgentAccount", "foreign", { email: "agent@unregistered.example.org" }).catch((e) => e);
     expect(err.message).toMatch(/^creating Nylas AgentAccount \(email agent@unregistered\.example\.org\): 400 .*the domain unregistered\.example\.org is not registered/);
-    expect(engine.get("AgentAccount", "foreign")).toBeUndefined();
+    expect(stack.engine.get("AgentAccount", "foreign")).toBeUndefined();
     expect((await grants()).filter((g) => g.email === "agent@unregistered.example.org")).toEqual([]);
   });
 
   it("never puts the API key or an app password in state or in the serialized provider", async () => {
-    await engine.up("AgentAccount", "secrets", { email: "secrets@agents.example.com", name: "S", appPassword: secret(PW1) });
-    await engine.up("AgentAccount", "secrets", { email: "secrets@agents.example.com", name: "S", appPassword: secret(PW2) });
-    await engine.refresh("AgentAccount", "secrets");
-    const s = engine.get("AgentAccount", "secrets")!;
+    await stack.engine.up("AgentAccount", "secrets", { email: "secrets@agents.example.com", name: "S", appPassword: secret(PW1) });
+    await stack.engine.up("AgentAccount", "secrets", { email: "secrets@agents.example.com", name: "S", appPassword: secret(PW2) });
+    await stack.engine.refresh("AgentAccount", "secrets");
+    const s = stack.engine.get("AgentAccount", "secrets")!;
     expect(s.secretOutputs).toContain("appPasswordHash");
-    const everything = [engine.stateJson(), await engine.providerText("AgentAccount"), JSON.stringify(s.outputs)].join("\n");
+    const everything = [stack.engine.stateJson(), await stack.engine.providerText("AgentAccount"), JSON.stringify(s.outputs)].join("\n");
     for (const plain of [stack.emulator.apiKey, PW1, PW2]) expect(everything).not.toContain(plain);
-    expect(engine.host.output.join("")).not.toContain(PW2);
+    expect(stack.engine.host.output.join("")).not.toContain(PW2);
   });
 });
 

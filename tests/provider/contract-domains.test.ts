@@ -2,7 +2,7 @@ import type { Engine } from "../../provider/offline/engine";
 import { startStack, type TestStack } from "../harness/stack";
 
 /**
- * Domains as the Manage Domains API answers since 2026-11 (reference §7, §10 L5–L7, L12, N7, W1). Each
+ * Domains as the Manage Domains API answers since 2026-11 (Nylas API v3 Domains, §10 L5–L7, L12, N7, W1). Each
  * test fails on main, which spoke only the signed `/v3/admin/domains`, required a whole Domain in the
  * PUT answer, took an adopt address as the resource id, and knew neither dmarc/arc nor the DKIM key
  * length.

@@ -45,7 +45,8 @@ describe("webhooks and policies (contract)", () => {
       const rotated = await engine.up("Webhook", `rotate-${form}`, { ...inputs, secretVersion: 2 });
       expect(rotated.op).toBe("update");
       const stored = (await stack.control.state()).webhooks.find((w: any) => w.id === made.id);
-      expect(rotated.outputs.webhookSecret).toBe(stored.webhook_secret);
+      expect(stored).toBeDefined();
+      expect(rotated.outputs.webhookSecret).toBe(stored!.webhook_secret);
       expect(rotated.outputs.webhookSecret).not.toBe(made.outputs.webhookSecret);
       await engine.destroy("Webhook", `rotate-${form}`);
     } finally {

@@ -83,4 +83,39 @@ describe("shared lifecycle", () => {
     await expect(create(def, ctx, { name: "t" })).rejects.toThrow(/^creating Nylas Thing \(name "t"\): 400 invalid_request_error from POST \/v3\/things: bad/);
     expect(finds).toBe(0);
   });
+
+  it("diff refuses a replacement while adopt is set: the new object would take over the one being replaced", async () => {
+    const def = stubDefinition({ deleteBeforeReplace: false });
+    for (const adopt of [true, "old-id"]) {
+      await expect(diff(def, { name: "a", zone: "1" }, { name: "a", zone: "2", adopt }, "old-id")).rejects.toThrow(
+        "Nylas Thing old-id: zone changed, so it is replaced by a new one — but adopt is set",
+      );
+    }
+    // An in-place change, or adopt naming another object, is fine.
+    expect((await diff(def, { name: "a" }, { name: "b", adopt: true }, "old-id")).changes).toBe(true);
+    expect((await diff(def, { name: "a", zone: "1" }, { name: "a", zone: "2", adopt: "other" }, "old-id")).replaces).toEqual(["zone"]);
+  });
+
+  it("lostCreate delete: the object a lost create made is deleted (never one that existed before) and created again", async () => {
+    const lost = new NylasServerError(504, "gateway_timeout", "timeout", "r1", "POST", "/v3/things", true);
+    const creates: Array<Error | undefined> = [lost, undefined];
+    const deleted: string[] = [];
+    const excluded: Array<ReadonlySet<string> | undefined> = [];
+    const def = stubDefinition({
+      lostCreate: "delete",
+      existing: async () => new Set(["was-there"]),
+      create: async () => {
+        const e = creates.shift();
+        if (e) throw e;
+        return { id: "second", outs: { name: "t" } };
+      },
+      find: async (_c, _i, _p, exclude) => (excluded.push(exclude), { id: "ghost", outs: { name: "t" } }),
+      delete: async (_c, id) => void deleted.push(id),
+    });
+    const made = await create(def, ctx, { name: "t" });
+    expect(made.id).toBe("second");
+    expect(deleted).toEqual(["ghost"]);
+    expect(excluded).toEqual([new Set(["was-there"])]);
+    expect(warnings.join("\n")).toContain("the create's answer was lost but the object was made (ghost); what only that answer held cannot be read back, so it is deleted and created again");
+  });
 });

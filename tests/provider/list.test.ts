@@ -1,131 +1,73 @@
-import { CheckFailedError, type Engine } from "../../provider/offline/engine";
+import { CheckFailedError } from "../../provider/offline/engine";
 import { HostError } from "../../provider/offline/host";
-import { startStack, type TestStack } from "../harness/stack";
-import { expectDestroyedTwice, expectRecreatedAfterOutOfBandDelete } from "../harness/matrix";
+import { runMatrix } from "../harness/matrix";
+import { useStack } from "../harness/stack";
+import { itemValues, listMatrix, wireItems as itemsAt } from "./matrices/list";
 
 describe("List through the provider host", () => {
-  let stack: TestStack;
-  let engine: Engine;
-  beforeAll(async () => {
-    stack = await startStack();
-    engine = stack.engine;
-  });
-  afterAll(() => stack.stop());
+  const stack = useStack();
+  runMatrix(listMatrix, () => stack);
 
   const lists = async () => (await stack.api("GET", "/v3/lists?limit=200")).body.data as any[];
   const wireList = async (id: string) => (await stack.api("GET", `/v3/lists/${id}`)).body.data;
-  /** Every item of a list as the emulator has it: {id, value}. */
-  const wireItems = async (id: string) => {
-    const out: { id: string; value: string }[] = [];
-    let token = "";
-    for (;;) {
-      const page = (await stack.api("GET", `/v3/lists/${id}/items?limit=200${token ? `&page_token=${token}` : ""}`)).body;
-      out.push(...page.data);
-      if (!page.next_cursor) return out;
-      token = page.next_cursor;
-    }
-  };
-  const values = async (id: string) => (await wireItems(id)).map((i) => i.value).sort();
+  const wireItems = (id: string) => itemsAt(stack.api, id);
+  const values = (id: string) => itemValues(stack.api, id);
   const calls = async (method: string, path: RegExp) => (await stack.control.requests()).filter((r) => r.method === method && path.test(r.path));
   const checkFailure = async (name: string, inputs: Record<string, unknown>) => {
     await stack.control.clearRequests();
-    const err = await engine.up("List", name, inputs).then(() => undefined, (e) => e);
+    const err = await stack.engine.up("List", name, inputs).then(() => undefined, (e) => e);
     expect(err).toBeInstanceOf(CheckFailedError);
     expect(await stack.control.requests()).toEqual([]); // refused before any API call
     return (err as CheckFailedError).failures;
   };
 
-  it("runs the acceptance matrix: create, no-op, update, refresh, drift, out-of-band delete, delete twice", async () => {
-    const inputs = { name: "  matrix  ", description: "blocked senders", type: "domain", items: ["Spam.Example ", "phish.example", "spam.example"] };
-    const made = await engine.up("List", "matrix", inputs);
-    expect(made.op).toBe("create");
-    expect(made.outputs).toMatchObject({ name: "matrix", description: "blocked senders", type: "domain", items: ["phish.example", "spam.example"], itemsCount: 2 });
-    expect(typeof made.outputs.createdAt).toBe("number");
-    expect(await values(made.id)).toEqual(["phish.example", "spam.example"]);
-
-    // Same inputs, written differently (order, case, duplicates): no diff and no API call.
-    await stack.control.clearRequests();
-    expect((await engine.up("List", "matrix", { ...inputs, items: ["SPAM.example", "phish.example"] })).op).toBe("same");
-    expect(await stack.control.requests()).toEqual([]);
-
-    const next = { name: "matrix-2", description: "blocked", type: "domain", items: ["spam.example", "junk.example"] };
-    const updated = await engine.up("List", "matrix", next);
-    expect(updated.op).toBe("update");
-    expect(updated.id).toBe(made.id);
-    expect(updated.outputs).toMatchObject({ name: "matrix-2", description: "blocked", items: ["junk.example", "spam.example"], itemsCount: 2 });
-    expect(await wireList(made.id)).toMatchObject({ name: "matrix-2", description: "blocked", items_count: 2 });
-    expect(await values(made.id)).toEqual(["junk.example", "spam.example"]);
-
-    expect((await engine.refresh("List", "matrix")).op).toBe("same");
-
-    // A colleague renames it in the dashboard: refresh shows exactly that drift, up reverts it.
-    const before = engine.get("List", "matrix")!.outputs;
-    await stack.api("PUT", `/v3/lists/${made.id}`, { name: "renamed by hand" });
-    const drift = await engine.refresh("List", "matrix");
-    expect(drift.op).toBe("update");
-    expect(drift.outputs).toEqual({ ...before, name: "renamed by hand" });
-    expect((await engine.preview("List", "matrix", next)).op).toBe("update");
-    expect((await engine.up("List", "matrix", next)).op).toBe("update");
-    expect((await wireList(made.id)).name).toBe("matrix-2");
-
-    // Removing the description clears it.
-    const { description: _d, ...noDescription } = next;
-    expect((await engine.up("List", "matrix", noDescription)).op).toBe("update");
-    expect((await wireList(made.id)).description || undefined).toBeUndefined();
-    expect((await engine.up("List", "matrix", noDescription)).op).toBe("same");
-
-    const again = await expectRecreatedAfterOutOfBandDelete(engine, "List", "matrix", next, (id) => stack.api("DELETE", `/v3/lists/${id}`));
-    expect(await values(again.id)).toEqual(["junk.example", "spam.example"]);
-    await expectDestroyedTwice(engine, "List", "matrix", async (id) => (await lists()).some((l) => l.id === id));
-  });
-
   it("shows items added by hand on refresh and removes them on the next up", async () => {
     const inputs = { name: "by-hand", type: "address", items: ["a@example.com", "b@example.com"] };
-    const made = await engine.up("List", "by-hand", inputs);
+    const made = await stack.engine.up("List", "by-hand", inputs);
     await stack.api("POST", `/v3/lists/${made.id}/items`, { items: ["Intruder@Example.com"] });
 
-    const drift = await engine.refresh("List", "by-hand");
+    const drift = await stack.engine.refresh("List", "by-hand");
     expect(drift.op).toBe("update");
     expect(drift.outputs).toMatchObject({ items: ["a@example.com", "b@example.com", "intruder@example.com"], itemsCount: 3 });
-    expect((await engine.preview("List", "by-hand", inputs)).op).toBe("update");
+    expect((await stack.engine.preview("List", "by-hand", inputs)).op).toBe("update");
 
     await stack.control.clearRequests();
-    expect((await engine.up("List", "by-hand", inputs)).op).toBe("update");
+    expect((await stack.engine.up("List", "by-hand", inputs)).op).toBe("update");
     expect(await calls("DELETE", /\/items$/)).toHaveLength(1);
     expect(await calls("POST", /\/items$/)).toHaveLength(0);
     expect(await calls("PUT", /^\/v3\/lists\//)).toHaveLength(0); // name and description did not change
     expect(await values(made.id)).toEqual(["a@example.com", "b@example.com"]);
-    expect((await engine.refresh("List", "by-hand")).op).toBe("same");
+    expect((await stack.engine.refresh("List", "by-hand")).op).toBe("same");
   });
 
   it("corrects drift in items even when the state still has the declared ones (no refresh)", async () => {
     const inputs = { name: "no-refresh", type: "tld", items: ["xyz", ".Top"] };
-    const made = await engine.up("List", "no-refresh", inputs);
+    const made = await stack.engine.up("List", "no-refresh", inputs);
     expect(made.outputs.items).toEqual(["top", "xyz"]);
     await stack.api("DELETE", `/v3/lists/${made.id}/items`, { items: ["xyz"] });
     await stack.api("POST", `/v3/lists/${made.id}/items`, { items: ["zip"] });
     // A declared change triggers the update; it reconciles against what Nylas has, not the state.
-    expect((await engine.up("List", "no-refresh", { ...inputs, items: ["xyz", "top", "click"] })).op).toBe("update");
+    expect((await stack.engine.up("List", "no-refresh", { ...inputs, items: ["xyz", "top", "click"] })).op).toBe("update");
     expect(await values(made.id)).toEqual(["click", "top", "xyz"]);
   });
 
   it("handles 5,000 items: 5 add batches of ≤1000, no diff afterwards, and an update sends only the difference", async () => {
     const items = Array.from({ length: 5000 }, (_, i) => `host-${String(i).padStart(4, "0")}.example`);
     await stack.control.clearRequests();
-    const made = await engine.up("List", "big", { name: "big", type: "domain", items });
+    const made = await stack.engine.up("List", "big", { name: "big", type: "domain", items });
     expect(made.outputs.itemsCount).toBe(5000);
     expect((made.outputs.items as string[]).length).toBe(5000);
     expect(await calls("POST", /^\/v3\/lists\/[^/]+\/items$/)).toHaveLength(5);
     expect(await calls("POST", /^\/v3\/lists$/)).toHaveLength(1);
 
     await stack.control.clearRequests();
-    expect((await engine.up("List", "big", { name: "big", type: "domain", items: [...items].reverse() })).op).toBe("same");
+    expect((await stack.engine.up("List", "big", { name: "big", type: "domain", items: [...items].reverse() })).op).toBe("same");
     expect(await stack.control.requests()).toEqual([]);
 
     const idsBefore = new Map((await wireItems(made.id)).map((i) => [i.value, i.id]));
     const next = [...items.slice(3), "new-1.example", "new-2.example"]; // drop 3, add 2
     await stack.control.clearRequests();
-    const updated = await engine.up("List", "big", { name: "big", type: "domain", items: next });
+    const updated = await stack.engine.up("List", "big", { name: "big", type: "domain", items: next });
     expect(updated.op).toBe("update");
     expect(updated.outputs.itemsCount).toBe(4999);
     expect(await calls("POST", /\/items$/)).toHaveLength(1);
@@ -138,17 +80,17 @@ describe("List through the provider host", () => {
     expect(kept).toHaveLength(4997);
     expect(kept.every((i) => idsBefore.get(i.value) === i.id)).toBe(true);
 
-    expect((await engine.refresh("List", "big")).op).toBe("same");
-    await engine.destroy("List", "big");
+    expect((await stack.engine.refresh("List", "big")).op).toBe("same");
+    await stack.engine.destroy("List", "big");
   });
 
   it("replaces on a type change, creating the new list before deleting the old one", async () => {
-    const made = await engine.up("List", "retype", { name: "retype", type: "domain", items: ["com.example"] });
-    const preview = await engine.preview("List", "retype", { name: "retype", type: "tld", items: ["com"] });
+    const made = await stack.engine.up("List", "retype", { name: "retype", type: "domain", items: ["com.example"] });
+    const preview = await stack.engine.preview("List", "retype", { name: "retype", type: "tld", items: ["com"] });
     expect(preview).toEqual({ op: "replace", replaces: ["type"] });
 
     await stack.control.clearRequests();
-    const replaced = await engine.up("List", "retype", { name: "retype", type: "tld", items: ["com"] });
+    const replaced = await stack.engine.up("List", "retype", { name: "retype", type: "tld", items: ["com"] });
     expect(replaced.op).toBe("replace");
     expect(replaced.replaces).toEqual(["type"]);
     expect(replaced.id).not.toBe(made.id);
@@ -166,19 +108,19 @@ describe("List through the provider host", () => {
     const items = Array.from({ length: 2500 }, (_, i) => `user${i}@example.com`);
     // The first batch lands, the second is refused.
     await stack.control.faults([{ method: "POST", path: "^/v3/lists/[^/]+/items$", kind: "status", status: 400, after: 1, times: 1 }]);
-    const err = await engine.up("List", "partial", { name: "partial", type: "address", items }).then(() => undefined, (e) => e);
+    const err = await stack.engine.up("List", "partial", { name: "partial", type: "address", items }).then(() => undefined, (e) => e);
     await stack.control.clearFaults();
     expect(err).toBeInstanceOf(HostError);
     expect((err as HostError).message).toContain("was created, but adding its items failed after 1000 of 2500");
 
     const named = (await lists()).filter((l) => l.name === "partial");
     expect(named).toHaveLength(1);
-    const recorded = engine.get("List", "partial")!;
+    const recorded = stack.engine.get("List", "partial")!;
     expect(recorded.id).toBe(named[0].id);
     expect((recorded.outputs.items as string[]).length).toBe(1000);
 
     await stack.control.clearRequests();
-    const finished = await engine.up("List", "partial", { name: "partial", type: "address", items });
+    const finished = await stack.engine.up("List", "partial", { name: "partial", type: "address", items });
     expect(finished.op).toBe("update");
     expect(finished.id).toBe(named[0].id);
     expect(await calls("POST", /^\/v3\/lists$/)).toHaveLength(0);
@@ -188,72 +130,57 @@ describe("List through the provider host", () => {
 
   it("records the list when 5xx on adding items outlasts the retries", async () => {
     await stack.control.faults([{ method: "POST", path: "^/v3/lists/[^/]+/items$", kind: "status", status: 500, times: 50 }]);
-    const err = await engine.up("List", "partial-5xx", { name: "partial-5xx", type: "domain", items: ["a.example"] }).then(() => undefined, (e) => e);
+    const err = await stack.engine.up("List", "partial-5xx", { name: "partial-5xx", type: "domain", items: ["a.example"] }).then(() => undefined, (e) => e);
     await stack.control.clearFaults();
     expect(err).toBeInstanceOf(HostError);
     expect((err as HostError).message).toMatch(/was created, but adding its items failed after 0 of 1: POST \/v3\/lists\/.+\/items gave up after \d+ attempt/);
     const named = (await lists()).filter((l) => l.name === "partial-5xx");
     expect(named).toHaveLength(1);
-    expect(engine.get("List", "partial-5xx")!.id).toBe(named[0].id);
-    expect((await engine.up("List", "partial-5xx", { name: "partial-5xx", type: "domain", items: ["a.example"] })).op).toBe("update");
+    expect(stack.engine.get("List", "partial-5xx")!.id).toBe(named[0].id);
+    expect((await stack.engine.up("List", "partial-5xx", { name: "partial-5xx", type: "domain", items: ["a.example"] })).op).toBe("update");
     expect(await values(named[0].id)).toEqual(["a.example"]);
-  });
-
-  it.each([
-    ["commit-then-reset", { kind: "commit-then-reset" }],
-    ["commit-then-status 504", { kind: "commit-then-status", status: 504 }],
-  ])("adopts the list a lost create made (%s) instead of making a second one", async (label, fault) => {
-    const name = `ghost-${label.split(" ")[0]}`;
-    await stack.control.faults([{ method: "POST", path: "^/v3/lists$", times: 1, ...(fault as { kind: "commit-then-reset" }) }]);
-    const made = await engine.up("List", name, { name, type: "domain", items: ["ghost.example"] });
-    await stack.control.clearFaults();
-    expect(made.op).toBe("create");
-    const named = (await lists()).filter((l) => l.name === name);
-    expect(named).toHaveLength(1);
-    expect(made.id).toBe(named[0].id);
-    expect(await values(made.id)).toEqual(["ghost.example"]);
   });
 
   it("adopts an existing list by id and by name + type, reconciling its items", async () => {
     const raw = (await stack.api("POST", "/v3/lists", { name: "pre-existing", type: "domain" })).body.data;
     await stack.api("POST", `/v3/lists/${raw.id}/items`, { items: ["old.example", "keep.example"] });
     const inputs = { name: "pre-existing", type: "domain", items: ["keep.example", "new.example"], adopt: raw.id };
-    const byId = await engine.up("List", "adopt-id", inputs);
+    const byId = await stack.engine.up("List", "adopt-id", inputs);
     expect(byId.op).toBe("create");
     expect(byId.id).toBe(raw.id);
     expect(await values(raw.id)).toEqual(["keep.example", "new.example"]);
-    expect((await engine.up("List", "adopt-id", inputs)).op).toBe("same");
+    expect((await stack.engine.up("List", "adopt-id", inputs)).op).toBe("same");
 
     const other = (await stack.api("POST", "/v3/lists", { name: "by-name", type: "tld" })).body.data;
     await stack.api("POST", "/v3/lists", { name: "by-name", type: "address" }); // same name, other type: not a match
-    const byName = await engine.up("List", "adopt-name", { name: "by-name", type: "tld", description: "adopted", adopt: true });
+    const byName = await stack.engine.up("List", "adopt-name", { name: "by-name", type: "tld", description: "adopted", adopt: true });
     expect(byName.id).toBe(other.id);
     expect((await wireList(other.id)).description).toBe("adopted");
     expect(byName.outputs.items).toBeUndefined(); // items not declared: not managed
 
-    const missing = await engine.up("List", "adopt-missing", { name: "nope", type: "domain", adopt: true }).then(() => undefined, (e) => e);
+    const missing = await stack.engine.up("List", "adopt-missing", { name: "nope", type: "domain", adopt: true }).then(() => undefined, (e) => e);
     expect(String(missing)).toContain('adopt: no existing Nylas List with name "nope" (type domain); remove adopt to create one');
 
     const a = (await stack.api("POST", "/v3/lists", { name: "twice", type: "domain" })).body.data;
     const b = (await stack.api("POST", "/v3/lists", { name: "twice", type: "domain" })).body.data;
-    const twice = await engine.up("List", "adopt-twice", { name: "twice", type: "domain", adopt: true }).then(() => undefined, (e) => e);
+    const twice = await stack.engine.up("List", "adopt-twice", { name: "twice", type: "domain", adopt: true }).then(() => undefined, (e) => e);
     expect(String(twice)).toContain(`several Nylas lists are named "twice" with type domain (${a.id}, ${b.id}); set adopt to the id of the one to manage`);
 
-    const wrongType = await engine.up("List", "adopt-type", { name: "x", type: "tld", adopt: raw.id }).then(() => undefined, (e) => e);
+    const wrongType = await stack.engine.up("List", "adopt-type", { name: "x", type: "tld", adopt: raw.id }).then(() => undefined, (e) => e);
     expect(String(wrongType)).toContain(`List ${raw.id} has type "domain" but type "tld" is declared; a list's type cannot change`);
   });
 
   it("leaves items alone when items is not declared", async () => {
-    const made = await engine.up("List", "unmanaged", { name: "unmanaged", type: "domain" });
+    const made = await stack.engine.up("List", "unmanaged", { name: "unmanaged", type: "domain" });
     expect(made.outputs).toMatchObject({ name: "unmanaged", type: "domain", itemsCount: 0 });
     expect(made.outputs.items).toBeUndefined();
     await stack.api("POST", `/v3/lists/${made.id}/items`, { items: ["by-hand.example"] });
     await stack.control.clearRequests();
-    const refreshed = await engine.refresh("List", "unmanaged");
+    const refreshed = await stack.engine.refresh("List", "unmanaged");
     expect(refreshed.outputs).toMatchObject({ itemsCount: 1 });
     expect(refreshed.outputs!.items).toBeUndefined();
     expect(await calls("GET", /\/items$/)).toHaveLength(0); // not read when not managed
-    expect((await engine.up("List", "unmanaged", { name: "unmanaged", type: "domain" })).op).toBe("same");
+    expect((await stack.engine.up("List", "unmanaged", { name: "unmanaged", type: "domain" })).op).toBe("same");
     expect(await values(made.id)).toEqual(["by-hand.example"]);
   });
 

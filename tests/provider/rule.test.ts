@@ -1,20 +1,19 @@
-import { CheckFailedError, type Engine } from "../../provider/offline/engine";
-import { startStack, type TestStack } from "../harness/stack";
-import { expectDestroyedTwice, expectRecreatedAfterOutOfBandDelete } from "../harness/matrix";
+import { CheckFailedError } from "../../provider/offline/engine";
+import { runMatrix } from "../harness/matrix";
+import { useStack } from "../harness/stack";
+import { ruleMatrix } from "./matrices/rule";
 
 describe("Rule through the provider host", () => {
-  let stack: TestStack;
-  let engine: Engine;
+  const stack = useStack();
+  runMatrix(ruleMatrix, () => stack);
+
   let listA: string;
   let listB: string;
   beforeAll(async () => {
-    stack = await startStack();
-    engine = stack.engine;
     // Rules reference lists by id: make them through the engine, as a program would.
-    listA = (await engine.up("List", "blocked-a", { name: "blocked-a", type: "domain", items: ["spam.example"] })).id;
-    listB = (await engine.up("List", "blocked-b", { name: "blocked-b", type: "domain", items: ["phish.example"] })).id;
+    listA = (await stack.engine.up("List", "blocked-a", { name: "blocked-a", type: "domain", items: ["spam.example"] })).id;
+    listB = (await stack.engine.up("List", "blocked-b", { name: "blocked-b", type: "domain", items: ["phish.example"] })).id;
   });
-  afterAll(() => stack.stop());
 
   // GET /v3/rules answers {data: {items}} (items null when there are none); the older config can make it flat.
   const rules = async () => {
@@ -24,94 +23,12 @@ describe("Rule through the provider host", () => {
   const wireRule = async (id: string) => (await stack.api("GET", `/v3/rules/${id}`)).body.data;
   const checkFailure = async (name: string, inputs: Record<string, unknown>) => {
     await stack.control.clearRequests();
-    const err = await engine.up("Rule", name, inputs).then(() => undefined, (e) => e);
+    const err = await stack.engine.up("Rule", name, inputs).then(() => undefined, (e) => e);
     expect(err).toBeInstanceOf(CheckFailedError);
     expect(await stack.control.requests()).toEqual([]); // refused before any API call
     return (err as CheckFailedError).failures;
   };
   const fromDomain = (value: unknown, operator = "is") => ({ conditions: [{ field: "from.domain", operator, value }] });
-
-  it("runs the acceptance matrix: create with a List, no-op, in-place updates, refresh, drift, out-of-band delete, delete twice", async () => {
-    const inputs = {
-      name: "block listed",
-      description: "listed senders",
-      match: { conditions: [{ field: "from.domain", operator: "in_list", value: [listA] }] },
-      actions: [{ type: "block" }],
-    };
-    const made = await engine.up("Rule", "matrix", inputs);
-    expect(made.op).toBe("create");
-    expect(made.outputs).toMatchObject({
-      name: "block listed",
-      description: "listed senders",
-      priority: 10, // Nylas's defaults, reported but not managed
-      enabled: true,
-      trigger: "inbound",
-      match: { operator: "all", conditions: [{ field: "from.domain", operator: "in_list", value: [listA] }] },
-      actions: [{ type: "block" }],
-    });
-    expect(await wireRule(made.id)).toMatchObject({ name: "block listed", match: { conditions: [{ value: [listA] }] }, actions: [{ type: "block" }] });
-
-    await stack.control.clearRequests();
-    expect((await engine.up("Rule", "matrix", inputs)).op).toBe("same");
-    expect(await stack.control.requests()).toEqual([]); // check + diff make no API calls
-
-    // Every field updates in place, nested objects sent whole; nothing replaces a rule.
-    const next = {
-      name: "sort listed",
-      priority: 5,
-      enabled: false,
-      trigger: "outbound",
-      match: {
-        operator: "any",
-        conditions: [
-          { field: "recipient.domain", operator: "in_list", value: [listB, listA] },
-          { field: "outbound.type", operator: "is", value: "Reply" },
-        ],
-      },
-      actions: [{ type: "move_to_folder", value: "Clients/Acme" }, { type: "mark_as_read" }],
-    };
-    const updated = await engine.up("Rule", "matrix", next);
-    expect(updated.op).toBe("update");
-    expect(updated.id).toBe(made.id);
-    const expected = {
-      name: "sort listed",
-      priority: 5,
-      enabled: false,
-      trigger: "outbound",
-      match: {
-        operator: "any",
-        conditions: [
-          { field: "recipient.domain", operator: "in_list", value: [listA, listB].sort() },
-          { field: "outbound.type", operator: "is", value: "reply" },
-        ],
-      },
-      actions: [{ type: "assign_to_folder", value: "Clients/Acme" }, { type: "mark_as_read" }],
-    };
-    expect(updated.outputs).toMatchObject(expected);
-    expect(updated.outputs.description).toBeUndefined(); // removed → cleared
-    expect(await wireRule(made.id)).toMatchObject({ ...expected, description: "" });
-
-    expect((await engine.refresh("Rule", "matrix")).op).toBe("same");
-
-    // A colleague changes the priority in the dashboard: refresh shows exactly that drift, up reverts it.
-    const before = engine.get("Rule", "matrix")!.outputs;
-    await stack.api("PUT", `/v3/rules/${made.id}`, { priority: 900 });
-    const drift = await engine.refresh("Rule", "matrix");
-    expect(drift.op).toBe("update");
-    expect(drift.outputs).toEqual({ ...before, priority: 900 });
-    expect((await engine.preview("Rule", "matrix", next)).op).toBe("update");
-    expect((await engine.up("Rule", "matrix", next)).op).toBe("update");
-    expect((await wireRule(made.id)).priority).toBe(5);
-
-    // A nested change made by hand (an action added) is seen and put back too.
-    await stack.api("PUT", `/v3/rules/${made.id}`, { actions: [{ type: "assign_to_folder", value: "Clients/Acme" }, { type: "mark_as_read" }, { type: "trash" }] });
-    expect((await engine.refresh("Rule", "matrix")).outputs!.actions).toHaveLength(3);
-    expect((await engine.up("Rule", "matrix", next)).op).toBe("update");
-    expect((await wireRule(made.id)).actions).toEqual(expected.actions);
-
-    await expectRecreatedAfterOutOfBandDelete(engine, "Rule", "matrix", next, (id) => stack.api("DELETE", `/v3/rules/${id}`));
-    await expectDestroyedTwice(engine, "Rule", "matrix", async (id) => (await rules()).some((r) => r.id === id));
-  });
 
   it("normalises what Nylas treats as equal: re-ordered in_list ids and letter case give no diff", async () => {
     const inputs = {
@@ -124,7 +41,7 @@ describe("Rule through the provider host", () => {
       },
       actions: [{ type: "mark_as_spam" }],
     };
-    const made = await engine.up("Rule", "normalised", inputs);
+    const made = await stack.engine.up("Rule", "normalised", inputs);
     expect((made.outputs.match as any).conditions[1].value).toBe("boss@example.com");
     await stack.control.clearRequests();
     const reordered = {
@@ -137,33 +54,20 @@ describe("Rule through the provider host", () => {
         ],
       },
     };
-    expect(await engine.preview("Rule", "normalised", reordered)).toEqual({ op: "same", replaces: [] });
-    expect((await engine.up("Rule", "normalised", reordered)).op).toBe("same");
+    expect(await stack.engine.preview("Rule", "normalised", reordered)).toEqual({ op: "same", replaces: [] });
+    expect((await stack.engine.up("Rule", "normalised", reordered)).op).toBe("same");
     expect(await stack.control.requests()).toEqual([]);
     // Conditions keep the order given: swapping them is a (harmless) in-place update, never a replace.
     const swapped = { ...inputs, match: { conditions: [...inputs.match.conditions].reverse() } };
-    expect(await engine.preview("Rule", "normalised", swapped)).toEqual({ op: "update", replaces: [] });
+    expect(await stack.engine.preview("Rule", "normalised", swapped)).toEqual({ op: "update", replaces: [] });
   });
 
   it("keeps priority, enabled and trigger as Nylas has them when not declared", async () => {
-    const made = await engine.up("Rule", "computed", { name: "computed", priority: 3, match: fromDomain("a.example"), actions: [{ type: "archive" }] });
+    const made = await stack.engine.up("Rule", "computed", { name: "computed", priority: 3, match: fromDomain("a.example"), actions: [{ type: "archive" }] });
     expect(made.outputs.priority).toBe(3);
-    const r = await engine.up("Rule", "computed", { name: "computed", match: fromDomain("a.example"), actions: [{ type: "archive" }] });
+    const r = await stack.engine.up("Rule", "computed", { name: "computed", match: fromDomain("a.example"), actions: [{ type: "archive" }] });
     expect(r.op).toBe("same");
     expect((await wireRule(made.id)).priority).toBe(3);
-  });
-
-  it("adopts the rule a lost create made instead of making a second one", async () => {
-    for (const fault of [{ kind: "commit-then-reset" }, { kind: "commit-then-status", status: 504 }] as const) {
-      const name = `ghost-${fault.kind}`;
-      await stack.control.faults([{ method: "POST", path: "^/v3/rules$", times: 1, ...fault }]);
-      const made = await engine.up("Rule", name, { name, match: fromDomain("ghost.example"), actions: [{ type: "trash" }] });
-      await stack.control.clearFaults();
-      expect(made.op).toBe("create");
-      const named = (await rules()).filter((r) => r.name === name);
-      expect(named).toHaveLength(1);
-      expect(made.id).toBe(named[0].id);
-    }
   });
 
   it("adopts an existing rule by id and by name, with either list envelope", async () => {
@@ -171,24 +75,24 @@ describe("Rule through the provider host", () => {
       await stack.api("POST", "/v3/rules", { name: "pre-existing", match: { conditions: [{ field: "from.tld", operator: "is", value: "xyz" }] }, actions: [{ type: "mark_as_spam" }] })
     ).body.data;
     const inputs = { name: "pre-existing", match: { conditions: [{ field: "from.tld", operator: "is", value: ".XYZ" }] }, actions: [{ type: "block" }] };
-    const byId = await engine.up("Rule", "adopt-id", { ...inputs, adopt: raw.id });
+    const byId = await stack.engine.up("Rule", "adopt-id", { ...inputs, adopt: raw.id });
     expect(byId.op).toBe("create");
     expect(byId.id).toBe(raw.id);
     expect((await wireRule(raw.id)).actions).toEqual([{ type: "block" }]);
-    expect((await engine.up("Rule", "adopt-id", { ...inputs, adopt: raw.id })).op).toBe("same");
+    expect((await stack.engine.up("Rule", "adopt-id", { ...inputs, adopt: raw.id })).op).toBe("same");
 
     // GET /v3/rules as the Nylas CLI decodes it: {data: {items: [...]}}.
     await stack.control.config({ rulesListEnvelope: "items" });
     try {
       const other = (await stack.api("POST", "/v3/rules", { name: "by-name", match: fromDomain("b.example"), actions: [{ type: "archive" }] })).body.data;
       expect(Array.isArray((await stack.api("GET", "/v3/rules")).body.data.items)).toBe(true);
-      const byName = await engine.up("Rule", "adopt-name", { name: "by-name", enabled: false, match: fromDomain("b.example"), actions: [{ type: "archive" }], adopt: true });
+      const byName = await stack.engine.up("Rule", "adopt-name", { name: "by-name", enabled: false, match: fromDomain("b.example"), actions: [{ type: "archive" }], adopt: true });
       expect(byName.id).toBe(other.id);
       expect((await wireRule(other.id)).enabled).toBe(false);
 
       const a = (await stack.api("POST", "/v3/rules", { name: "twice", match: fromDomain("c.example"), actions: [{ type: "archive" }] })).body.data;
       const b = (await stack.api("POST", "/v3/rules", { name: "twice", match: fromDomain("c.example"), actions: [{ type: "archive" }] })).body.data;
-      const twice = await engine.up("Rule", "adopt-twice", { name: "twice", match: fromDomain("c.example"), actions: [{ type: "archive" }], adopt: true }).then(() => undefined, (e) => e);
+      const twice = await stack.engine.up("Rule", "adopt-twice", { name: "twice", match: fromDomain("c.example"), actions: [{ type: "archive" }], adopt: true }).then(() => undefined, (e) => e);
       expect(String(twice)).toContain(`several Nylas rules are named "twice" (${a.id}, ${b.id}); set adopt to the id of the one to manage`);
     } finally {
       await stack.control.config({ rulesListEnvelope: "array" });
@@ -197,24 +101,24 @@ describe("Rule through the provider host", () => {
 
   it("explains a refused in_list id (a List deleted outside Pulumi)", async () => {
     const gone = (await stack.api("POST", "/v3/lists", { name: "short-lived", type: "domain" })).body.data.id;
-    await engine.up("Rule", "dangling", { name: "dangling", match: fromDomain([gone], "in_list"), actions: [{ type: "archive" }] });
+    await stack.engine.up("Rule", "dangling", { name: "dangling", match: fromDomain([gone], "in_list"), actions: [{ type: "archive" }] });
     await stack.api("DELETE", `/v3/lists/${gone}`);
-    const err = await engine.up("Rule", "dangling", { name: "dangling", priority: 1, match: fromDomain([gone], "in_list"), actions: [{ type: "archive" }] }).then(() => undefined, (e) => e);
+    const err = await stack.engine.up("Rule", "dangling", { name: "dangling", priority: 1, match: fromDomain([gone], "in_list"), actions: [{ type: "archive" }] }).then(() => undefined, (e) => e);
     expect(String(err)).toContain(`match.conditions[0].value references an unknown list: ${gone}`);
     expect(String(err)).toContain("Every in_list value must be the id of an existing List whose type fits the field");
     expect(String(err)).toContain("was the List deleted outside Pulumi?");
 
-    const tld = (await engine.up("List", "tlds", { name: "tlds", type: "tld", items: ["xyz"] })).id;
-    const wrong = await engine.up("Rule", "wrong-type", { name: "wrong-type", match: fromDomain([tld], "in_list"), actions: [{ type: "archive" }] }).then(() => undefined, (e) => e);
+    const tld = (await stack.engine.up("List", "tlds", { name: "tlds", type: "tld", items: ["xyz"] })).id;
+    const wrong = await stack.engine.up("Rule", "wrong-type", { name: "wrong-type", match: fromDomain([tld], "in_list"), actions: [{ type: "archive" }] }).then(() => undefined, (e) => e);
     expect(String(wrong)).toContain(`creating Nylas Rule (name "wrong-type"): 400`);
     expect(String(wrong)).toContain(`list ${tld} has type tld, but from.domain requires a list of type domain`);
   });
 
   it("accepts an in_list value that is still unknown during preview", async () => {
     const { UNKNOWN } = await import("../../provider/lifecycle");
-    const p = await engine.preview("Rule", "preview-only", { name: "preview-only", match: fromDomain([UNKNOWN], "in_list"), actions: [{ type: "block" }] });
+    const p = await stack.engine.preview("Rule", "preview-only", { name: "preview-only", match: fromDomain([UNKNOWN], "in_list"), actions: [{ type: "block" }] });
     expect(p.op).toBe("create");
-    const whole = await engine.preview("Rule", "preview-only", { name: "preview-only", match: fromDomain(UNKNOWN, "in_list"), actions: [{ type: "block" }] });
+    const whole = await stack.engine.preview("Rule", "preview-only", { name: "preview-only", match: fromDomain(UNKNOWN, "in_list"), actions: [{ type: "block" }] });
     expect(whole.op).toBe("create");
   });
 

@@ -1,8 +1,6 @@
 import { createHmac } from "node:crypto";
 import { gunzipSync, gzipSync } from "node:zlib";
-import type { Engine } from "../../provider/offline/engine";
-import { WebhookReceiver } from "../../emulator/receiver";
-import { startStack, type TestStack } from "../harness/stack";
+import { useStack } from "../harness/stack";
 import { parseWebhookBody, verifyWebhookSignature } from "../../provider/webhook-signature";
 import * as pkg from "../../provider";
 
@@ -52,24 +50,14 @@ describe("verifyWebhookSignature", () => {
 });
 
 describe("verifyWebhookSignature against the emulator's real deliveries", () => {
-  let stack: TestStack;
-  let engine: Engine;
-  let receiver: WebhookReceiver;
-  beforeAll(async () => {
-    [stack, receiver] = await Promise.all([startStack(), WebhookReceiver.start()]);
-    engine = stack.engine;
-  });
-  afterAll(async () => {
-    await stack.stop();
-    await receiver.close();
-  });
+  const stack = useStack({ receiver: true });
 
   it("verifies plain and gzip deliveries of grant.created with the webhookSecret output", async () => {
-    const plain = await engine.up("Webhook", "plain", { webhookUrl: `${receiver.url}/hooks/plain`, triggerTypes: ["grant.created"] });
-    const zipped = await engine.up("Webhook", "zipped", { webhookUrl: `${receiver.url}/hooks/zipped`, triggerTypes: ["grant.created"], compressedDelivery: true });
-    const account = await engine.up("AgentAccount", "sig", { email: "sig@agents.example.com" });
+    const plain = await stack.engine.up("Webhook", "plain", { webhookUrl: `${stack.receiver.url}/hooks/plain`, triggerTypes: ["grant.created"] });
+    const zipped = await stack.engine.up("Webhook", "zipped", { webhookUrl: `${stack.receiver.url}/hooks/zipped`, triggerTypes: ["grant.created"], compressedDelivery: true });
+    const account = await stack.engine.up("AgentAccount", "sig", { email: "sig@agents.example.com" });
 
-    const d1 = await receiver.waitFor((d) => d.path === "/hooks/plain");
+    const d1 = await stack.receiver.waitFor((d) => d.path === "/hooks/plain");
     expect(d1.headers["content-encoding"]).toBeUndefined();
     expect(verifyWebhookSignature(d1.rawBody, d1.headers["x-nylas-signature"], plain.outputs.webhookSecret as string)).toBe(true);
     expect(verifyWebhookSignature(d1.rawBody, d1.headers["x-nylas-signature"], zipped.outputs.webhookSecret as string)).toBe(false);
@@ -80,13 +68,13 @@ describe("verifyWebhookSignature against the emulator's real deliveries", () => 
     expect(n1.type).toBe("grant.created");
     expect(n1.data.object).toMatchObject({ grant_id: account.id, email: "sig@agents.example.com" });
 
-    const d2 = await receiver.waitFor((d) => d.path === "/hooks/zipped");
+    const d2 = await stack.receiver.waitFor((d) => d.path === "/hooks/zipped");
     expect(d2.headers["content-encoding"]).toBe("gzip");
     expect(verifyWebhookSignature(d2.rawBody, d2.headers["x-nylas-signature"], zipped.outputs.webhookSecret as string)).toBe(true);
     expect(verifyWebhookSignature(gunzipSync(d2.rawBody), d2.headers["x-nylas-signature"], zipped.outputs.webhookSecret as string)).toBe(false);
     const n2 = parseWebhookBody(d2.rawBody, d2.headers);
     expect(n2.type).toBe("grant.created");
     expect(n2.data.object).toMatchObject({ grant_id: account.id });
-    await engine.destroyAll();
+    await stack.engine.destroyAll();
   });
 });

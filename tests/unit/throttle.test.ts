@@ -1,11 +1,11 @@
 import { Throttle } from "../../provider/client/throttle";
 
-describe("token bucket throttle", () => {
+describe("fixed-rate throttle (nylas:requestsPerSecond)", () => {
   beforeEach(() => jest.useFakeTimers({ now: 0 }));
   afterEach(() => jest.useRealTimers());
 
   it("lets a burst through at once, then paces at the rate", async () => {
-    const t = new Throttle(10, 20);
+    const t = new Throttle({ kind: "fixed", perSecond: 10, burst: 20 });
     let count = 0;
     for (let i = 0; i < 40; i++) void t.acquire().then(() => count++);
     await jest.advanceTimersByTimeAsync(0);
@@ -16,9 +16,9 @@ describe("token bucket throttle", () => {
     expect(count).toBe(40);
   });
 
-  it("pause() holds every caller until the Retry-After has passed", async () => {
-    const t = new Throttle(0, 1);
-    t.pause(1500);
+  it("a 429 with Retry-After holds every caller until the Retry-After has passed", async () => {
+    const t = new Throttle({ kind: "fixed", perSecond: 0, burst: 1 });
+    t.throttled(0, 1500);
     let done = 0;
     for (let i = 0; i < 5; i++) void t.acquire().then(() => done++);
     await jest.advanceTimersByTimeAsync(1400);
@@ -27,9 +27,9 @@ describe("token bucket throttle", () => {
     expect(done).toBe(5);
   });
 
-  it("after a pause, resumes at the rate with an empty bucket instead of a burst", async () => {
-    const t = new Throttle(10, 20);
-    t.pause(1000);
+  it("after a Retry-After, resumes at the rate with an empty bucket instead of a burst", async () => {
+    const t = new Throttle({ kind: "fixed", perSecond: 10, burst: 20 });
+    t.throttled(0, 1000);
     let count = 0;
     for (let i = 0; i < 40; i++) void t.acquire().then(() => count++);
     await jest.advanceTimersByTimeAsync(1000);
@@ -39,7 +39,7 @@ describe("token bucket throttle", () => {
   });
 
   it("is a no-op when disabled", async () => {
-    const t = new Throttle(0, 0);
+    const t = new Throttle({ kind: "fixed", perSecond: 0, burst: 0 });
     let count = 0;
     for (let i = 0; i < 1000; i++) void t.acquire().then(() => count++);
     await jest.advanceTimersByTimeAsync(0);
