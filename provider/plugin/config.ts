@@ -46,6 +46,13 @@ export const CONFIG: Record<string, ConfigProperty> = {
     description:
       "IAM API key (Organization-bound, `domains.*`) for the Manage Domains API at `/v3/domains`; only `Domain` needs it (the application API key cannot manage domains).",
   },
+  iamApiKey: {
+    type: "string",
+    secret: true,
+    env: "NYLAS_IAM_API_KEY",
+    description:
+      "Organization-bound IAM API key (`iam.*`) for the IAM API at `/v3/iam/*`; only `IamPrincipal` and `IamCredential` need it (the application API key cannot manage IAM).",
+  },
   serviceAccount: {
     type: "string",
     secret: true,
@@ -64,7 +71,8 @@ export const CONFIG: Record<string, ConfigProperty> = {
   requestsPerSecond: {
     type: "number",
     env: "NYLAS_REQUESTS_PER_SECOND",
-    description: "Client-side request rate (burst twice that); `0` turns the throttle off. Default 10, like the Nylas CLI.",
+    description:
+      "A fixed client-side request rate (burst twice that); `0` turns the throttle off. Unset: adaptive (50 req/s, halved on a 429, regained gradually).",
   },
   concurrency: { type: "integer", env: "NYLAS_CONCURRENCY", description: "Connections, and so requests in flight, at most. Default 16." },
   requestTimeoutMs: { type: "integer", env: "NYLAS_REQUEST_TIMEOUT_MS", description: "Timeout of one attempt, in milliseconds. Default 30000." },

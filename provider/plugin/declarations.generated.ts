@@ -101,6 +101,28 @@ export const declarations: Declarations = {
             "type": "number"
           }
         },
+        "options": {
+          "description": "Policy options — plan-gated: Nylas allows them only on plans that include them (the Full Platform plan), and refuses the whole policy otherwise; that refusal is one error naming the options. Only the options set here are managed; removing one turns it off (no more folders added, CIDR aliasing off — folders already made stay). Folders named in `additionalFolders` count as declared folders for the `Rule` `assign_to_folder` check. Updates in place.",
+          "typeName": "PolicyOptions",
+          "type": {
+            "$ref": "#/types/nylas-agents:index:PolicyOptions"
+          }
+        },
+        "options.additionalFolders": {
+          "description": "Folders Nylas creates in every inbox that uses the policy (a set of names or `/` paths; system folder names are refused). Removing a name does not delete folders already made (Nylas documents no deletion). Declare a `Folder` instead when only some accounts need it, or when destroy should delete it.",
+          "type": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          }
+        },
+        "options.useCidrAliasing": {
+          "description": "CIDR-based email aliasing for the inboxes that use the policy (Nylas does not document its details).",
+          "type": {
+            "type": "boolean"
+          }
+        },
         "adopt": {
           "description": "Take over an existing policy instead of creating one: its id, or `true` to find it by name.",
           "type": {
@@ -131,6 +153,11 @@ export const declarations: Declarations = {
             "$ref": "#/types/nylas-agents:index:PolicySpamDetection"
           }
         },
+        "options": {
+          "type": {
+            "$ref": "#/types/nylas-agents:index:PolicyOptions"
+          }
+        },
         "effectiveLimits": {
           "description": "Every limit as Nylas applies it (plan-filled).",
           "type": {
@@ -150,7 +177,7 @@ export const declarations: Declarations = {
       }
     },
     "Workspace": {
-      "description": "A Nylas workspace: groups the agent accounts of one email domain and applies a policy and rules to them. Destroying it moves its accounts to the default workspace.",
+      "description": "A Nylas workspace: groups agent accounts — those of one email domain, or, without a domain, the ones placed in it — and applies a policy and rules to them. Destroying it moves its accounts to the default workspace.",
       "inputs": {
         "name": {
           "description": "Display name, 1–256 characters. Updates in place. Default: the resource's logical name (through the native plugin: as `pulumi:autonaming` says).",
@@ -159,13 +186,13 @@ export const declarations: Declarations = {
           }
         },
         "domain": {
-          "description": "Email domain whose accounts the workspace groups, e.g. `agents.example.com` (trimmed, lower-cased). One workspace per application and domain. Changing this replaces the workspace (the old one is deleted first, its accounts move to the default workspace meanwhile).",
+          "description": "Email domain whose accounts the workspace groups, e.g. `agents.example.com` (trimmed, lower-cased). One workspace per application and domain. Leave it out for a domain-less workspace (since 2026-09-24): it collects no accounts by itself; accounts of any domain are placed in it with `AgentAccount` `workspaceId` (a grant update, no domain check). Nylas can neither change a domain nor add one later, so changing, adding or removing it replaces the workspace (the old one is deleted first; its accounts move to the default workspace meanwhile, and accounts that declare the workspace's id move into the new one in the same `up`). Default: none (a domain-less workspace).",
           "type": {
             "type": "string"
           }
         },
         "autoGroup": {
-          "description": "Put new accounts of `domain` into this workspace automatically. Nylas lets accounts be placed in a workspace by hand (manual-assign) only when this is `false`; an `AgentAccount`'s `workspaceId` works either way (it moves the grant with a grant update). Updates in place. Default: false — sent explicitly at create; when removed later, whatever Nylas has is kept.",
+          "description": "Put new accounts of `domain` into this workspace automatically (only with a `domain`: Nylas refuses `true` without one, and so does `check`). Nylas lets accounts be placed in a workspace by hand (manual-assign) only when this is `false`; an `AgentAccount`'s `workspaceId` works either way (it moves the grant with a grant update). Updates in place. Default: false — sent explicitly at create; when removed later, whatever Nylas has is kept.",
           "type": {
             "type": "boolean"
           }
@@ -186,7 +213,7 @@ export const declarations: Declarations = {
           }
         },
         "adopt": {
-          "description": "Take over an existing workspace instead of creating one: its id, or `true` to find it by domain.",
+          "description": "Take over an existing workspace instead of creating one: its id, or `true` to find it by domain (a domain-less one by its name, among the domain-less).",
           "type": {
             "oneOf": [
               {
@@ -316,6 +343,15 @@ export const declarations: Declarations = {
             "type": "number"
           }
         },
+        "extraVerificationTypes": {
+          "description": "Verification types beyond the five Agent Accounts need whose DNS records `dnsRecords` also lists: `dmarc`, `arc` (documented since 2026-11; a set). For a stack that publishes the records through a DNS provider without waiting for verification. Updates in place (the records are fetched). Default: none — ownership, mx, spf, dkim and feedback are always listed.",
+          "type": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          }
+        },
         "waitForVerification": {
           "description": "After create/update, trigger verification and wait until the listed types are verified, failing after the timeout. The DNS records must already be published (e.g. by hand or by a stack that reads `dnsRecords` from a first `up` without waiting). Updates in place (a change runs the wait).",
           "typeName": "DomainWaitForVerification",
@@ -420,6 +456,12 @@ export const declarations: Declarations = {
         "branded": {
           "type": {
             "type": "boolean"
+          }
+        },
+        "verificationDetails": {
+          "description": "Per verification type, what Nylas last said: `{status?, message?, createdAt?, expiresAt?, details?}` (from the info answer when the record was fetched, the verify answer while waiting). `expiresAt` says when a record's temporary value may change; `details` is Nylas's own description of an in-between state. Absent for a domain recorded by an earlier version until its records are fetched.",
+          "type": {
+            "$ref": "#/types/nylas-agents:index:VerificationDetails"
           }
         },
         "createdAt": {
@@ -530,7 +572,7 @@ export const declarations: Declarations = {
           }
         },
         "actions.value": {
-          "description": "Only for `assign_to_folder` (and required there): the folder name or path, e.g. `Clients/Acme` or `Archive`; resolved when the rule runs (a missing folder is skipped).",
+          "description": "Only for `assign_to_folder` (and required there): the folder name or path, e.g. `Clients/Acme` or `Archive`; resolved when the rule runs (a missing folder is skipped). Preview warns when no `Folder` (or Policy `options.additionalFolders`) in the program declares the path and it is not a system folder; naming `folder.path` also makes Pulumi create the folder first.",
           "type": {
             "type": "string"
           }
@@ -704,6 +746,28 @@ export const declarations: Declarations = {
             "type": "string"
           }
         },
+        "signatures": {
+          "description": "HTML signatures of the account (Nylas appends one to a send that names its `signature_id`; see the `signatureIds` output): at most 10, names unique (they identify the signatures; order does not matter), each `body` at most 100 KB with images linked at https URLs (inline `data:` images are refused). Nylas sanitizes the HTML it stores (scripts, event handlers); that is not a diff. Changing a body updates it in place (same id); renaming one replaces it (new id); removing one from the list deletes it. Signatures made outside Pulumi under other names are left alone but count toward the limit. Removing the whole input stops managing them and leaves them as they are. Default: not managed.",
+          "typeName": "AgentAccountSignature",
+          "type": {
+            "type": "array",
+            "items": {
+              "$ref": "#/types/nylas-agents:index:AgentAccountSignature"
+            }
+          }
+        },
+        "signatures.name": {
+          "description": "Label, 1–256 characters, unique in the account (e.g. \"Work\"); the key of `signatureIds`.",
+          "type": {
+            "type": "string"
+          }
+        },
+        "signatures.body": {
+          "description": "The HTML, at most 100 KB; images hosted at https URLs.",
+          "type": {
+            "type": "string"
+          }
+        },
         "adopt": {
           "description": "Take over an existing account instead of creating one: its grant id, or `true` to find it by email.",
           "type": {
@@ -757,6 +821,33 @@ export const declarations: Declarations = {
           "type": {
             "type": "string"
           }
+        },
+        "signatures": {
+          "description": "The managed signatures (only while `signatures` is declared).",
+          "type": {
+            "type": "array",
+            "items": {
+              "$ref": "pulumi.json#/Any"
+            }
+          }
+        },
+        "signatureIds": {
+          "description": "Signature id by name, for `signature_id` on sends, e.g. `sales.signatureIds.apply((ids) => ids![\"Work\"])`.",
+          "type": {
+            "type": "object",
+            "additionalProperties": {
+              "type": "string"
+            }
+          }
+        },
+        "signatureHashes": {
+          "description": "SHA-256 of each signature body as Nylas stored it (internal: tells Nylas's sanitizing from a hand edit).",
+          "type": {
+            "type": "object",
+            "additionalProperties": {
+              "type": "string"
+            }
+          }
         }
       }
     },
@@ -767,30 +858,6 @@ export const declarations: Declarations = {
           "description": "Where Nylas POSTs notifications: an `https://` URL (`http://` only for localhost, 127.0.0.1 and [::1]). It must answer Nylas's challenge (`GET ?challenge=<v>` → 200 with exactly `<v>` as the body, within 10 s) when the webhook is created or moved. Each webhook needs its own URL. Updates in place.",
           "type": {
             "type": "string"
-          }
-        },
-        "triggerTypes": {
-          "description": "Triggers to subscribe to, e.g. `[\"message.created\", \"grant.created\"]`; at least one. Order and duplicates do not matter. A near miss of a known trigger (`message.create`, `MESSAGE.CREATED`, `message_created`) is refused with the name meant; another name outside the Nylas reference is a warning (Nylas may have added it since this release, or may refuse it). Updates in place.",
-          "type": {
-            "type": "array",
-            "items": {
-              "type": "string"
-            }
-          }
-        },
-        "description": {
-          "description": "Free-text description. Updates in place; Nylas cannot clear it, so removing it leaves it as it is.",
-          "type": {
-            "type": "string"
-          }
-        },
-        "notificationEmailAddresses": {
-          "description": "Addresses Nylas alerts when the webhook is failing; at least one when set. Updates in place; Nylas cannot clear the list, so removing it leaves the addresses as they are.",
-          "type": {
-            "type": "array",
-            "items": {
-              "type": "string"
-            }
           }
         },
         "compressedDelivery": {
@@ -829,6 +896,30 @@ export const declarations: Declarations = {
                 "type": "boolean"
               }
             ]
+          }
+        },
+        "triggerTypes": {
+          "description": "Triggers to subscribe to, e.g. `[\"message.created\", \"grant.created\"]`; at least one. Order and duplicates do not matter. A near miss of a known trigger (`message.create`, `MESSAGE.CREATED`, `message_created`) is refused with the name meant; another name outside the Nylas reference is a warning (Nylas may have added it since this release, or may refuse it). Updates in place.",
+          "type": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          }
+        },
+        "description": {
+          "description": "Free-text description. Updates in place; Nylas cannot clear it, so removing it leaves it as it is.",
+          "type": {
+            "type": "string"
+          }
+        },
+        "notificationEmailAddresses": {
+          "description": "Addresses Nylas alerts when delivery is failing; at least one when set. Updates in place; Nylas cannot clear the list, so removing it leaves the addresses as they are.",
+          "type": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
           }
         }
       },
@@ -891,6 +982,424 @@ export const declarations: Declarations = {
           "description": "Unix seconds.",
           "type": {
             "type": "number"
+          }
+        }
+      }
+    },
+    "PubSubChannel": {
+      "description": "A Nylas Pub/Sub notification channel: every subscribed event of every grant of the application is published to a Google Cloud Pub/Sub topic (route by `data.object.grant_id`).",
+      "inputs": {
+        "topic": {
+          "description": "The Google Cloud Pub/Sub topic, `projects/<project-id>/topics/<topic-id>`. The topic must grant Nylas's publishing identity the Pub/Sub Publisher role (see Nylas's Pub/Sub setup guide). Updates in place.",
+          "type": {
+            "type": "string"
+          }
+        },
+        "compressedDelivery": {
+          "description": "Gzip each message (Pub/Sub: attribute `content_encoding: gzip`; SNS: gzip then base64, `content_encoding: gzip+base64`; Nylas strongly recommends it for SNS, whose messages hold at most 256 KB). Default: false. Updates in place.",
+          "type": {
+            "type": "boolean"
+          }
+        },
+        "status": {
+          "description": "`active` or `pause`. Unset: left as Nylas has it (new channels are active). Setting `active` restarts a paused, failing or failed channel. Updates in place.",
+          "type": {
+            "type": "string"
+          }
+        },
+        "adopt": {
+          "description": "Take over an existing channel instead of creating one: its id, or `true` to find it by `topic`.",
+          "type": {
+            "oneOf": [
+              {
+                "type": "string"
+              },
+              {
+                "type": "boolean"
+              }
+            ]
+          }
+        },
+        "triggerTypes": {
+          "description": "Triggers to subscribe to, e.g. `[\"message.created\", \"grant.created\"]`; at least one. Order and duplicates do not matter. A near miss of a known trigger (`message.create`, `MESSAGE.CREATED`, `message_created`) is refused with the name meant; another name outside the Nylas reference is a warning (Nylas may have added it since this release, or may refuse it). Updates in place.",
+          "type": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          }
+        },
+        "description": {
+          "description": "Free-text description. Updates in place; Nylas cannot clear it, so removing it leaves it as it is.",
+          "type": {
+            "type": "string"
+          }
+        },
+        "notificationEmailAddresses": {
+          "description": "Addresses Nylas alerts when delivery is failing; at least one when set. Updates in place; Nylas cannot clear the list, so removing it leaves the addresses as they are.",
+          "type": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          }
+        }
+      },
+      "outputs": {}
+    },
+    "SnsChannel": {
+      "description": "A Nylas Amazon SNS notification channel: every subscribed event of every grant of the application is published to an SNS topic, through a role Nylas assumes; each message carries `trigger_type` as a message attribute (for subscription filter policies).",
+      "inputs": {
+        "topic": {
+          "description": "The Amazon SNS topic ARN, `arn:aws:sns:<region>:<account-id>:<topic-name>`. Updates in place.",
+          "type": {
+            "type": "string"
+          }
+        },
+        "roleArn": {
+          "description": "The IAM role Nylas assumes to publish, `arn:aws:iam::<account-id>:role/<role-name>`: it must trust Nylas's web identity (`sts:AssumeRoleWithWebIdentity`) and allow `sns:Publish` on `topic`. Nylas proves both on create (and when either changes) by publishing a `connector.verification` event. Updates in place.",
+          "type": {
+            "type": "string"
+          }
+        },
+        "compressedDelivery": {
+          "description": "Gzip each message (Pub/Sub: attribute `content_encoding: gzip`; SNS: gzip then base64, `content_encoding: gzip+base64`; Nylas strongly recommends it for SNS, whose messages hold at most 256 KB). Default: false. Updates in place.",
+          "type": {
+            "type": "boolean"
+          }
+        },
+        "status": {
+          "description": "`active` or `pause`. Unset: left as Nylas has it (new channels are active). Setting `active` restarts a paused, failing or failed channel. Updates in place.",
+          "type": {
+            "type": "string"
+          }
+        },
+        "adopt": {
+          "description": "Take over an existing channel instead of creating one: its id, or `true` to find it by `topic`.",
+          "type": {
+            "oneOf": [
+              {
+                "type": "string"
+              },
+              {
+                "type": "boolean"
+              }
+            ]
+          }
+        },
+        "triggerTypes": {
+          "description": "Triggers to subscribe to, e.g. `[\"message.created\", \"grant.created\"]`; at least one. Order and duplicates do not matter. A near miss of a known trigger (`message.create`, `MESSAGE.CREATED`, `message_created`) is refused with the name meant; another name outside the Nylas reference is a warning (Nylas may have added it since this release, or may refuse it). Updates in place.",
+          "type": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          }
+        },
+        "description": {
+          "description": "Free-text description. Updates in place; Nylas cannot clear it, so removing it leaves it as it is.",
+          "type": {
+            "type": "string"
+          }
+        },
+        "notificationEmailAddresses": {
+          "description": "Addresses Nylas alerts when delivery is failing; at least one when set. Updates in place; Nylas cannot clear the list, so removing it leaves the addresses as they are.",
+          "type": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          }
+        }
+      },
+      "outputs": {
+        "roleArn": {
+          "type": {
+            "type": "string"
+          }
+        }
+      }
+    },
+    "IamPrincipal": {
+      "description": "A Nylas IAM principal: an API caller confined to one binding, with roles and permissions. Give it keys with `IamCredential`. Needs `nylas:iamApiKey` (an Organization-bound IAM API key with `iam.*`).",
+      "inputs": {
+        "name": {
+          "description": "Display name, 1–128 characters (trimmed). Updates in place.",
+          "type": {
+            "type": "string"
+          }
+        },
+        "description": {
+          "description": "Up to 1024 characters. Default: \"\" (removing it clears it). Updates in place.",
+          "type": {
+            "type": "string"
+          }
+        },
+        "status": {
+          "description": "`active`, or `disabled` to stop every key of the principal at once. Default: \"active\". Updates in place. (A disabled principal's credentials cannot be set back to active while it stays disabled.).",
+          "type": {
+            "type": "string"
+          }
+        },
+        "binding": {
+          "description": "The one resource the principal's keys are confined to: a grant binding reaches that one mailbox only, a workspace binding the grants in that workspace, an application binding every grant of the application; an Organization binding reaches Domains and IAM. Updates in place (Nylas refuses with 409 a change that leaves a principal with active keys not resolving to one application).",
+          "typeName": "IamPrincipalBinding",
+          "type": {
+            "$ref": "#/types/nylas-agents:index:IamPrincipalBinding"
+          }
+        },
+        "binding.type": {
+          "description": "`organization`, `application`, `workspace` or `grant`: what the principal's keys can reach.",
+          "type": {
+            "type": "string"
+          }
+        },
+        "binding.id": {
+          "description": "The id of that organization, application, workspace or grant (e.g. `AgentAccount.grantId`). Required except for `organization`, where Nylas fills in the organization of the IAM API key.",
+          "type": {
+            "type": "string"
+          }
+        },
+        "roles": {
+          "description": "Role ids, e.g. `[\"role_system_messages_reader\"]` (Messages Reader: messages, threads, folders and drafts read), or the `role_…` id of a custom role made in the Dashboard (roles have no API). The whole set: order and duplicates do not matter. Default: [] (removing it takes every role away). Updates in place.",
+          "type": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          }
+        },
+        "directPermissions": {
+          "description": "Permission ids (`resource.action`), e.g. `[\"messages.read\", \"messages.send\"]`. The whole set. A near miss of a known id is refused with the id meant; an id outside the reference, or one that does not apply at the binding, is a warning. Default: [] (removing it takes every permission away). Updates in place.",
+          "type": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          }
+        },
+        "adopt": {
+          "description": "Take over an existing principal instead of creating one: its id, or `true` to find it by `name` on `binding`.",
+          "type": {
+            "oneOf": [
+              {
+                "type": "string"
+              },
+              {
+                "type": "boolean"
+              }
+            ]
+          }
+        }
+      },
+      "outputs": {
+        "name": {
+          "type": {
+            "type": "string"
+          }
+        },
+        "description": {
+          "type": {
+            "type": "string"
+          }
+        },
+        "status": {
+          "type": {
+            "type": "string"
+          }
+        },
+        "binding": {
+          "type": {
+            "$ref": "pulumi.json#/Any"
+          }
+        },
+        "roles": {
+          "type": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          }
+        },
+        "directPermissions": {
+          "type": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          }
+        },
+        "organizationId": {
+          "description": "The organization the principal belongs to (the IAM API key's).",
+          "type": {
+            "type": "string"
+          }
+        },
+        "createdAt": {
+          "description": "Unix seconds.",
+          "type": {
+            "type": "number"
+          }
+        }
+      }
+    },
+    "IamCredential": {
+      "description": "A Nylas IAM API key of an `IamPrincipal`: `apiKey` (a secret output) goes to the workload as `Authorization: Bearer <apiKey>` — or as a Nylas SDK's `apiKey`. Needs `nylas:iamApiKey`.",
+      "inputs": {
+        "principalId": {
+          "description": "The principal whose binding and permissions the key carries (`IamPrincipal.id`). Changing it makes a new key.",
+          "type": {
+            "type": "string"
+          }
+        },
+        "name": {
+          "description": "Display name, 1–128 characters (trimmed). Updates in place.",
+          "type": {
+            "type": "string"
+          }
+        },
+        "expiresAt": {
+          "description": "When the key stops working: Unix seconds, or an ISO 8601 time (`\"2027-06-30T00:00:00Z\"`); after now and at most 10 years ahead. Nylas cannot extend it: changing it makes a new key (before the old one is deleted). A refresh warns 14 days before it passes. Default: one year after the key is made (recorded in the `expiresAt` output).",
+          "type": {
+            "oneOf": [
+              {
+                "type": "number"
+              },
+              {
+                "type": "string"
+              }
+            ]
+          }
+        },
+        "status": {
+          "description": "`active`, or `disabled` to stop the key without deleting it (a disabled key still counts toward the 10 keys a principal may have). Default: \"active\". Updates in place.",
+          "type": {
+            "type": "string"
+          }
+        },
+        "secretVersion": {
+          "description": "Any string or number; changing it makes a new key (`apiKey`) before the old one is deleted, so both work while the workload switches. Setting it for the first time also does; removing it does not.",
+          "type": {
+            "oneOf": [
+              {
+                "type": "string"
+              },
+              {
+                "type": "number"
+              }
+            ]
+          }
+        },
+        "adopt": {
+          "description": "Take over an existing key instead of making one: its id, or `true` to find it by `name` among the principal's keys. Nylas showed the key only when it was made, so an adopted credential's `apiKey` stays empty until `secretVersion` replaces it.",
+          "type": {
+            "oneOf": [
+              {
+                "type": "string"
+              },
+              {
+                "type": "boolean"
+              }
+            ]
+          }
+        }
+      },
+      "outputs": {
+        "principalId": {
+          "type": {
+            "type": "string"
+          }
+        },
+        "name": {
+          "type": {
+            "type": "string"
+          }
+        },
+        "status": {
+          "type": {
+            "type": "string"
+          }
+        },
+        "expiresAt": {
+          "description": "Unix seconds.",
+          "type": {
+            "type": "number"
+          }
+        },
+        "secretVersion": {
+          "type": {
+            "type": "string"
+          }
+        },
+        "apiKey": {
+          "description": "The IAM API key (a secret).",
+          "type": {
+            "type": "string"
+          }
+        },
+        "createdAt": {
+          "description": "Unix seconds.",
+          "type": {
+            "type": "number"
+          }
+        }
+      }
+    },
+    "Folder": {
+      "description": "A custom folder in an Agent Account. Destroy deletes the folder **and every message in it** — but only a folder this provider created; one that existed before is left. Use `protect: true` or `retainOnDelete: true` on folders whose mail must outlive the stack.",
+      "inputs": {
+        "grantId": {
+          "description": "The account the folder belongs to: an `AgentAccount`'s `grantId`. Changing it replaces the folder.",
+          "type": {
+            "type": "string"
+          }
+        },
+        "path": {
+          "description": "The folder's name, or its path for a nested folder: `\"Invoices\"`, `\"Clients/Acme\"` (parts trimmed; at most 1024 characters). This is what a `Rule`'s `assign_to_folder` action names. System folder names (inbox, sent, drafts, trash, junk, archive, in any case) are refused: they always exist. Changing it renames the folder in place (its mail stays; rules naming the old path then skip it, and preview warns about them).",
+          "type": {
+            "type": "string"
+          }
+        },
+        "adopt": {
+          "description": "Take over an existing folder: its id, or `true` to find it by path. Without it an existing folder at `path` is taken over too. Either way, a folder this provider did not create is left in place on destroy (only folders it created are deleted).",
+          "type": {
+            "oneOf": [
+              {
+                "type": "string"
+              },
+              {
+                "type": "boolean"
+              }
+            ]
+          }
+        }
+      },
+      "outputs": {
+        "grantId": {
+          "type": {
+            "type": "string"
+          }
+        },
+        "path": {
+          "type": {
+            "type": "string"
+          }
+        },
+        "folderId": {
+          "description": "The folder id (same as `id`), for `?in=` message listings.",
+          "type": {
+            "type": "string"
+          }
+        },
+        "parentId": {
+          "type": {
+            "type": "string"
+          }
+        },
+        "createdByProvider": {
+          "description": "Whether this provider created it (and destroy deletes it).",
+          "type": {
+            "type": "boolean"
           }
         }
       }
@@ -968,6 +1477,23 @@ export const declarations: Declarations = {
         }
       }
     },
+    "PolicyOptions": {
+      "properties": {
+        "additionalFolders": {
+          "type": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          }
+        },
+        "useCidrAliasing": {
+          "type": {
+            "type": "boolean"
+          }
+        }
+      }
+    },
     "DnsRecord": {
       "properties": {
         "type": {
@@ -997,6 +1523,77 @@ export const declarations: Declarations = {
           "description": "MX priority, when Nylas gives one.",
           "type": {
             "type": "number"
+          }
+        }
+      }
+    },
+    "VerificationDetails": {
+      "properties": {
+        "dmarc": {
+          "type": {
+            "$ref": "#/types/nylas-agents:index:VerificationAttempt"
+          }
+        },
+        "arc": {
+          "type": {
+            "$ref": "#/types/nylas-agents:index:VerificationAttempt"
+          }
+        },
+        "ownership": {
+          "type": {
+            "$ref": "#/types/nylas-agents:index:VerificationAttempt"
+          }
+        },
+        "mx": {
+          "type": {
+            "$ref": "#/types/nylas-agents:index:VerificationAttempt"
+          }
+        },
+        "spf": {
+          "type": {
+            "$ref": "#/types/nylas-agents:index:VerificationAttempt"
+          }
+        },
+        "dkim": {
+          "type": {
+            "$ref": "#/types/nylas-agents:index:VerificationAttempt"
+          }
+        },
+        "feedback": {
+          "type": {
+            "$ref": "#/types/nylas-agents:index:VerificationAttempt"
+          }
+        }
+      }
+    },
+    "VerificationAttempt": {
+      "properties": {
+        "status": {
+          "type": {
+            "type": "string"
+          }
+        },
+        "message": {
+          "type": {
+            "type": "string"
+          }
+        },
+        "createdAt": {
+          "type": {
+            "type": "number"
+          }
+        },
+        "expiresAt": {
+          "type": {
+            "type": "number"
+          }
+        },
+        "details": {
+          "type": {
+            "type": "object",
+            "additionalProperties": {
+              "$ref": "pulumi.json#/Any"
+            }
           }
         }
       }
