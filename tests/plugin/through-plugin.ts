@@ -1,4 +1,3 @@
-import { Engine } from "../../provider/offline/engine";
 import { ProviderHost } from "../../provider/offline/host";
 import { PluginHost } from "../../provider/offline/plugin-host";
 
@@ -17,16 +16,6 @@ export function throughPlugin(load: () => void, minLaunches: number): void {
   afterAll(() => {
     if (previous === undefined) delete process.env.NYLAS_OFFLINE_FRONT_DOOR;
     else process.env.NYLAS_OFFLINE_FRONT_DOOR = previous;
-  });
-
-  it("starts the plugin for engines that do not name a front door", async () => {
-    const engine = await Engine.start({ config: { "nylas:apiKey": { secret: "k" }, "nylas:apiUri": "http://127.0.0.1:9" } });
-    try {
-      expect(engine.frontDoor).toBe("plugin");
-      expect(engine.urn("Policy", "p")).toContain("::nylas-agents:index:Policy::p");
-    } finally {
-      await engine.stop();
-    }
   });
 
   load();
