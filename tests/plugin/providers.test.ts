@@ -73,8 +73,8 @@ describe("starting the plugin as Pulumi does", () => {
     expect(await host.diffConfig(urn, { apiKey: "a", region: "us" }, { apiKey: "b", region: "eu" })).toEqual({ changes: "some", diffs: ["apiKey", "region"], replaces: [] });
   });
 
-  it("says it accepts secrets and does not pretend in preview", async () => {
-    expect(await host.configure(appConfig(a))).toEqual({ acceptSecrets: true, supportsPreview: false });
+  it("says it accepts secrets and autonaming requests, and does not pretend in preview", async () => {
+    expect(await host.configure(appConfig(a))).toEqual({ acceptSecrets: true, supportsPreview: false, supportsAutonaming: true });
   });
 
   it("dials the engine back: a Check warning arrives through the Engine's Log, against the resource's URN", async () => {
