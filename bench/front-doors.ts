@@ -27,6 +27,8 @@ async function main() {
     "nylas:apiKey": { secret: emulator.apiKey },
     "nylas:apiUri": emulator.url,
     "nylas:serviceAccount": { secret: JSON.stringify({ private_key_id: sa.privateKeyId, private_key: sa.privateKeyPem }) },
+    "nylas:domainsApiKey": { secret: emulator.iamAdminKey },
+    "nylas:iamApiKey": { secret: emulator.iamAdminKey },
     "nylas:requestsPerSecond": "0",
   };
   try {
@@ -46,8 +48,13 @@ async function main() {
         const ws = await engine.up("Workspace", "agents", { name: `agents-${tag}`, domain: `${tag}.agents.example`, policyId: policy.id, ruleIds: [rule.id] });
         await engine.up("DefaultWorkspace", "default", { policyId: policy.id });
         await engine.up("Domain", "mail", { name: "mail", domainAddress: `mail.${tag}.example` });
-        await engine.up("AgentAccount", "sales", { email: `sales-${tag}@agents.example.com`, name: "Sales Agent", appPassword: secret("Str0ngAppPassword-One"), workspaceId: ws.id });
+        const account = await engine.up("AgentAccount", "sales", { email: `sales-${tag}@agents.example.com`, name: "Sales Agent", appPassword: secret("Str0ngAppPassword-One"), workspaceId: ws.id });
         await engine.up("Webhook", "inbound", { webhookUrl: `${receiver.url}/${door}`, triggerTypes: ["message.created", "message.updated"] });
+        await engine.up("Folder", "invoices", { grantId: account.id, path: "Clients/Invoices" });
+        await engine.up("PubSubChannel", "events", { topic: `projects/acme-agents/topics/events-${tag}`, triggerTypes: ["message.created"] });
+        await engine.up("SnsChannel", "events", { topic: `arn:aws:sns:us-east-1:123456789012:events-${tag}`, roleArn: "arn:aws:iam::123456789012:role/nylas", triggerTypes: ["message.created"] });
+        const principal = await engine.up("IamPrincipal", "sales-key", { name: `sales agent ${tag}`, binding: { type: "grant", id: account.id }, directPermissions: ["messages.read"] });
+        await engine.up("IamCredential", "sales-key", { principalId: principal.id, name: `sales key ${tag}` });
         // Pulumi writes state indented (`pulumi stack export`); each entry measured as it appears there.
         const state = JSON.parse(engine.stateJson()) as { resources: { type: string; urn: string }[] };
         for (const r of state.resources) {
