@@ -24,11 +24,31 @@ export const NATURAL_IMPORT_KEYS: Record<string, NaturalKey> = {
 };
 
 /**
- * The object id an import id stands for: the id itself, or what its natural key finds; `undefined` when
- * no object has that key (the engine then reports "resource does not exist").
+ * Types whose objects live under another one and are read through it: imported as `<parent id>/<id>`
+ * (`pulumi import nylas-agents:index:Folder invoices <grant id>/<folder id>`), the parent reaching `read`
+ * as the input that names it.
+ */
+export const PARENT_IMPORT_KEYS: Record<string, string> = { Folder: "grantId", IamCredential: "principalId" };
+
+/**
+ * What an import id stands for: the object id and what `read` is told of the inputs (the parent, for a
+ * child object); `undefined` when nothing has that key (the engine then reports "resource does not exist").
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export async function resolveImportId(type: string, def: ResourceDefinition<any, any>, ctx: Context, id: string): Promise<string | undefined> {
+export async function resolveImport(type: string, def: ResourceDefinition<any, any>, ctx: Context, id: string): Promise<{ id: string; olds: Record<string, unknown> } | undefined> {
+  const parent = PARENT_IMPORT_KEYS[type];
+  if (parent) {
+    const [owner, child, ...rest] = id.trim().split("/");
+    if (!owner || !child || rest.length) throw new Error(`import a ${type} as <${parent}>/<id> (it is read through its ${parent}), got "${id}"`);
+    return { id: child, olds: { [parent]: owner } };
+  }
+  const found = await resolveImportId(type, def, ctx, id);
+  return found === undefined ? undefined : { id: found, olds: {} };
+}
+
+/** The object id an import id stands for: the id itself, or what its natural key finds. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+async function resolveImportId(type: string, def: ResourceDefinition<any, any>, ctx: Context, id: string): Promise<string | undefined> {
   const key = NATURAL_IMPORT_KEYS[type];
   if (!key || !def.find || !key.matches(id.trim())) return id;
   // Normalised as `check` would (trimmed, lower-cased), so the lookup matches what Nylas stores.

@@ -6,7 +6,7 @@ import { definitions } from "../registry";
 import { checkConfig, clientOptions, CONFIG, PACKAGE, pluginMessage } from "./config";
 import { pluginContext, type PluginContext } from "./context";
 import { detailedDiff } from "./diff";
-import { resolveImportId } from "./import";
+import { resolveImport } from "./import";
 import { PACKAGE_VERSION } from "./metadata";
 import { fromStruct, toStruct, unwrapSecrets, wrapSecrets, type Props } from "./properties";
 import { anyproto, emptyproto, engproto, engrpc, grpc, pluginproto, provproto, provrpc, statusproto } from "./proto";
@@ -256,10 +256,10 @@ export class NylasProviderPlugin {
     const ctx = this.contextFor(urn);
     // `pulumi import`: only an id, which may be a natural key (an email, a domain).
     const importing = Object.keys(state.plain).length === 0 && !inputs;
-    const id = importing ? await resolveImportId(type, def, ctx, req.getId()) : req.getId();
+    const target = importing ? await resolveImport(type, def, ctx, req.getId()) : { id: req.getId(), olds: state.plain };
     const resp = new provproto.ReadResponse();
-    if (!id) return resp; // no properties: the engine reports that the resource does not exist
-    const r = await lifecycle.read(def, ctx, id, state.plain);
+    if (!target?.id) return resp; // no properties: the engine reports that the resource does not exist
+    const r = await lifecycle.read(def, ctx, target.id, target.olds);
     if (!r.id) return resp; // gone: refresh drops it from state
     resp.setId(r.id);
     resp.setProperties(toStruct(wrapSecrets(r.props, secretOutputKeys(def, state.secretKeys, inputs?.secretKeys ?? []))));
