@@ -5,7 +5,7 @@ import { PartialCreateError, type Autonaming, type ResourceDefinition } from "..
 import { definitions } from "../registry";
 import { checkConfig, clientOptions, CONFIG, PACKAGE, pluginMessage } from "./config";
 import { pluginContext, type PluginContext } from "./context";
-import { detailedDiff } from "./diff";
+import { detailedDiff, Kind, type DetailedDiff } from "./diff";
 import { resolveImport } from "./import";
 import { PACKAGE_VERSION } from "./metadata";
 import { fromStruct, toStruct, unwrapSecrets, wrapSecrets, type Props } from "./properties";
@@ -184,17 +184,8 @@ export class NylasProviderPlugin {
     // A new key or region affects later calls, never the objects already made: an update, not a replace
     // (a replaced provider would replace every mailbox it manages).
     const changed = Object.keys(CONFIG).filter((k) => String(olds[k] ?? "") !== String(news[k] ?? ""));
-    const resp = new provproto.DiffResponse();
-    resp.setChanges(changed.length ? provproto.DiffResponse.DiffChanges.DIFF_SOME : provproto.DiffResponse.DiffChanges.DIFF_NONE);
-    resp.setDiffsList(changed);
-    const detailed = resp.getDetaileddiffMap();
-    for (const k of changed) {
-      const d = new provproto.PropertyDiff();
-      d.setKind(olds[k] === undefined ? provproto.PropertyDiff.Kind.ADD : news[k] === undefined ? provproto.PropertyDiff.Kind.DELETE : provproto.PropertyDiff.Kind.UPDATE);
-      detailed.set(k, d);
-    }
-    resp.setHasdetaileddiff(true);
-    return resp;
+    const kindOf = (k: string) => (olds[k] === undefined ? Kind.ADD : news[k] === undefined ? Kind.DELETE : Kind.UPDATE);
+    return diffResponse({ diffs: changed, replaces: [], deleteBeforeReplace: false, detailed: Object.fromEntries(changed.map((k) => [k, kindOf(k)])) });
   }
 
   private async check(req: Request) {
@@ -215,20 +206,7 @@ export class NylasProviderPlugin {
     const { def } = resourceType(req.getUrn(), req.getType());
     const olds = unwrapSecrets(fromStruct(req.getOlds())).plain;
     const news = unwrapSecrets(fromStruct(req.getNews())).plain;
-    const d = await detailedDiff(def, olds, news, req.getIgnorechangesList());
-    const resp = new provproto.DiffResponse();
-    resp.setChanges(d.diffs.length ? provproto.DiffResponse.DiffChanges.DIFF_SOME : provproto.DiffResponse.DiffChanges.DIFF_NONE);
-    resp.setDiffsList(d.diffs);
-    resp.setReplacesList(d.replaces);
-    resp.setDeletebeforereplace(d.deleteBeforeReplace);
-    const detailed = resp.getDetaileddiffMap();
-    for (const [path, kind] of Object.entries(d.detailed)) {
-      const p = new provproto.PropertyDiff();
-      p.setKind(kind);
-      detailed.set(path, p);
-    }
-    resp.setHasdetaileddiff(true);
-    return resp;
+    return diffResponse(await detailedDiff(def, olds, news, req.getIgnorechangesList()));
   }
 
   private async create(req: Request) {
@@ -358,4 +336,21 @@ export async function serve(opts: { engineAddress?: string; port?: number } = {}
       await plugin.close();
     },
   };
+}
+
+/** The engine's DiffResponse for a detailed diff (resources' and the provider config's alike). */
+function diffResponse(d: DetailedDiff): unknown {
+  const resp = new provproto.DiffResponse();
+  resp.setChanges(d.diffs.length ? provproto.DiffResponse.DiffChanges.DIFF_SOME : provproto.DiffResponse.DiffChanges.DIFF_NONE);
+  resp.setDiffsList(d.diffs);
+  resp.setReplacesList(d.replaces);
+  resp.setDeletebeforereplace(d.deleteBeforeReplace);
+  const detailed = resp.getDetaileddiffMap();
+  for (const [path, kind] of Object.entries(d.detailed)) {
+    const p = new provproto.PropertyDiff();
+    p.setKind(kind);
+    detailed.set(path, p);
+  }
+  resp.setHasdetaileddiff(true);
+  return resp;
 }
