@@ -1,6 +1,6 @@
 /** Outside correspondents: injected mail through rules and policy (inbox, junk, nowhere), threading, webhooks, the outbox and replies to it. */
 import { EmulatorControl, EmulatorControlError } from "../../emulator/control-client";
-import { WebhookReceiver, type Delivery } from "../../emulator/receiver";
+import { WebhookReceiver } from "../../emulator/receiver";
 import { createAccount, Harness, hmacHex, startHarness } from "./helpers";
 
 let h: Harness;
@@ -42,7 +42,7 @@ test("injected mail lands in the inbox, threads, and fires a signed message.crea
   expect(m).toMatchObject({ folders: ["inbox"], unread: true, subject: "Quote?", from: [customer], cc: [{ email: "someone@else.example" }] });
   expect(m.headers).toEqual(expect.arrayContaining([{ name: "Message-ID", value: r.message_id }, { name: "From", value: "Dana <dana@customer.example>" }]));
 
-  const d = await rcv.waitFor((x: Delivery) => x.json?.type === "message.created");
+  const d = await rcv.waitFor((x) => x.json?.type === "message.created");
   expect(d.headers["x-nylas-signature"]).toBe(hmacHex(secret, d.rawBody));
   expect(d.json.data.object).toMatchObject({ id: m.id, grant_id: agent.id, thread_id: m.thread_id });
 
@@ -78,8 +78,8 @@ test("rules decide: block → nowhere (no webhook), mark_as_spam → junk, archi
   const news = await control.injectMail({ from: "x@news.example", to: agent.email, subject: "n" });
   expect(news.results[0]).toMatchObject({ outcome: "delivered", folder: "archive" });
 
-  await rcv.waitFor((x: Delivery) => x.json?.data?.object?.subject === "n");
-  const notified = rcv.deliveries.map((x: Delivery) => x.json.data.object.subject).sort();
+  await rcv.waitFor((x) => x.json?.data?.object?.subject === "n");
+  const notified = rcv.deliveries.map((x) => x.json.data.object.subject).sort();
   expect(notified).toEqual(["j", "n"]); // the blocked one left no trace
   expect((await control.state()).messages.map((m) => m.subject).sort()).toEqual(["j", "n"]);
 });
@@ -107,8 +107,8 @@ test("one pipeline: every injected message leaves a rule evaluation, rules file 
     ["inbox_processing", filed.message_id, { folder_ids: [folder.id], marked_starred: true }, [file]],
   ]);
 
-  await rcv.waitFor((x: Delivery) => x.json?.data?.object?.subject === "hello");
-  expect(rcv.deliveries.map((x: Delivery) => x.json.data.object.subject)).toEqual(["order", "hello"]);
+  await rcv.waitFor((x) => x.json?.data?.object?.subject === "hello");
+  expect(rcv.deliveries.map((x) => x.json.data.object.subject)).toEqual(["order", "hello"]);
   const published = await control.channelDeliveries();
   expect(published.map((d) => [d.channel_id, d.trigger, d.status, JSON.parse(d.message).data.object.subject])).toEqual([
     [channel.id, "message.created", 200, "order"],
@@ -141,13 +141,13 @@ test("policy spam detection files suspicious mail in junk; the L10 switch junkNo
   const rp = await control.injectMail({ from: customer, to: agent.email, subject: "rp", headers: [{ name: "Return-Path", value: "<bounce@other.example>" }] });
   expect(rp.results[0]).toMatchObject({ folder: "junk", spam: { spam: true, threshold: 2.5 } });
 
-  await rcv.waitFor((x: Delivery) => x.json?.data?.object?.subject === "rp");
+  await rcv.waitFor((x) => x.json?.data?.object?.subject === "rp");
   await control.variance({ switches: { junkNotification: "silent" } });
   const quiet = await control.injectMail({ from: customer, to: agent.email, subject: "quiet", headers: [{ name: "Return-Path", value: "<bounce@other.example>" }] });
   expect(quiet.results[0].folder).toBe("junk");
   await control.injectMail({ from: customer, to: agent.email, subject: "loud" });
-  await rcv.waitFor((x: Delivery) => x.json?.data?.object?.subject === "loud");
-  expect(rcv.deliveries.map((x: Delivery) => x.json.data.object.subject)).not.toContain("quiet");
+  await rcv.waitFor((x) => x.json?.data?.object?.subject === "loud");
+  expect(rcv.deliveries.map((x) => x.json.data.object.subject)).not.toContain("quiet");
 });
 
 test("policy limits refuse mail: daily received count and total MIME size", async () => {

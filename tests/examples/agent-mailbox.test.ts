@@ -41,7 +41,7 @@ describe("AgentMailbox", () => {
   const value = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
   /** Resolves once the component and every child it made are registered (each urn comes back from the monitor). */
   const settled = async (m: Mailbox) => {
-    const kids = [m.account, m.workspace, m.policy, m.webhook, ...Object.values(m.rules)].filter((k) => k !== undefined);
+    const kids = [m.account, m.workspace, m.policy, m.webhook, m.agentKey, m.agentKey?.principal, m.agentKey?.credential, ...Object.values(m.rules)].filter((k) => k !== undefined);
     await Promise.all([m, ...kids].map((r) => value(r!.urn)));
   };
   const children = (component: string) => registered().filter((r) => r.parent.endsWith(`::${component}`));
