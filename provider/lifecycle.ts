@@ -42,6 +42,17 @@ export interface ResourceDefinition<I extends Props, O extends Props> {
   type: string;
   /** Zod schema of the inputs; transforms normalise what Nylas normalises. Do not declare `adopt`. */
   inputs: z.ZodObject<z.ZodRawShape>;
+  /**
+   * The input Pulumi names automatically (a display name). Left out by the program, it is the resource's
+   * logical name (the class's first argument, the URN's last segment), as Pulumi providers auto-name:
+   * the class fills it in (resources/base.ts); through the plugin, `check` does, as the engine's
+   * `pulumi:autonaming` asks and keeping the value in state on updates ({@link autoNamed}).
+   *
+   * Opting in is one line here, `autoName: "name"`, plus marking the field optional in the class's
+   * `…Args` with `@default the resource's logical name`. Keep it required in `inputs` (it is filled in
+   * before validation); the plugin's schema then lists it as optional by itself.
+   */
+  autoName?: string;
   /** Inputs Nylas cannot change in place. */
   replaceOnChange?: readonly string[];
   /** Delete the old object before creating its replacement (its natural key would collide). */
@@ -50,6 +61,8 @@ export interface ResourceDefinition<I extends Props, O extends Props> {
   computed?: readonly string[];
   /** Write-only secret inputs: never in outputs or error messages, compared by `writeOnlyChanged`. */
   secretInputs?: readonly string[];
+  /** Outputs that are always secret (the class marks them with additionalSecretOutputs, the plugin wraps them). */
+  secretOutputs?: readonly string[];
   /** Which secret inputs changed (e.g. against a salted hash kept in outputs). */
   writeOnlyChanged?: (olds: O, news: I) => Promise<string[]>;
   /** Non-fatal remarks on valid inputs (e.g. an unknown webhook trigger). */
@@ -101,12 +114,32 @@ export interface CheckFailure {
   reason: string;
 }
 
-export function check<I extends Props>(def: ResourceDefinition<I, Props>, news: Props): { inputs: Props; failures: CheckFailure[] } {
-  const { [PROVIDER_KEY]: _provider, adopt, ...raw } = news;
+/**
+ * The engine's autonaming request for one resource (CheckRequest.autonaming, from stack config
+ * `pulumi:autonaming`): `propose` a name to use when the program gives none, `enforce` it, or
+ * `disable` automatic naming (the program must give a name).
+ */
+export interface Autonaming {
+  mode: "propose" | "enforce" | "disable";
+  proposedName?: string;
+}
+
+/** How `check` names a definition's `autoName` input the program left out (the plugin's Check; the dynamic classes name it themselves). */
+export interface CheckOptions {
+  /** The inputs in state, on an update: the value there is kept. */
+  olds?: Props;
+  autonaming?: Autonaming;
+}
+
+export function check<I extends Props>(def: ResourceDefinition<I, Props>, news: Props, opts: CheckOptions = {}): { inputs: Props; failures: CheckFailure[] } {
+  const { [PROVIDER_KEY]: _provider, adopt, ...given } = news;
   const failures: CheckFailure[] = [];
   if (adopt !== undefined && adopt !== true && adopt !== false && (typeof adopt !== "string" || adopt.trim() === "")) {
     failures.push({ property: "adopt", reason: `adopt = ${show(adopt)}: must be an existing object id, or true to find it by ${def.describe({} as I).split(" ")[0]}` });
   }
+  const naming = def.autoName ? autoNamed(def.autoName, given, opts.olds, opts.autonaming) : {};
+  const raw = naming.value === undefined ? given : { ...given, [def.autoName!]: naming.value };
+  if (naming.failure) failures.push(naming.failure);
   const parsed = def.inputs.safeParse(raw);
   if (parsed.success) {
     return { inputs: withAdopt(dropUndefined(parsed.data) as Props, adopt), failures };
@@ -115,6 +148,8 @@ export function check<I extends Props>(def: ResourceDefinition<I, Props>, news: 
   for (const issue of parsed.error.issues) {
     // During preview a value from another resource may still be unknown; it is checked once known.
     if (touchesUnknown(raw, issue.path)) continue;
+    // Autonaming disabled already says what to do about a missing name.
+    if (naming.failure && issue.path.length === 1 && issue.path[0] === def.autoName) continue;
     found.push(formatIssue(issue, raw, def.secretInputs ?? [], def.inputs));
   }
   // `webhook_url` for `webhookUrl` is one mistake: its "did you mean" says it all, so the "missing"
@@ -124,6 +159,28 @@ export function check<I extends Props>(def: ResourceDefinition<I, Props>, news: 
     if (!(meant.has(f.property) && f.reason.startsWith(`${f.property} = missing:`))) failures.push(f);
   }
   return { inputs: withAdopt(raw, adopt), failures };
+}
+
+/**
+ * The value of the auto-named input `field` when the program leaves it out. In order: the value in
+ * state (an update keeps the name it was created with, so a `pulumi:autonaming` pattern with random
+ * parts never renames, as Pulumi's bridged providers do); else the request's proposed name (`propose`,
+ * `enforce`); else, with naming `disable`d, a failure that says to set it. A name the program gives
+ * always wins (autonaming only names what the program leaves unnamed).
+ */
+export function autoNamed(field: string, given: Props, olds: Props | undefined, request: Autonaming | undefined): { value?: unknown; failure?: CheckFailure } {
+  if (given[field] !== undefined) return {};
+  const kept = olds?.[field];
+  if (kept !== undefined && kept !== null && kept !== UNKNOWN) return { value: kept };
+  if (request?.mode === "disable") {
+    return {
+      failure: {
+        property: field,
+        reason: `${field} = missing: automatic naming is disabled for this stack (pulumi:autonaming mode "disabled"), so ${field} must be set`,
+      },
+    };
+  }
+  return request?.proposedName ? { value: request.proposedName } : {};
 }
 
 /**
@@ -452,6 +509,8 @@ function decorate(e: unknown, what: string): Error {
 export function providerFor<I extends Props, O extends Props>(def: ResourceDefinition<I, O>, context: () => Context): dynamic.ResourceProvider {
   return {
     async check(_olds, news) {
+      // No autonaming here: the class named what the program left unnamed (a dynamic provider never sees
+      // the URN, and gets `olds` with secrets stripped, so a secret name kept from them would turn plaintext).
       const r = check(def as unknown as ResourceDefinition<I, Props>, news);
       if (r.failures.length === 0) for (const w of def.warnings?.(r.inputs as I) ?? []) context().warn(`Nylas ${def.type}: ${w}`);
       return r;

@@ -1,6 +1,7 @@
 import { Pool, errors as undiciErrors, type Dispatcher } from "undici";
 import { z } from "zod";
 import {
+  NylasCancelledError,
   NylasConfigError,
   NylasError,
   NylasNetworkError,
@@ -52,6 +53,12 @@ export interface ClientOptions {
   /** Open connections at most (and so requests in flight). Default 16. */
   concurrency?: number;
   userAgent?: string;
+  /**
+   * Cancels the client's work: once aborted, no attempt, throttle wait or backoff starts or continues
+   * (a {@link NylasCancelledError} instead). An exchange already on the wire is left to finish, so a
+   * create that Nylas committed is still answered and recorded rather than orphaned.
+   */
+  signal?: AbortSignal;
   /**
    * Where requests go. Default: a connection pool to the API's origin, owned (and closed) by the
    * client. Unit tests pass an undici `MockAgent`; a dispatcher passed in is closed by its owner.
@@ -298,8 +305,12 @@ export class NylasClient {
     const path = fillPath(opts.path, opts.params);
     const idempotent = opts.idempotent ?? opts.method !== "POST";
     let started: number | undefined;
+    const signal = this.opts.signal;
+    let last: NylasError | undefined;
     for (let attempt = 1; ; attempt++) {
-      const ticket = await this.throttle.acquire();
+      if (signal?.aborted) throw new NylasCancelledError(opts.method, path, last);
+      const ticket = await unlessAborted(this.throttle.acquire(), signal);
+      if (ticket === undefined || signal?.aborted) throw new NylasCancelledError(opts.method, path, last);
       // The deadline counts from the first attempt: waiting in our own throttle queue is not a failure.
       started ??= this.clock.now();
       let failure: Failure;
@@ -328,7 +339,9 @@ export class NylasClient {
       if (elapsed + wait > this.retry.deadlineMs) {
         throw new NylasRetriesExhaustedError(opts.method, path, attempt, elapsed, error, "deadline");
       }
-      await this.clock.sleep(wait);
+      last = error;
+      // An aborted sleep ends at once (the system clock also clears its timer); the loop's check then reports the cancel.
+      await unlessAborted(this.clock.sleep(wait, signal), signal);
     }
   }
 
@@ -414,6 +427,19 @@ function cached<S extends z.ZodType, R extends V, V>(cache: WeakMap<z.ZodType, V
   let schema = cache.get(key) as R | undefined;
   if (!schema) cache.set(key, (schema = build(key)));
   return schema;
+}
+
+/** `p`'s value, or undefined once `signal` aborts first (the caller checks `signal.aborted`); never leaves a listener behind. */
+async function unlessAborted<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T | undefined> {
+  if (!signal) return p;
+  let onAbort!: () => void;
+  const aborted = new Promise<undefined>((resolve) => (onAbort = () => resolve(undefined)));
+  signal.addEventListener("abort", onAbort, { once: true });
+  try {
+    return await Promise.race([p, aborted]);
+  } finally {
+    signal.removeEventListener("abort", onAbort);
+  }
 }
 
 /** Options of a paged list: the call's, plus the item schema and the page size (default 200, the maximum). */

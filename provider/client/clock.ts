@@ -4,11 +4,23 @@
  */
 export interface Clock {
   now(): number;
-  sleep(ms: number): Promise<void>;
+  /** Resolves after `ms`, or at once when `signal` aborts (a clock may ignore it; the client races it anyway). */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
 export const systemClock: Clock = {
   now: () => Date.now(),
-  // The global setTimeout (looked up per call, so jest's fake timers drive the throttle's tests).
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  // The global setTimeout (looked up per call, so jest's fake timers drive the throttle's tests). An abort
+  // clears the timer, so a cancelled Retry-After wait keeps no process alive.
+  sleep: (ms, signal) =>
+    new Promise((resolve) => {
+      if (signal?.aborted) return resolve();
+      const done = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal?.addEventListener("abort", done, { once: true });
+    }),
 };

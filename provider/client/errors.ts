@@ -48,6 +48,13 @@ export class NylasNetworkError extends NylasError {
   }
 }
 
+/** The client's `signal` fired (the engine cancelled the deployment): no further attempt or wait was started. */
+export class NylasCancelledError extends NylasError {
+  constructor(readonly method: string, readonly path: string, last?: NylasError) {
+    super(`${method} ${path}: cancelled${last ? ` while retrying (last failure: ${last.message})` : " before it was sent"}`, last?.maybeCommitted ?? false);
+  }
+}
+
 /** No answer within the per-request timeout. */
 export class NylasTimeoutError extends NylasError {
   constructor(readonly method: string, readonly path: string, readonly timeoutMs: number) {

@@ -31,6 +31,24 @@ export interface HostOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+export type PropertyDiffKind = "ADD" | "ADD_REPLACE" | "DELETE" | "DELETE_REPLACE" | "UPDATE" | "UPDATE_REPLACE";
+
+export interface DiffResult {
+  changes: "none" | "some" | "unknown";
+  replaces: string[];
+  deleteBeforeReplace: boolean;
+  /** Changed top-level properties, when the provider says (the dynamic host leaves this empty). */
+  diffs: string[];
+  /** Property path → kind, when the provider answers with a detailed diff (the dynamic host never does). */
+  detailedDiff?: Record<string, PropertyDiffKind>;
+}
+
+/** CheckRequest.autonaming as the engine fills it (pkg/resource/autonaming). */
+export interface AutonamingRequest {
+  mode: "propose" | "enforce" | "disable";
+  proposedName?: string;
+}
+
 /** A gRPC error from the host, with the partial-create details when the provider sent them. */
 export class HostError extends Error {
   constructor(message: string, readonly code: number, readonly partial?: { id: string; properties: Props; reasons: string[] }) {
@@ -38,51 +56,27 @@ export class HostError extends Error {
   }
 }
 
-export class ProviderHost {
-  private constructor(
-    private readonly child: ChildProcess,
-    private readonly client: any,
-    /** Everything the host printed (provider warnings, logs): the secrets tests search it. */
+/** How the engine drives a provider process over ResourceProvider gRPC; the dynamic host and the plugin both speak it. */
+export abstract class ProviderConnection {
+  protected constructor(
+    protected readonly child: ChildProcess,
+    protected readonly client: any,
+    /** Everything the provider printed or logged (warnings, logs): the secrets tests search it. */
     readonly output: string[],
   ) {}
 
-  static async start(opts: HostOptions = {}): Promise<ProviderHost> {
-    const cwd = opts.cwd ?? path.resolve(__dirname, "..", "..");
-    const entry = require.resolve("@pulumi/pulumi/cmd/dynamic-provider", { paths: [cwd] });
-    const project = opts.project ?? "nylas-agents-test";
-    // The engine address must be non-empty but is never dialed.
-    const child = spawn(process.execPath, [entry, "127.0.0.1:1"], {
-      cwd,
-      env: { ...process.env, ...opts.env, PULUMI_NODEJS_PROJECT: project, PULUMI_PROJECT: project },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    const output: string[] = [];
-    child.stderr!.on("data", (d) => output.push(d.toString()));
-    const port = await new Promise<number>((resolve, reject) => {
-      let buf = "";
-      const onData = (d: Buffer) => {
-        buf += d.toString();
-        const nl = buf.indexOf("\n");
-        if (nl >= 0) {
-          child.stdout!.off("data", onData);
-          child.stdout!.on("data", (more) => output.push(more.toString()));
-          if (buf.slice(nl + 1)) output.push(buf.slice(nl + 1));
-          resolve(Number(buf.slice(0, nl).trim()));
-        }
-      };
-      child.stdout!.on("data", onData);
-      child.once("exit", (code) => reject(new Error(`provider host exited (${code}) before listening: ${output.join("")}`)));
-      child.once("error", reject);
-    });
-    const client = new provrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
-    return new ProviderHost(child, client, output);
-  }
+  /** The type token of a resource type through this front door. */
+  abstract token(type: string): string;
+  /** Whether the provider takes and returns secrets wrapped (the engine then keeps them wrapped on the wire). */
+  abstract readonly acceptsSecrets: boolean;
+  /** Whether Configure said `supportsAutonamingConfiguration` (the engine then sends autonaming requests in Check). */
+  supportsAutonaming = false;
 
   get pid(): number {
     return this.child.pid!;
   }
 
-  /** Peak resident set size of the host so far, in MB (Linux). */
+  /** Peak resident set size of the provider process so far, in MB (Linux). */
   peakRssMb(): number {
     try {
       const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${this.pid}/status`, "utf8"));
@@ -94,31 +88,29 @@ export class ProviderHost {
 
   async stop(): Promise<void> {
     this.client.close();
-    if (this.child.exitCode !== null) return;
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     const exited = new Promise((r) => this.child.once("exit", r));
     this.child.kill("SIGTERM");
     await exited;
   }
 
-  /** Configure with stack config; values given as `{secret: v}` are sent wrapped like the engine does. */
-  async configure(config: Record<string, string | { secret: string }>): Promise<void> {
-    const args: Props = {};
-    for (const [k, v] of Object.entries(config)) {
-      args[k] = typeof v === "string" ? v : { [SECRET_SIG]: SECRET_VALUE, value: v.secret };
-    }
-    const req = new provproto.ConfigureRequest();
-    req.setArgs(structproto.Struct.fromJavaScript(args));
-    req.setAcceptsecrets(true);
-    req.setAcceptresources(true);
-    const resp = await this.unary("configure", req);
-    if (resp.getAcceptsecrets()) throw new Error("the dynamic provider host unexpectedly accepts secrets");
-  }
-
-  async check(urn: string, olds: Props, news: Props): Promise<{ inputs: Props; failures: { property: string; reason: string }[] }> {
+  /** `autonaming`: the engine's request (CheckRequest.autonaming), sent as given. */
+  async check(
+    urn: string,
+    olds: Props,
+    news: Props,
+    autonaming?: AutonamingRequest,
+  ): Promise<{ inputs: Props; failures: { property: string; reason: string }[] }> {
     const req = new provproto.CheckRequest();
     req.setUrn(urn);
     req.setOlds(toStruct(olds));
     req.setNews(toStruct(news));
+    if (autonaming) {
+      const a = new provproto.CheckRequest.AutonamingOptions();
+      a.setMode(provproto.CheckRequest.AutonamingOptions.Mode[autonaming.mode.toUpperCase()]);
+      if (autonaming.proposedName !== undefined) a.setProposedName(autonaming.proposedName);
+      req.setAutonaming(a);
+    }
     const resp = await this.unary("check", req);
     return {
       inputs: resp.getInputs()?.toJavaScript() ?? {},
@@ -126,20 +118,30 @@ export class ProviderHost {
     };
   }
 
-  async diff(urn: string, id: string, olds: Props, news: Props): Promise<{ changes: "none" | "some" | "unknown"; replaces: string[]; deleteBeforeReplace: boolean }> {
+  async diff(urn: string, id: string, olds: Props, news: Props, opts: { oldInputs?: Props; ignoreChanges?: string[] } = {}): Promise<DiffResult> {
     const req = new provproto.DiffRequest();
     req.setUrn(urn);
     req.setId(id);
     req.setOlds(toStruct(olds));
     req.setNews(toStruct(news));
+    if (opts.oldInputs) req.setOldInputs(toStruct(opts.oldInputs));
+    if (opts.ignoreChanges) req.setIgnorechangesList(opts.ignoreChanges);
     const resp = await this.unary("diff", req);
     const C = provproto.DiffResponse.DiffChanges;
     const c = resp.getChanges();
-    return {
+    const result: DiffResult = {
       changes: c === C.DIFF_NONE ? "none" : c === C.DIFF_SOME ? "some" : "unknown",
       replaces: resp.getReplacesList(),
       deleteBeforeReplace: resp.getDeletebeforereplace(),
+      diffs: resp.getDiffsList(),
     };
+    if (resp.getHasdetaileddiff()) {
+      const names = Object.fromEntries(Object.entries(provproto.PropertyDiff.Kind).map(([k, v]) => [v, k]));
+      const detailed: Record<string, PropertyDiffKind> = {};
+      resp.getDetaileddiffMap().forEach((d: any, path: string) => (detailed[path] = names[d.getKind()] as PropertyDiffKind));
+      result.detailedDiff = detailed;
+    }
+    return result;
   }
 
   async create(urn: string, props: Props): Promise<{ id: string; outputs: Props }> {
@@ -150,14 +152,20 @@ export class ProviderHost {
     return { id: resp.getId(), outputs: resp.getProperties()?.toJavaScript() ?? {} };
   }
 
-  async read(urn: string, id: string, props: Props, inputs: Props): Promise<{ id: string; outputs: Props; inputs?: Props }> {
+  /**
+   * Read. Refresh sends the state and the inputs; `pulumi import` sends only the id (`props` empty,
+   * `inputs` undefined). `outputs` is undefined when the answer carried no properties at all (how a
+   * provider says an imported object does not exist).
+   */
+  async read(urn: string, id: string, props: Props, inputs?: Props): Promise<{ id: string; outputs: Props; inputs?: Props; exists: boolean }> {
     const req = new provproto.ReadRequest();
     req.setUrn(urn);
     req.setId(id);
     req.setProperties(toStruct(props));
-    req.setInputs(toStruct(inputs));
+    if (inputs !== undefined) req.setInputs(toStruct(inputs));
     const resp = await this.unary("read", req);
-    return { id: resp.getId(), outputs: resp.getProperties()?.toJavaScript() ?? {}, inputs: resp.getInputs()?.toJavaScript() };
+    const outputs = resp.getProperties()?.toJavaScript();
+    return { id: resp.getId(), outputs: outputs ?? {}, inputs: resp.getInputs()?.toJavaScript(), exists: outputs !== undefined };
   }
 
   async update(urn: string, id: string, olds: Props, news: Props): Promise<{ outputs: Props }> {
@@ -182,13 +190,82 @@ export class ProviderHost {
     return (await this.unary("getPluginInfo", new emptyproto.Empty())).getVersion();
   }
 
-  private unary(method: string, req: unknown): Promise<any> {
+  protected unary(method: string, req: unknown): Promise<any> {
     return new Promise((resolve, reject) => {
       this.client[method](req, (err: grpc.ServiceError | null, resp: unknown) => {
         if (err) reject(hostError(err));
         else resolve(resp);
       });
     });
+  }
+}
+
+export class ProviderHost extends ProviderConnection {
+  readonly acceptsSecrets = false;
+  /** Processes started by this module so far (a test asserts which front door a table ran through). */
+  static launches = 0;
+
+  static async start(opts: HostOptions = {}): Promise<ProviderHost> {
+    ProviderHost.launches++;
+    const cwd = opts.cwd ?? path.resolve(__dirname, "..", "..");
+    const entry = require.resolve("@pulumi/pulumi/cmd/dynamic-provider", { paths: [cwd] });
+    const project = opts.project ?? "nylas-agents-test";
+    // The engine address must be non-empty but is never dialed.
+    const { child, port, output } = await spawnProvider(entry, ["127.0.0.1:1"], cwd, { ...process.env, ...opts.env, PULUMI_NODEJS_PROJECT: project, PULUMI_PROJECT: project });
+    const client = new provrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+    return new ProviderHost(child, client, output);
+  }
+
+  token(type: string): string {
+    return `pulumi-nodejs:dynamic/nylas:${type}`;
+  }
+
+  /** Configure with stack config; values given as `{secret: v}` are sent wrapped like the engine does. */
+  async configure(config: Record<string, string | { secret: string }>): Promise<void> {
+    const args: Props = {};
+    for (const [k, v] of Object.entries(config)) {
+      args[k] = typeof v === "string" ? v : { [SECRET_SIG]: SECRET_VALUE, value: v.secret };
+    }
+    const req = new provproto.ConfigureRequest();
+    req.setArgs(structproto.Struct.fromJavaScript(args));
+    req.setAcceptsecrets(true);
+    req.setAcceptresources(true);
+    const resp = await this.unary("configure", req);
+    if (resp.getAcceptsecrets()) throw new Error("the dynamic provider host unexpectedly accepts secrets");
+  }
+}
+
+/**
+ * Starts a provider process as the engine does (`node <entry> <args…>` in `cwd`) and reads its port
+ * from the first line of stdout, which must be the port and nothing else (the engine parses it as an
+ * integer). Later stdout and all stderr are kept in `output`.
+ */
+export async function spawnProvider(entry: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; port: number; output: string[] }> {
+  const child = spawn(process.execPath, [entry, ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+  const output: string[] = [];
+  child.stderr!.on("data", (d) => output.push(d.toString()));
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      let buf = "";
+      const onData = (d: Buffer) => {
+        buf += d.toString();
+        const nl = buf.indexOf("\n");
+        if (nl < 0) return;
+        child.stdout!.off("data", onData);
+        child.stdout!.on("data", (more) => output.push(more.toString()));
+        if (buf.slice(nl + 1)) output.push(buf.slice(nl + 1));
+        const line = buf.slice(0, nl).trim();
+        if (!/^\d+$/.test(line)) reject(new Error(`the provider's first stdout line must be its port, got ${JSON.stringify(line)}`));
+        else resolve(Number(line));
+      };
+      child.stdout!.on("data", onData);
+      child.once("exit", (code) => reject(new Error(`provider exited (${code}) before listening: ${output.join("")}`)));
+      child.once("error", reject);
+    });
+    return { child, port, output };
+  } catch (e) {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    throw e;
   }
 }
 

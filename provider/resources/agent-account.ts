@@ -298,6 +298,7 @@ export const agentAccountDefinition: ResourceDefinition<AgentAccountInputs, Agen
   // (Removing `signatures` is a diff: the update stops managing them, and leaves them at Nylas.)
   computed: ["name", "workspaceId"],
   secretInputs: ["appPassword"],
+  secretOutputs: ["appPasswordHash"],
   writeOnlyChanged: async (olds, news) => ((await passwordChanged(olds, news)) ? ["appPassword"] : []),
   describe: (i) => `email ${i.email}`,
 
@@ -472,7 +473,7 @@ export class AgentAccount extends NylasResource {
       props,
       ["name", "workspaceId", "grantId", "grantStatus", "createdAt", "appPasswordHash", "signatures", "signatureIds", "signatureHashes"],
       opts,
-      ["appPasswordHash", "appPassword"],
+      [...agentAccountDefinition.secretOutputs!, ...agentAccountDefinition.secretInputs!],
     );
   }
 }

@@ -259,6 +259,7 @@ async function reconcile(ctx: Context, d: DomainWire, olds: Partial<DomainOutput
 
 export const domainDefinition: ResourceDefinition<DomainInputs, DomainOutputs> = {
   type: "Domain",
+  autoName: "name",
   inputs: inputSchema,
   replaceOnChange: ["domainAddress", "region"],
   // A replacement for another region has the same address, which Nylas refuses to register twice.
@@ -338,8 +339,11 @@ export interface DomainWaitForVerificationArgs {
 }
 
 export interface DomainArgs {
-  /** Display name, 1–256 characters. Updates in place. */
-  name: pulumi.Input<string>;
+  /**
+   * Display name, 1–256 characters. Updates in place.
+   * @default the resource's logical name (through the native plugin: as `pulumi:autonaming` says)
+   */
+  name?: pulumi.Input<string>;
   /**
    * The domain, e.g. `agents.example.com` (trimmed, lower-cased); a dedicated subdomain is advised so
    * company mail is untouched. Changing this replaces the domain (the old one is deleted first).
@@ -381,7 +385,7 @@ export interface DomainArgs {
  * on the older signed route with a service account (`nylas:serviceAccount`).
  *
  * @example
- * const domain = new nylas.Domain("agents", { name: "Agents", domainAddress: "agents.example.com" });
+ * const domain = new nylas.Domain("agents", { domainAddress: "agents.example.com" });
  * export const records = domain.dnsRecords; // [{type: "mx", host, recordType: "MX", value, priority}, …]
  */
 export class Domain extends NylasResource {

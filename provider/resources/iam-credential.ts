@@ -116,6 +116,7 @@ export const iamCredentialDefinition: ResourceDefinition<IamCredentialInputs, Ia
   replaceOnChange: ["principalId", "expiresAt", "secretVersion"],
   // expiresAt unset: a year from when the key is made. secretVersion: removing it does not replace.
   computed: ["expiresAt", "secretVersion"],
+  secretOutputs: ["apiKey"],
   describe: (i) => `name "${i.name}" of principal ${i.principalId}`,
   // The key is in the create answer only: one made by a create whose answer was lost cannot be used.
   lostCreate: "delete",
@@ -245,6 +246,6 @@ export class IamCredential extends NylasResource {
   declare readonly createdAt: pulumi.Output<number>;
 
   constructor(name: string, args: IamCredentialArgs, opts?: pulumi.CustomResourceOptions) {
-    super("IamCredential", name, args, ["status", "expiresAt", "secretVersion", "apiKey", "createdAt"], opts, ["apiKey"]);
+    super("IamCredential", name, args, ["status", "expiresAt", "secretVersion", "apiKey", "createdAt"], opts, iamCredentialDefinition.secretOutputs);
   }
 }

@@ -119,6 +119,7 @@ async function reconcileItems(ctx: Context, id: string, declared: readonly strin
 
 export const listDefinition: ResourceDefinition<ListInputs, ListOutputs> = {
   type: "List",
+  autoName: "name",
   inputs: inputSchema,
   replaceOnChange: ["type"],
   // No deleteBeforeReplace: Nylas does not require unique list names, and `find` keys on name *and*
@@ -185,8 +186,11 @@ export const listDefinition: ResourceDefinition<ListInputs, ListOutputs> = {
 // ------------------------------------------------------------------------------------- resource
 
 export interface ListArgs {
-  /** Display name, 1–256 characters; also the key `adopt: true` finds the list by (with `type`). Updates in place. */
-  name: pulumi.Input<string>;
+  /**
+   * Display name, 1–256 characters; also the key `adopt: true` finds the list by (with `type`). Updates in place.
+   * @default the resource's logical name (through the native plugin: as `pulumi:autonaming` says)
+   */
+  name?: pulumi.Input<string>;
   /** Free-text description. Updates in place; removing it clears it. */
   description?: pulumi.Input<string>;
   /**
@@ -211,7 +215,6 @@ export interface ListArgs {
  *
  * @example
  * const blocked = new nylas.List("blocked-domains", {
- *   name: "blocked-domains",
  *   type: "domain",
  *   items: ["spam.example", "phish.example"],
  * });

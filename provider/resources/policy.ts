@@ -200,6 +200,7 @@ function keptAfterRemoval(olds: PolicyOutputs, news: PolicyInputs, outs: PolicyO
 
 export const policyDefinition: ResourceDefinition<PolicyInputs, PolicyOutputs> = {
   type: "Policy",
+  autoName: "name",
   inputs: inputSchema,
   describe: (i) => `name "${i.name}"`,
 
@@ -285,8 +286,11 @@ export interface PolicyOptionsArgs {
 }
 
 export interface PolicyArgs {
-  /** Display name, 1–256 characters. Updates in place. */
-  name: pulumi.Input<string>;
+  /**
+   * Display name, 1–256 characters. Updates in place.
+   * @default the resource's logical name (through the native plugin: as `pulumi:autonaming` says)
+   */
+  name?: pulumi.Input<string>;
   /**
    * Limits; only the ones set here are managed (Nylas fills the rest from the plan). `-1` (unlimited) is
    * honoured only where the plan allows it; otherwise Nylas refuses the policy. Updates in place.
@@ -312,7 +316,6 @@ export interface PolicyArgs {
  *
  * @example
  * const policy = new nylas.Policy("agents", {
- *   name: "agents",
  *   limits: { limitCountDailyEmailSent: 500, limitInboxRetentionPeriod: 90, limitSpamRetentionPeriod: 30 },
  *   spamDetection: { spamSensitivity: 1.5 },
  * });

@@ -238,6 +238,7 @@ async function warnMissingLists(ctx: Context, id: string, outs: RuleOutputs): Pr
 
 export const ruleDefinition: ResourceDefinition<RuleInputs, RuleOutputs> = {
   type: "Rule",
+  autoName: "name",
   inputs: inputSchema,
   // Nylas fills these when unset; compared only when declared (no defaults injected into inputs).
   computed: ["priority", "enabled", "trigger"],
@@ -326,8 +327,11 @@ export interface RuleActionArgs {
 }
 
 export interface RuleArgs {
-  /** Display name, 1–256 characters; also the key `adopt: true` finds the rule by. Updates in place. */
-  name: pulumi.Input<string>;
+  /**
+   * Display name, 1–256 characters; also the key `adopt: true` finds the rule by. Updates in place.
+   * @default the resource's logical name (through the native plugin: as `pulumi:autonaming` says)
+   */
+  name?: pulumi.Input<string>;
   /** Free-text description. Updates in place; removing it clears it. */
   description?: pulumi.Input<string>;
   /** 0–1000, lower runs first. Nylas's default is 10; when left out, whatever Nylas has is kept. Updates in place. */
@@ -358,7 +362,7 @@ export interface RuleArgs {
  * Agent Account of the application, whatever workspaces list it.
  *
  * @example
- * const blocked = new nylas.List("blocked", { name: "blocked", type: "domain", items: ["spam.example"] });
+ * const blocked = new nylas.List("blocked", { type: "domain", items: ["spam.example"] });
  * const rule = new nylas.Rule("block-listed", {
  *   name: "block listed senders",
  *   match: { conditions: [{ field: "from.domain", operator: "in_list", value: [blocked.id] }] },
@@ -378,6 +382,6 @@ export class Rule extends NylasResource {
   constructor(name: string, args: RuleArgs, opts?: pulumi.CustomResourceOptions) {
     super("Rule", name, args, ["priority", "enabled", "trigger", "createdAt"], opts);
     // Preview warns about an assign_to_folder path no declared Folder matches (no API call).
-    declareFolderTargets(this, args.name, args.actions);
+    declareFolderTargets(this, args.name ?? name, args.actions);
   }
 }

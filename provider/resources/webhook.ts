@@ -92,6 +92,7 @@ export const webhookDefinition: ResourceDefinition<WebhookInputs, WebhookOutputs
   // Unset: Nylas's values are kept (description and emails cannot be cleared; status is `active`).
   // secretVersion: removing it does not rotate.
   computed: [...DESTINATION_COMPUTED, "secretVersion"],
+  secretOutputs: ["webhookSecret"],
   describe: (i) => `webhookUrl ${i.webhookUrl}`,
 
   warnings(inputs) {
@@ -230,7 +231,7 @@ export class Webhook extends NylasResource {
       args,
       ["description", "notificationEmailAddresses", "status", "deliveryStatus", "secretVersion", "webhookSecret", "createdAt"],
       opts,
-      ["webhookSecret"],
+      webhookDefinition.secretOutputs,
     );
   }
 }

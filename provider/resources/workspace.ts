@@ -158,6 +158,7 @@ function toOutputs(w: WorkspaceWire): WorkspaceOutputs {
 
 export const workspaceDefinition: ResourceDefinition<WorkspaceInputs, WorkspaceOutputs> = {
   type: "Workspace",
+  autoName: "name",
   inputs: workspaceSchema,
   // Nylas can neither change a domain nor add one to a domain-less workspace.
   replaceOnChange: ["domain"],
@@ -294,8 +295,11 @@ export const defaultWorkspaceDefinition: ResourceDefinition<DefaultWorkspaceInpu
 // ------------------------------------------------------------------------------------- resources
 
 export interface WorkspaceArgs {
-  /** Display name, 1–256 characters. Updates in place. */
-  name: pulumi.Input<string>;
+  /**
+   * Display name, 1–256 characters. Updates in place.
+   * @default the resource's logical name (through the native plugin: as `pulumi:autonaming` says)
+   */
+  name?: pulumi.Input<string>;
   /**
    * Email domain whose accounts the workspace groups, e.g. `agents.example.com` (trimmed, lower-cased).
    * One workspace per application and domain. Leave it out for a domain-less workspace (since
@@ -344,7 +348,6 @@ export interface WorkspaceArgs {
  *
  * @example
  * const ws = new nylas.Workspace("agents", {
- *   name: "Agents",
  *   domain: "agents.example.com",
  *   policyId: policy.id,
  *   ruleIds: [blockRule.id],

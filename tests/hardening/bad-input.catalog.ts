@@ -544,22 +544,21 @@ export const CATALOG: BadInput[] = [
     ["webhookUrl", "webhookUrl = missing: must be a string: must be an https:// URL (http:// is allowed only for localhost, 127.0.0.1 and [::1])"],
     ["triggerTypes", "triggerTypes = missing: must be a list of trigger names like [\"message.created\"]"],
   ]),
-  bad("missing required field", "Policy", "no name", {}, [
-    ["name", "name = missing: must be a string of 1–256 characters"],
+  // A name left out is the logical name (autonaming); one given as null is a mistake.
+  bad("missing required field", "Policy", "name null", { name: null }, [
+    ["name", "name = null: must be a string of 1–256 characters"],
   ]),
   bad("missing required field", "Rule", "nothing", {}, [
-    ["name", "name = missing: must be a string of 1–256 characters"],
     ["match", "match = missing: must be an object {operator?, conditions}"],
     ["actions", "actions = missing: must be a list of actions {type, value?}"],
   ]),
   bad("missing required field", "List", "no type", { name: "l" }, [
     ["type", "type = missing: must be one of \"domain\", \"tld\", \"address\""],
   ]),
-  bad("missing required field", "Workspace", "no name", { domain: "ws.example" }, [
-    ["name", "name = missing: must be a string of 1–256 characters"],
+  bad("missing required field", "Workspace", "name null", { name: null, domain: "ws.example" }, [
+    ["name", "name = null: must be a string of 1–256 characters"],
   ]),
   bad("missing required field", "Domain", "nothing", {}, [
-    ["name", "name = missing: must be a string of 1–256 characters"],
     ["domainAddress", "domainAddress = missing: must be a domain name (a string)"],
   ]),
   bad("missing required field", "Webhook", "snake_case webhook_url only", { webhook_url: "https://hooks.example.com/nylas", triggerTypes: ["message.created"] }, [
@@ -683,6 +682,8 @@ export const ACCEPTED: Array<{ type: string; title: string; inputs: Record<strin
   { type: "Rule", title: "move_to_folder alias with a folder path", inputs: { name: "r", match: { conditions: [{ field: "from.address", operator: "contains", value: "invoice" }] }, actions: [{ type: "move_to_folder", value: "Clients/Acme" }, { type: "mark_as_read" }] } },
   { type: "List", title: "TLD items with a leading dot, capitals and punycode", inputs: { name: "l", type: "tld", items: ["xyz", ".COM", "xn--p1ai"] } },
   { type: "Workspace", title: "a domain with a trailing dot and capitals", inputs: { name: "w", domain: "Agents.Example.COM." } },
+  { type: "Policy", title: "no name (the logical name)", inputs: { limits: { limitCountDailyEmailSent: 500 } } },
+  { type: "Workspace", title: "no name (the logical name)", inputs: { domain: "ws.example" } },
   { type: "Workspace", title: "no domain (a domain-less workspace)", inputs: { name: "w", autoGroup: false } },
   { type: "Folder", title: "a nested path with spaces around its parts", inputs: { grantId: "g1", path: " Clients / Acme Corp " } },
   { type: "Folder", title: "a folder under a system folder's name", inputs: { grantId: "g1", path: "Inbox/Triage" } },

@@ -20,6 +20,9 @@ export function statuses(log: LoggedRequest[], method: string, path: string): nu
   return log.filter((r) => r.method === method && re.test(r.path)).map((r) => r.status);
 }
 
+/** The objects of `objs` with that name. */
+export const named = (objs: any[], name: string): any[] => objs.filter((o) => o.name === name);
+
 /** Everything the provider host printed after `mark` (an index into `engine.host.output`). */
 export function outputSince(engine: Engine, mark: number): string {
   return engine.host.output.slice(mark).join("");

@@ -1,7 +1,7 @@
 import type { RunningEmulator } from "../../emulator";
 import type { EmulatorControl } from "../../emulator/control-client";
 import type { WebhookReceiver } from "../../emulator/receiver";
-import type { Op, ResourceState, StepResult } from "../../provider/offline/engine";
+import type { FrontDoor, Op, ResourceState, StepResult } from "../../provider/offline/engine";
 import type { Props } from "../../provider/offline/host";
 import type { Api, VarianceProfile } from "./stack";
 
@@ -23,6 +23,8 @@ export interface LifecycleEngine {
   get(type: string, name: string): ResourceState | undefined;
   /** The provider's Delete for a resource as `state` records it, leaving the engine's state alone. */
   deleteResource(state: ResourceState): Promise<void>;
+  /** Which front door the resource is served through (what a step may assert differs in state's shape only). */
+  readonly frontDoor?: FrontDoor;
 }
 
 /** Where a matrix runs: an engine in front of the provider, and the emulator behind it. */

@@ -1,7 +1,7 @@
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator";
 import { EmulatorControl } from "../../emulator/control-client";
 import { WebhookReceiver } from "../../emulator/receiver";
-import { Engine, type EngineOptions } from "../../provider/offline/engine";
+import { Engine, type EngineOptions, type FrontDoor } from "../../provider/offline/engine";
 import type { ConfigValue } from "../../provider/offline/program";
 
 export { EmulatorControl, type FaultRule, type LoggedRequest } from "../../emulator/control-client";
@@ -11,6 +11,8 @@ export { EmulatorControl, type FaultRule, type LoggedRequest } from "../../emula
  * the real provider host configured against it, and (when asked) a webhook receiver. Every test that
  * talks to the emulator through the provider starts it here, so a second test pass runs all of them
  * against a differently started emulator by changing {@link startTestEmulator} alone.
+ *
+ * `frontDoor: "plugin"` runs the same through the native plugin instead of the dynamic-provider host.
  *
  * That pass is the "harsh" jest project (package.json): it sets the global `__NYLAS_EMULATOR_VARIANCE__`
  * to "harsh", and every emulator started here then answers the provider with each behaviour its sources
@@ -91,6 +93,8 @@ export interface StackOptions {
   env?: NodeJS.ProcessEnv;
   /** Also start a webhook receiver (`stack.receiver`). */
   receiver?: boolean;
+  /** @default `NYLAS_OFFLINE_FRONT_DOOR`, else "dynamic" (see {@link EngineOptions.frontDoor}). */
+  frontDoor?: FrontDoor;
 }
 
 export interface TestStack {
@@ -118,7 +122,7 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
   const engines: Engine[] = [];
   let receiver: WebhookReceiver | undefined;
   const startEngine = async (config: Record<string, ConfigValue>) => {
-    const e = await Engine.start({ env: opts.env, config: providerConfig(emulator, config) as EngineOptions["config"] });
+    const e = await Engine.start({ frontDoor: opts.frontDoor, env: opts.env, config: providerConfig(emulator, config) as EngineOptions["config"] });
     engines.push(e);
     return e;
   };

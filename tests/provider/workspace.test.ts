@@ -129,7 +129,7 @@ describe("Workspace and DefaultWorkspace through the provider host", () => {
       expect(await failures({ name: "bad", domain: "bad.example", autoGroup: "yes" })).toEqual([
         { property: "autoGroup", reason: 'autoGroup = "yes": must be true or false' },
       ]);
-      expect(await failures({ domain: "bad.example" })).toEqual([{ property: "name", reason: "name = missing: must be a string of 1–256 characters" }]);
+      expect(await failures({ name: null, domain: "bad.example" })).toEqual([{ property: "name", reason: "name = null: must be a string of 1–256 characters" }]);
       expect(await stack.control.requests()).toEqual([]);
     });
   });
