@@ -196,7 +196,11 @@ describe("faults survived", () => {
   });
   // ------------------------------------------------------------- 5. create committed, answer lost (ghosts)
 
-  lostAnswerTable({ stack, engine: () => engine, timeouts: () => timeouts, folderGrant: () => folderGrant, faults });
+  // The harsh pass varies Nylas's answers (envelopes, pages, sparse bodies), which the lookup after a lost
+  // answer reads; how the answer was lost is the client's side, the same in both passes, so the harsh pass
+  // runs the plainest loss and the compound one, the default pass every way.
+  const waysOfThisPass = PROFILE === "harsh" ? ["reset after commit", "503, then reset after commit, a failing lookup and a cut update"] : undefined;
+  lostAnswerTable({ stack, engine: () => engine, timeouts: () => timeouts, folderGrant: () => folderGrant, faults }, waysOfThisPass);
 
   // ------------------------------------------------------------------------- 6. timeouts and deadlines
 
