@@ -44,7 +44,7 @@ export interface AppOptions {
   /** The Organization-bound IAM admin key (iam.* and domains.*). */
   iamAdminKey: string;
   domains: string[];
-  /** The §10 switches at start (and after reset). */
+  /** The variance switches at start (and after reset). */
   variance: Variance;
   config: RuntimeConfig;
   fsync: boolean;
@@ -206,7 +206,7 @@ export class App {
   readonly idx = new Indexes();
   readonly config: RuntimeConfig;
   readonly initialConfig: RuntimeConfig;
-  /** The §10 switches new requests are answered under (control API: /__emulator/variance). */
+  /** The variance switches new requests are answered under (control API: /__emulator/variance). */
   variance: Variance;
   readonly varianceState = new VarianceState();
   readonly keyring: Keyring;
@@ -365,7 +365,7 @@ export class App {
 
   /**
    * The grant endpoint itself (`/v3/grants/{grantId}`) takes an id; the Grant-ID patterns are documented
-   * for sub-resources only, so what an email (or `email:`/`grant:` form) gets here is §10 N4.
+   * for sub-resources only, so what an email (or `email:`/`grant:` form) gets here is variance N4.
    */
   requireGrantById(ref: string, v: Variance): GrantRec {
     const byId = this.store.get<GrantRec>("grants", ref);
@@ -384,7 +384,7 @@ export class App {
     return id ? this.store.get<DomainRec>("domains", id) : undefined;
   }
 
-  /** `{workspace_id}` in a path: the UUID, or (§10 N6) the workspace's email domain where the SDKs allow it. */
+  /** `{workspace_id}` in a path: the UUID, or (variance N6) the workspace's email domain where the SDKs allow it. */
   resolveWorkspace(ref: string, v: Variance, byDomain: boolean): WorkspaceRec {
     const w = this.store.get<WorkspaceRec>("workspaces", ref);
     if (w) return w;

@@ -107,7 +107,7 @@ export interface AuthInput {
   parsedBody: unknown;
   /** Route parameters (`grant` = the `{grant_id}` of grant routes). */
   params?: Record<string, string>;
-  /** The §10 switches this request is answered under. */
+  /** The variance switches this request is answered under. */
   variance?: Variance;
 }
 
@@ -151,7 +151,8 @@ export function authorize(
       keyring.gate(caller, req);
       return caller;
     }
-    // §10 I8/I18: an Organization-bound IAM key reaches Domains and IAM only.
+    // variance I8; an Organization-bound IAM key reaches Domains and IAM only (Nylas's permissions
+    // reference has no other groups at that binding).
     throw forbidden(
       `this IAM API key is bound to the ${(caller as IamCaller).binding.type}; application resources need the application API key`,
     );

@@ -1,6 +1,6 @@
 /**
  * Typed client of the emulator's `/__emulator/` control API: faults, the request log, webhook and
- * channel deliveries, state, reset, runtime config, §10 variance, plans and send usage, outside mail
+ * channel deliveries, state, reset, runtime config, variance, plans and send usage, outside mail
  * (inject, outbox, replies) and the hooks that put objects into states the public API cannot (invalid
  * grants, failing webhooks and channels, failing domain verification, unreachable topics, custom IAM
  * roles, expired credentials). Uses only the global `fetch`, so it runs anywhere the emulator's URL is
@@ -46,7 +46,7 @@ export type EmulatorConfigPatch = Partial<Omit<EmulatorConfig, "rateLimitPerSeco
   retryAfterOnRateLimit?: boolean;
   rulesListEnvelope?: "array" | "items";
 };
-/** The §10 switches in force (`GET`/`POST /__emulator/variance`). */
+/** The variance switches in force (`GET`/`POST /__emulator/variance`). */
 export interface VarianceState {
   /** `custom` when some switch differs from both profiles. */
   profile: VarianceProfile | "custom";
@@ -205,7 +205,7 @@ export interface Folder {
 export interface RuleEvaluation {
   id: string;
   grant_id: string;
-  /** Null (or, under a §10 switch, absent) for RCPT-time blocks and blocked sends. */
+  /** Null (or, under a variance switch, absent) for RCPT-time blocks and blocked sends. */
   message_id?: string | null;
   evaluated_at: number;
   evaluation_stage: EvaluationStage;
@@ -465,7 +465,7 @@ export class EmulatorControl {
 
   // ------------------------------------------------------------------------- variance, plans, models
 
-  /** §10 variance: a profile and/or per-switch overrides (emulator/variance.ts); answers the switches in force. */
+  /** Variance: a profile and/or per-switch overrides (emulator/variance.ts); answers the switches in force. */
   async variance(v: { profile?: VarianceProfile; switches?: Partial<Variance> } = {}): Promise<VarianceState> {
     return this.call<VarianceState>("POST", "variance", v);
   }

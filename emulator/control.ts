@@ -146,7 +146,7 @@ export function controlRouter(deps: ControlDeps): Router {
     none,
   );
 
-  // §10 variance: GET the switches in force; POST {profile?, switches?} = profile (or the current
+  // Variance: GET the switches in force; POST {profile?, switches?} = profile (or the current
   // switches) with the given switches overridden.
   const varianceBody = () => ({
     profile: profileOf(app.variance),

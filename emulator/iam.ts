@@ -1,9 +1,9 @@
 /**
- * Nylas IAM (reference §9b): the permission catalogue, system and custom roles, which permissions fit
- * which binding, the credential resolver (IAM secret → caller; 401 when expired, disabled or revoked)
- * and the gate that decides, before any handler runs, whether an IAM key may call an application-key
- * route: the target must lie inside the key's binding (else 403) and the route's permission must be
- * held (else 403). Plugged into auth.ts's Keyring.
+ * Nylas IAM (developer.nylas.com/docs/v3/auth/nylas-iam/): the permission catalogue, system and custom roles,
+ * which permissions fit which binding, the credential resolver (IAM secret → caller; 401 when expired,
+ * disabled or revoked) and the gate that decides, before any handler runs, whether an IAM key may call an
+ * application-key route: the target must lie inside the key's binding (else 403) and the route's permission
+ * must be held (else 403). Plugged into auth.ts's Keyring.
  */
 import { createHash, randomBytes } from "node:crypto";
 import type { App } from "./app";
@@ -90,7 +90,7 @@ const ORGANIZATION = [...DOMAINS_PERMISSIONS, ...IAM_PERMISSIONS] as string[];
 
 export const PERMISSIONS: ReadonlySet<string> = new Set([...ORGANIZATION, ...GRANT_DATA, ...APP_ADMIN]);
 
-/** Permissions a binding supports; others are stored but ignored at enforcement (§10 I9). */
+/** Permissions a binding supports; others are stored but ignored at enforcement (Nylas's Dashboard: "ignored"). */
 const FITS: Record<BindingType, ReadonlySet<string>> = {
   organization: new Set(ORGANIZATION),
   application: new Set([...GRANT_DATA, ...APP_ADMIN]),
@@ -128,7 +128,7 @@ export const opaqueId = (n = 21): string => [...randomBytes(n)].map((b) => ALNUM
 export const newSecret = (): string => `nyk_iam_${opaqueId(40)}`;
 export const secretHash = (secret: string): string => createHash("sha256").update(secret, "utf8").digest("hex");
 
-/** Whether the object a binding names still exists in this organization/application (§10 I12: else 403). */
+/** Whether the object a binding names still exists in this organization/application (else 403; undocumented). */
 export function bindingResolves(app: App, b: Binding): boolean {
   switch (b.type) {
     case "organization":
@@ -144,7 +144,7 @@ export function bindingResolves(app: App, b: Binding): boolean {
 
 // ------------------------------------------------------------------ resolver
 
-/** The caller an IAM secret stands for; 401 for an expired, disabled or deleted key (§10 I11). */
+/** The caller an IAM secret stands for; 401 for an expired, disabled or deleted key (401 or 403: undocumented). */
 export function resolveIamSecret(app: App, token: string): IamCaller | undefined {
   const hash = secretHash(token);
   let cred: CredentialRec | undefined;

@@ -1,8 +1,7 @@
 /**
- * The limits and spam stages of the inbound pipeline (inbound.ts; reference §1 "Inbound mail handling",
- * steps 3–4): the plan's inbound size and the workspace policy's limits refuse a message, the policy's
- * `spam_detection` files it in junk. Nylas documents the switches, not the scoring; the emulator's model
- * (README, "Inbound mail"):
+ * The limits and spam stages of the inbound pipeline (inbound.ts, stages 3–4): the plan's inbound size and
+ * the workspace policy's limits refuse a message, the policy's `spam_detection` files it in junk. Nylas
+ * documents the switches, not the scoring; the emulator's model (README, "Inbound mail"):
  *  - a DNSBL hit (`use_list_dnsbl`; sender domain, a parent domain or the SMTP client IP in the
  *    `dnsbl` config list) scores 5;
  *  - each header anomaly (`use_header_anomaly_detection`) scores 2.5: a Reply-To domain other than the

@@ -2,7 +2,7 @@
  * The inbound pipeline. Every copy of mail into an agent account goes through {@link deliverInbound}:
  * mail from outside senders ({@link deliverOutsideMail} — the control API's inject and outbox replies in
  * emulator/inject.ts, SMTP without AUTH in emulator/smtp.ts) and mail one agent account sends another
- * (the send path, handlers/messages.ts). The stages follow reference §1 "Inbound mail handling":
+ * (the send path, handlers/messages.ts). The stages follow Nylas's account of Agent Account inbound mail:
  *  1. RCPT-time rules ({@link rcptStage}): a matching `block` rule refuses the copy (SMTP 550) and
  *     leaves an `smtp_rcpt` rule evaluation without a message;
  *  2. limits (inbound-policy.ts): the plan's inbound size and the policy's `limit_size_total_mime`
@@ -11,7 +11,7 @@
  *  4. inbox-processing rules: the other actions (`mark_as_spam`, `assign_to_folder` into system or
  *     custom folders, …), recorded as an `inbox_processing` rule evaluation;
  *  5. threading and store, then `message.created` to every subscribed webhook and Pub/Sub/SNS channel
- *     (for mail filed in junk as the §10 L10 switch `junkNotification` says).
+ *     (for mail filed in junk as the variance L10 switch `junkNotification` says).
  */
 import { randomUUID } from "node:crypto";
 import type { App } from "./app";

@@ -68,7 +68,7 @@ export interface EmulatorOptions {
   apiKey?: string;
   /** The Organization-bound IAM admin key (iam.*, domains.*) for /v3/domains; default "nyk_iam_admin_emulator_key". */
   iamAdminKey?: string;
-  /** "default" (the corrected reference) or "harsh" (every §10 behaviour at its harshest); see variance.ts. */
+  /** "default" (each variance switch at its emulator default) or "harsh" (every switch at its harshest); see variance.ts. */
   variance?: Profile;
   /** Per-switch overrides on top of the profile. */
   varianceSwitches?: Partial<Variance>;

@@ -25,9 +25,9 @@ export interface PageOpts<T> {
   reverse?: boolean;
   defaultLimit?: number;
   maxLimit?: number;
-  /** §10 E4: never more than this many per page, whatever `limit` asks. */
+  /** variance E4: never more than this many per page, whatever `limit` asks. */
   maxPageSize?: number;
-  /** §10 E3: how the last page says it is the last (default: `next_cursor` absent). */
+  /** variance E3: how the last page says it is the last (default: `next_cursor` absent). */
   lastPage?: "absent" | "empty" | "null" | "trailing-empty-page";
 }
 

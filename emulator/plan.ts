@@ -1,6 +1,6 @@
 /**
- * Agent Account plan limits (reference §1 "Plan limits"; developer.nylas.com/docs/v3/agent-accounts/send-limits/):
- * Free and Full Platform. Without a plan (`plan` unset) the emulator enforces none of them.
+ * Agent Account plan limits (developer.nylas.com/docs/v3/agent-accounts/send-limits/): Free and Full
+ * Platform. Without a plan (`plan` unset) the emulator enforces none of them.
  */
 import type { App } from "./app";
 import { ApiError, badRequest, forbidden } from "./errors";

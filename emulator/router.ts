@@ -14,7 +14,7 @@ export interface Ctx {
   rawBody: Buffer;
   headers: IncomingHttpHeaders;
   requestId: string;
-  /** The §10 switches this request is answered under (variance.ts). */
+  /** The variance switches this request is answered under (variance.ts). */
   variance: Variance;
   /** Who is calling (undefined on unauthenticated control routes). */
   caller?: Caller;
@@ -25,7 +25,7 @@ export interface Result {
   /** Response body; objects get `request_id` prepended by the server. */
   body?: Record<string, unknown>;
   headers?: Record<string, string>;
-  /** A DELETE whose answer is an object (list items), never turned into a bodiless 204 (§10 E6). */
+  /** A DELETE whose answer is an object (list items), never turned into a bodiless 204 (variance E6). */
   keepBodyOnDelete?: boolean;
 }
 

@@ -1,5 +1,5 @@
 /**
- * The rules engine (reference §4 "Rules"): which enabled rules of a trigger match a message, and what
+ * The rules engine (Nylas API v3 Rules): which enabled rules of a trigger match a message, and what
  * their non-block actions do to it. Used by the send path (outbound) and the inbound pipeline.
  */
 import type { App } from "./app";
@@ -78,7 +78,7 @@ export interface RuleOutcome {
 
 /**
  * Evaluate the enabled rules for one trigger, lowest priority first: inbound rules of the grant's
- * workspace; outbound rules of the whole application, or (§10 R1 "workspace") of the sender's workspace.
+ * workspace; outbound rules of the whole application, or (variance R1 "workspace") of the sender's workspace.
  */
 export function evaluateRules(
   app: App,

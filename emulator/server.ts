@@ -153,7 +153,7 @@ export function createServer(app: App, opts: { control: boolean; inbox?: boolean
     const m = router.match(method, path);
     if (m === undefined) throw new ApiError(404, "not_found_error", `no route for ${method} ${path}`);
     if (m === "method") throw new ApiError(404, "not_found_error", `no route for ${method} ${path}`);
-    // §10 L12: the signed route is the older /v3/admin/domains; "removed" answers as an unknown route would.
+    // variance L12: the signed route is the older /v3/admin/domains; "removed" answers as an unknown route would.
     if (m.auth === "signed" && variance.legacyDomainsRoute === "removed")
       throw new ApiError(404, "not_found_error", `no route for ${method} ${path}`);
     let parsed: unknown;
@@ -256,7 +256,7 @@ export function createServer(app: App, opts: { control: boolean; inbox?: boolean
       body = { request_id: requestId, ...(result.body ?? {}) };
       if (method !== "DELETE") body = applySelect(body, url.searchParams.get("select"));
       headers = result.headers;
-      // §10 E6: a delete may answer 204 with no body (not the list-items DELETE, whose answer is the List).
+      // variance E6: a delete may answer 204 with no body (not the list-items DELETE, whose answer is the List).
       if (method === "DELETE" && status === 200 && variance.deleteAnswer === "204" && !result.keepBodyOnDelete) status = 204;
     } catch (e) {
       const err =

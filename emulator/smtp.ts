@@ -1,5 +1,6 @@
 /**
- * SMTP for Agent Accounts, on one port (reference §1 "IMAP / SMTP"):
+ * SMTP for Agent Accounts, on one port (Agent Accounts in mail clients:
+ * developer.nylas.com/docs/v3/agent-accounts/mail-clients/):
  *  - **submission**: `AUTH PLAIN`/`LOGIN` with the account's email and its app password (checked
  *    against the stored hash; no app password = every AUTH fails). `MAIL FROM` must be the account's
  *    own address. The message then takes the API's send path — send quotas (policy and plan: an SMTP
@@ -37,7 +38,7 @@ export interface RunningSmtp {
   close(): Promise<void>;
 }
 
-/** Outbound message size (reference §1 "Plan limits": 25 MB on both plans). */
+/** Outbound message size: 25 MB on both plans (developer.nylas.com/docs/v3/agent-accounts/send-limits/). */
 const MAX_SUBMISSION = 25_000_000;
 /** The largest inbound size of any plan; the pipeline refuses what the plan in force does not take. */
 const MAX_INBOUND = PLANS.full.inboundBytes;

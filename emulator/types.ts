@@ -132,7 +132,7 @@ export interface WorkspaceRec {
   [k: string]: unknown;
 }
 
-/** The seven of the 2026-11 reference; the first five are the older set (§10 L6). */
+/** The seven of the 2026-11-09 Nylas changelog; the first five are the older set (variance L6). */
 export const DOMAIN_VERIFICATION_TYPES = ["ownership", "mx", "spf", "dkim", "feedback", "dmarc", "arc"] as const;
 export const LEGACY_VERIFICATION_TYPES = ["ownership", "mx", "spf", "dkim", "feedback"] as const;
 export type DomainVerificationType = (typeof DOMAIN_VERIFICATION_TYPES)[number];

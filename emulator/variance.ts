@@ -1,15 +1,16 @@
 /**
- * Variance: every behaviour the reference lists under §10 "Where sources disagree or are silent" is one
- * named switch. The default profile follows the corrected reference; the harsh profile gives each switch
- * its harshest plausible value (the one a client reading Nylas too narrowly trips over). Handlers read
- * the switches from `ctx.variance`, never from anywhere else, so one request can be answered under the
- * default profile (the test harness's out-of-band view) while the client under test meets harsh Nylas.
+ * Variance: every behaviour where Nylas's sources disagree or are silent is one named switch
+ * (emulator/README.md "Variance" lists each with its sources). The default profile gives each switch the
+ * value the README names as default; the harsh profile gives each switch its harshest plausible value (the
+ * one a client reading Nylas too narrowly trips over). Handlers read the switches from `ctx.variance`, never
+ * from anywhere else, so one request can be answered under the default profile (the test harness's
+ * out-of-band view) while the client under test meets harsh Nylas.
  */
 import { badRequest } from "./errors";
 import { isObject } from "./validate";
 
 export interface SwitchSpec<V> {
-  /** The §10 row of ../shared/nylas-api.md. */
+  /** Its id in emulator/README.md's variance table (E1, W5, …). */
   id: string;
   /** Allowed values (enumerated switches) — or a validator for numeric ones. */
   values?: readonly V[];
@@ -313,7 +314,7 @@ export const SWITCHES = {
     harsh: "removed",
     doc: "/v3/admin/domains (service-account signed) after 2026-11-09: still served | removed, 404 [changelog says 'moved']",
   }),
-  // ------------------------------------------------------------------ IAM (§9b)
+  // ------------------------------------------------------------------ IAM
   iamCreateStatus: spec({
     id: "I2",
     values: ["201", "200"] as const,

@@ -59,7 +59,7 @@ export const CREATE_TRIGGER_TYPES: readonly string[] = [
   "notetaker.media",
 ];
 
-/** Every name seen anywhere (mock-payload and send-test-event accept them; §10 L11 "accepted" lets webhooks use them). */
+/** Every name seen anywhere (mock-payload and send-test-event accept them; variance L11 "accepted" lets webhooks use them). */
 export const TRIGGER_TYPES: readonly string[] = [
   ...CREATE_TRIGGER_TYPES,
   // Node SDK additions

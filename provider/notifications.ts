@@ -5,9 +5,10 @@ import { emailAddress, nearestKnown, oneOf } from "./schema";
 
 /**
  * What every notification destination shares — a `Webhook`, a `PubSubChannel`, an `SnsChannel`
- * (reference §2, §2b: "same trigger types and payload schemas"): the trigger names and their check,
- * the description and alert addresses Nylas cannot clear, gzip delivery, `active`/`pause`, and how
- * Nylas's delivery status reads. Written once here; each resource adds its own destination field.
+ * (Nylas notifications: channels take the "same trigger types and payload schemas" as webhooks): the trigger
+ * names and their check, the description and alert addresses Nylas cannot clear, gzip delivery,
+ * `active`/`pause`, and how Nylas's delivery status reads. Written once here; each resource adds its own
+ * destination field.
  */
 
 // ------------------------------------------------------------------------------------ triggers
@@ -158,7 +159,7 @@ export function destinationWire(inputs: DestinationInputs): Record<string, unkno
 
 export function destinationOutputs(w: DestinationWire): DestinationOutputs {
   const emails = [...new Set((w.notification_email_addresses ?? []).map((e) => e.trim().toLowerCase()))].sort();
-  // The Pub/Sub list schema spells a paused channel "paused" (§10 L9).
+  // The Pub/Sub list schema spells a paused channel "paused" (variance L9).
   const status = w.status === "paused" ? "pause" : (w.status ?? "active");
   return {
     triggerTypes: [...new Set(w.trigger_types ?? [])].sort(),

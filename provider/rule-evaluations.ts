@@ -5,9 +5,9 @@ import { settingsFrom } from "./settings";
 
 /**
  * Why was that mail blocked, marked as spam or filed? Nylas records a rule evaluation for every inbound
- * message, SMTP envelope and outbound send of an account (reference §4b); these helpers read the newest
- * ones, put names on the rule and folder ids, and say in one line what happened — from a Pulumi program
- * (`getRuleEvaluationsOutput`), a test or a script (`getRuleEvaluations`).
+ * message, SMTP envelope and outbound send of an account (Nylas API v3 rule evaluations); these helpers read
+ * the newest ones, put names on the rule and folder ids, and say in one line what happened — from a Pulumi
+ * program (`getRuleEvaluationsOutput`), a test or a script (`getRuleEvaluations`).
  */
 
 /** One rule evaluation, in camelCase, with the ids resolved to names where asked. */

@@ -1,7 +1,7 @@
 /**
- * `GET/PATCH /v3/applications` (reference §6b): the application of the API key. `default_workspace_id`
- * is read-only (Nylas manages it and ignores it in updates); each nested object sent replaces the
- * stored one; `additional_settings` is write-only.
+ * `GET/PATCH /v3/applications` (Nylas API v3 Applications): the application of the API key.
+ * `default_workspace_id` is read-only (Nylas manages it and ignores it in updates); each nested object sent
+ * replaces the stored one; `additional_settings` is write-only.
  */
 import type { App } from "../app";
 import { badRequest } from "../errors";
@@ -125,7 +125,7 @@ export function registerApplications(r: Router, app: App): void {
     }
     next.updated_at = now();
     app.store.put("application", next);
-    // §10 W7: the spec's answer schema is {success: true, data: Application}; the SDKs read {request_id, data}.
+    // variance W7: the spec's answer schema is {success: true, data: Application}; the SDKs read {request_id, data}.
     const data = publicApplication(app);
     return { body: ctx.variance.applicationPatchAnswer === "success" ? { success: true, data } : { data } };
   });

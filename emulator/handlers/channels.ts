@@ -1,7 +1,8 @@
 /**
- * `/v3/channels/pubsub…` and `/v3/channels/sns…` (reference §2b): application-wide notification
- * channels beside webhooks. No cloud is reachable, so every publish (and SNS's `connector.verification`
- * test event on create) is recorded in the control API's delivery log instead.
+ * `/v3/channels/pubsub…` and `/v3/channels/sns…`
+ * (developer.nylas.com/docs/reference/api/pubsub-notifications/, …/amazon-sns-notifications/):
+ * application-wide notification channels beside webhooks. No cloud is reachable, so every publish (and SNS's
+ * `connector.verification` test event on create) is recorded in the control API's delivery log instead.
  */
 import { randomUUID } from "node:crypto";
 import { gzipSync } from "node:zlib";
@@ -43,7 +44,7 @@ const SNS_TOPIC_RE = /^arn:aws:sns:[a-z]{2}(-[a-z]+)+-\d:\d{12}:[A-Za-z0-9_-]{1,
 /** `arn:aws:iam::<12-digit account>:role/<optional path/>name`. */
 const ROLE_ARN_RE = /^arn:aws:iam::\d{12}:role\/([\x21-\x7e]+\/)*[\w+=,.@-]{1,64}$/;
 
-// Channel errors use numeric-string types (§0): create 70005, get 70001, update/delete 70000.
+// Channel errors use numeric-string types, as in Nylas's spec: create 70005, get 70001, update/delete 70000.
 const invalid = (detail: string): ApiError => new ApiError(400, "70005", `invalid.input.format : ${detail}`);
 
 /** Topics the control API marked unreachable: publishes fail, SNS create verification fails. */
@@ -167,7 +168,7 @@ export function registerChannels(r: Router, app: App): void {
 
   /**
    * SNS proves the role and topic on create by publishing `connector.verification` [docs]. A failure
-   * refuses the create (400), or (§10 L8 variant) leaves the channel `failing`.
+   * refuses the create (400), or (variance L8) leaves the channel `failing`.
    */
   const verify = (c: ChannelRec, v: Variance): ChannelRec => {
     if (c._kind !== "sns") return c;
@@ -182,13 +183,13 @@ export function registerChannels(r: Router, app: App): void {
     const requireChannel = (id: string, type: "70000" | "70001", v: Variance): ChannelRec => {
       const c = col.get(id);
       if (c && c._kind === kind) return c;
-      if (v.channelGone === "404") throw notFound(`${LABEL[kind]} channel not found: ${id}`); // §10 N3
+      if (v.channelGone === "404") throw notFound(`${LABEL[kind]} channel not found: ${id}`); // variance N3
       throw new ApiError(400, type, "destination.id.not.found : record not found");
     };
 
     r.get(base, (ctx) => {
       const data = col.all().filter((c) => c._kind === kind).map(publicChannel);
-      // §10 L9: the Pub/Sub list schema spells a paused channel "paused".
+      // variance L9: the Pub/Sub list schema spells a paused channel "paused".
       if (kind === "pubsub" && ctx.variance.pubsubListStatus === "paused") for (const c of data) if (c.status === "pause") c.status = "paused";
       return { body: { data } };
     });

@@ -61,7 +61,7 @@ export function dnsRecord(d: DomainRec, type: DomainVerificationType): { host: s
   }
 }
 
-/** `{type, options?}` of an info/verify request; which types are known depends on the route (§10 L6). */
+/** `{type, options?}` of an info/verify request; which types are known depends on the route (variance L6). */
 function readAttempt(body: unknown, v: Variance, legacy: boolean): { type: DomainVerificationType; keyLength?: number } {
   const b = bodyObject(body);
   const type = optString(b, "type");
@@ -86,7 +86,7 @@ export function registerDomains(r: Router, app: App): void {
   register(r, app, "/v3/admin/domains", () => "signed", true);
 }
 
-/** §10 L13 default: info reads, verify updates. */
+/** Which permission info and verify need is undocumented: info reads, verify updates. */
 const PERMISSION = {
   list: "domains.read",
   get: "domains.read",
@@ -99,14 +99,14 @@ const PERMISSION = {
 
 function register(r: Router, app: App, base: string, auth: (permission: string) => RouteAuth, legacy: boolean): void {
   const col = app.store.col<DomainRec>("domains");
-  /** `{domain_id}` = the UUID or (§10 N7) the domain address. */
+  /** `{domain_id}` = the UUID or (variance N7) the domain address. */
   const requireDomain = (ctx: Ctx): DomainRec => {
     const ref = ctx.params.id;
     const d = ctx.variance.domainByAddress === "accepted" ? app.findDomain(ref) : col.get(ref);
     if (!d) throw notFound(`domain not found: ${ref}`);
     return d;
   };
-  /** The answer of info and verify (§10 L7): nested `attempt.options` + top-level status, or Python's flat attempt. */
+  /** The answer of info and verify (variance L7): nested `attempt.options` + top-level status, or Python's flat attempt. */
   const verificationResult = (v: Variance, d: DomainRec, type: DomainVerificationType, status: string, message: string) => {
     const created = d._attempts?.[type] ?? now();
     const record = dnsRecord(d, type);
@@ -184,7 +184,7 @@ function register(r: Router, app: App, base: string, auth: (permission: string) 
 
   r.get(`${base}/:id`, (ctx) => ({ body: { data: publicDomain(requireDomain(ctx)) } }), auth(PERMISSION.get));
 
-  // The answer is only what changed, {name, updated_at} [sdk:node][sdk:ruby] (§10 W1).
+  // The answer is only what changed, {name, updated_at} [sdk:node][sdk:ruby] (variance W1).
   r.put(
     `${base}/:id`,
     (ctx) => {

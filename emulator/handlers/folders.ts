@@ -1,7 +1,7 @@
 /**
- * `/v3/grants/{id}/folders…` (reference §1b): the six system folders every Agent Account has, custom
- * folders (flat names, `/`-separated paths, or `parent_id` nesting), name/path resolution for rule
- * `assign_to_folder`, and the policy option `additional_folders`.
+ * `/v3/grants/{id}/folders…` (Nylas Folders: developer.nylas.com/docs/v3/email/folders/): the six system
+ * folders every Agent Account has, custom folders (flat names, `/`-separated paths, or `parent_id` nesting),
+ * name/path resolution for rule `assign_to_folder`, and the policy option `additional_folders`.
  */
 import { randomUUID } from "node:crypto";
 import { App, publicFields, SYSTEM_FOLDERS } from "../app";

@@ -81,7 +81,8 @@ export function deleteGrantCascade(app: App, g: GrantRec): void {
 
 export function registerGrants(r: Router, app: App): void {
   // ---------------------------------------------------------------- connectors
-  // limit/offset paging (§10 E8); no default limit is stated, so an unpaged call gets them all.
+  // limit/offset paging, as the spec has it (the CLI makes one unpaged call); no default limit is
+  // stated, so an unpaged call gets them all.
   r.get("/v3/connectors", (ctx) => {
     const all = app.store.col<ConnectorRec>("connectors").all();
     const offset = queryInt(ctx.query, "offset", 0, { min: 0 });
@@ -182,7 +183,7 @@ export function registerGrants(r: Router, app: App): void {
 
     const existing = app.grantByEmail(email);
     if (existing) {
-      // Re-authenticating an existing address returns the existing grant (BYO-auth semantics, §10 N5).
+      // Re-authenticating an existing address returns the existing grant (BYO-auth semantics, variance N5).
       if (existing.provider !== "nylas" || ctx.variance.connectExistingEmail === "conflict")
         throw conflict(`a grant for ${email} already exists (${existing.id}, provider ${existing.provider})`);
       let g = existing;
@@ -227,7 +228,7 @@ export function registerGrants(r: Router, app: App): void {
   r.get("/v3/grants", (ctx) => {
     const q = ctx.query;
     const v = ctx.variance;
-    // §10 E4: a server-side page cap, reported in the answer's `limit`.
+    // variance E4: a server-side page cap, reported in the answer's `limit`.
     const asked = queryInt(q, "limit", 10, { min: 1 });
     const limit = v.offsetPageSize ? Math.min(asked, v.offsetPageSize) : asked;
     const offset = queryInt(q, "offset", 0, { min: 0 });
@@ -241,7 +242,7 @@ export function registerGrants(r: Router, app: App): void {
     if (sortBy !== "created_at" && sortBy !== "updated_at") throw badRequest("sort_by must be created_at or updated_at");
     const orderBy = q.get("order_by") || "desc";
     if (orderBy !== "asc" && orderBy !== "desc") throw badRequest("order_by must be asc or desc");
-    // §10 E7: filtered listings lag freshly created grants; the unfiltered one does not.
+    // variance E7: filtered listings lag freshly created grants; the unfiltered one does not.
     const filtered = !!(provider || email || workspace || status);
     const lagFrom = filtered && v.grantFilterLagSeconds > 0 ? now() - v.grantFilterLagSeconds : undefined;
     const filter = (g: GrantRec): boolean =>
@@ -288,7 +289,7 @@ export function registerGrants(r: Router, app: App): void {
     if (has(b, "name") && b.name !== null) next.name = checkString(b.name, "name", { min: 1, max: 256 });
     if (has(b, "scope") && b.scope !== null) next.scope = optStringArray(b, "scope")!;
     // workspace_id moves the grant into any workspace of the application; null is ignored (it cannot
-    // unassign) [changelog 2026-09-24]. Into an auto_group workspace: §10 A5.
+    // unassign) [changelog 2026-09-24]. Into an auto_group workspace: variance A5.
     if (has(b, "workspace_id") && b.workspace_id !== null && b.workspace_id !== g.workspace_id) {
       const wid = checkString(b.workspace_id, "workspace_id", { min: 1 });
       const w = app.store.get<WorkspaceRec>("workspaces", wid);
@@ -311,7 +312,7 @@ export function registerGrants(r: Router, app: App): void {
       if (has(s, "app_password") && s.app_password !== null) {
         next._app_password_hash = await hashPassword(validateAppPassword(s.app_password));
       } else if (ctx.variance.settingsWithoutAppPassword === "clear") {
-        // §10 W6 "clear": the stored settings (app password included) are replaced by what was sent
+        // variance W6 "clear": the stored settings (app password included) are replaced by what was sent
         delete next._app_password_hash;
       }
     }

@@ -1,7 +1,8 @@
 /**
- * `/v3/iam/principals…` and `/v3/iam/principals/{id}/credentials…` (reference §9b), called with an
- * Organization-bound IAM key holding the `iam.*` permission of each route. Bodies are strict: unknown
- * fields, `null`s and empty PATCH bodies are refused; arrays replace the stored set. Quotas answer 400.
+ * `/v3/iam/principals…` and `/v3/iam/principals/{id}/credentials…`
+ * (developer.nylas.com/docs/reference/api/iam-principals/, …/iam-credentials/), called with an
+ * Organization-bound IAM key holding the `iam.*` permission of each route. Bodies are strict: unknown fields,
+ * `null`s and empty PATCH bodies are refused; arrays replace the stored set. Quotas answer 400.
  */
 import type { App } from "../app";
 import { ApiError, badRequest, conflict, notFound } from "../errors";
@@ -83,7 +84,7 @@ function readBinding(app: App, v: unknown): Binding {
   if (v.id !== undefined && (typeof v.id !== "string" || v.id.length === 0 || v.id.length > 256))
     throw badRequest("resource_binding.id must be a string of 1 to 256 characters");
   let id = v.id as string | undefined;
-  if (type === "organization") id ??= app.meta.organization_id; // §10 I7: may be omitted
+  if (type === "organization") id ??= app.meta.organization_id; // variance I7: may be omitted
   if (id === undefined) throw badRequest(`resource_binding.id is required for a ${type} binding`);
   const b: Binding = { type: type as Binding["type"], id };
   if (!bindingResolves(app, b))
@@ -93,7 +94,7 @@ function readBinding(app: App, v: unknown): Binding {
 
 export function publicPrincipal(p: PrincipalRec, v: Variance): Record<string, unknown> {
   const binding: Record<string, unknown> = { type: p.resource_binding.type, id: p.resource_binding.id };
-  if (p.resource_binding.type === "organization" && v.iamOrgBindingId === "omitted") delete binding.id; // §10 I7
+  if (p.resource_binding.type === "organization" && v.iamOrgBindingId === "omitted") delete binding.id; // variance I7
   return {
     id: p.id,
     organization_id: p.organization_id,
@@ -153,7 +154,7 @@ export function registerIam(r: Router, app: App): void {
     return credentials.all().filter((c) => c.status === "active" && c.expires_at > t).length;
   };
 
-  /** §10 I6: the last active Organization-bound IAM Admin cannot stop being one. */
+  /** The last active Organization-bound IAM Admin cannot stop being one (409; undocumented). */
   const keepLastAdmin = (cur: PrincipalRec, next: PrincipalRec | undefined): void => {
     if (!isActiveOrgAdmin(cur) || (next && isActiveOrgAdmin(next))) return;
     const others = principals.all().some((p) => p.id !== cur.id && isActiveOrgAdmin(p));
@@ -324,7 +325,7 @@ export function registerIam(r: Router, app: App): void {
         updated_at: t,
         _secret_hash: secretHash(secret),
       });
-      // The secret is returned here and never again (§10 I4: where it sits).
+      // The secret is returned here and never again (variance I4: where it sits).
       const data = publicCredential(c);
       switch (ctx.variance.iamSecretMember) {
         case "api_key":

@@ -48,7 +48,7 @@ function readItems(body: unknown, type: ListRec["type"]): string[] {
   return out;
 }
 
-/** Answer to a list-items POST/DELETE: the List, or (§10 W2 "sparse") only its refreshed items_count. */
+/** Answer to a list-items POST/DELETE: the List, or (variance W2 "sparse") only its refreshed items_count. */
 function itemsAnswer(app: App, l: ListRec, v: Variance): Record<string, unknown> {
   return v.updateAnswers === "sparse" ? { items_count: itemsCount(app, l.id) } : publicList(app, l);
 }

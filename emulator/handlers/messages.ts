@@ -143,7 +143,7 @@ export function registerMessages(r: Router, app: App): void {
     if (has(b, "body") && b.body !== null && typeof b.body !== "string") throw badRequest("body must be a string");
     const subject = (b.subject as string | undefined) ?? "";
     const plaintext = optBool(b, "is_plaintext") ?? false;
-    // signature_id: the grant's signature, after a line break at the end of the body (§1c)
+    // signature_id: the grant's signature, after a line break at the end of the body (Nylas Signatures)
     const body = signatureFor(app, g, b, (b.body as string | undefined) ?? "", plaintext);
     if (has(b, "send_at") && b.send_at !== null && (typeof b.send_at !== "number" || !Number.isInteger(b.send_at)))
       throw badRequest("send_at must be a Unix timestamp (integer seconds)");
@@ -250,7 +250,7 @@ export function registerMessages(r: Router, app: App): void {
     };
     if (queuedMs > 0) app.schedule(queuedMs, dispatch);
     else dispatch();
-    // §10 W8/L3: a queued send answers 202 with the message minus its headers array — really queued
+    // variance W8: a queued send answers 202 with the message minus its headers array — really queued
     // under a plan's sends/second, or (without a plan) as the variance switch says.
     const queued =
       queuedMs > 0 ||

@@ -42,7 +42,7 @@ export const PLAN_ATTACHMENT_TYPES = [
 
 const INT_LIMITS = Object.keys(PLAN_LIMITS) as (keyof typeof PLAN_LIMITS)[];
 
-/** §10 R3: the limits that accept -1 (= unlimited; the emulated plan permits it). */
+/** variance R3: the limits that accept -1 (= unlimited; the emulated plan permits it). */
 const UNLIMITED_FIELDS: Record<Variance["unlimitedFields"], readonly string[]> = {
   five: [
     "limit_storage_total",
@@ -85,7 +85,7 @@ function validateLimits(v: unknown, variance: Variance): Record<string, unknown>
     if (bad.length) throw badRequest(`limits.limit_attachment_allowed_types contains types outside the plan allow-list: ${bad.join(", ")}`);
     out.limit_attachment_allowed_types = types.map((t) => t.toLowerCase());
   }
-  // Inbox > spam retention, with -1 counting as unbounded (§10 R4): inbox -1 with a finite spam period is
+  // Inbox > spam retention, with -1 counting as unbounded (undocumented): inbox -1 with a finite spam period is
   // fine, spam -1 with a finite inbox period is not.
   const inbox = out.limit_inbox_retention_period as number | undefined;
   const spam = out.limit_spam_retention_period as number | undefined;
@@ -146,7 +146,7 @@ export function publicPolicy(p: PolicyRec): Record<string, unknown> {
   return out;
 }
 
-/** Nested objects replace the stored ones (§10 W5 "replace") or are merged into them field by field ("merge"). */
+/** Nested objects replace the stored ones (variance W5 "replace") or are merged into them field by field ("merge"). */
 function readOptional(b: Body, p: Partial<PolicyRec>, v: Variance, merge = false): void {
   const m = <T extends Record<string, unknown>>(cur: T | undefined, next: T): T => (merge && cur ? { ...cur, ...next } : next);
   if (has(b, "limits") && b.limits !== null) {

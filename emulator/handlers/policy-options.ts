@@ -1,6 +1,7 @@
 /**
- * Policy `options` (reference §3 "Policy options"): `additional_folders` (folders Nylas creates in every
- * inbox that uses the policy) and `use_cidr_aliasing`. Plan-gated: refused on the Free plan.
+ * Policy `options` (Nylas Policies "options": developer.nylas.com/docs/reference/api/policies/):
+ * `additional_folders` (folders Nylas creates in every inbox that uses the policy) and `use_cidr_aliasing`.
+ * Plan-gated: refused on the Free plan.
  */
 import type { App } from "../app";
 import { badRequest } from "../errors";

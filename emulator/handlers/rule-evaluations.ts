@@ -1,6 +1,6 @@
 /**
- * `GET /v3/grants/{id}/rule-evaluations` (reference §4b): one record per inbound message, SMTP
- * envelope refused at RCPT time and outbound send evaluated by the rules engine, newest first.
+ * `GET /v3/grants/{id}/rule-evaluations` (Nylas API v3 rule evaluations): one record per inbound message,
+ * SMTP envelope refused at RCPT time and outbound send evaluated by the rules engine, newest first.
  */
 import { randomUUID } from "node:crypto";
 import { App, publicFields } from "../app";
@@ -90,7 +90,7 @@ export function recordEvaluation(
 
 export function publicRuleEvaluation(e: RuleEvaluationRec, v: Variance = DEFAULT_VARIANCE): Record<string, unknown> {
   const out = publicFields(e);
-  if (e.message_id === null && v.ruleEvaluationNoMessage === "absent") delete out.message_id; // §10 N8
+  if (e.message_id === null && v.ruleEvaluationNoMessage === "absent") delete out.message_id; // variance N8
   return out;
 }
 

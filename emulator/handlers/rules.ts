@@ -113,7 +113,7 @@ export function registerRules(r: Router, app: App): void {
     return t;
   };
 
-  // §10 E1/E2: the nested envelope {data: {items, next_cursor}}, items null when the page is empty (a Go nil slice).
+  // variance E1/E2: the nested envelope {data: {items, next_cursor}}, items null when the page is empty (a Go nil slice).
   r.get("/v3/rules", (ctx) => {
     const v = ctx.variance;
     const page = cursorPage(col.order, ctx.query, { get: (id) => col.get(id), ...cursorPaging(v, "rules") });

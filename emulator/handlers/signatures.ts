@@ -1,6 +1,7 @@
 /**
- * `/v3/grants/{id}/signatures…` (reference §1c): HTML signatures stored per grant (at most 10, body at
- * most 100 KB, sanitized on input), appended to a send that names one with `signature_id`.
+ * `/v3/grants/{id}/signatures…` (Nylas Signatures: developer.nylas.com/docs/v3/email/signatures/): HTML
+ * signatures stored per grant (at most 10, body at most 100 KB, sanitized on input), appended to a send that
+ * names one with `signature_id`.
  */
 import { randomBytes } from "node:crypto";
 import { App, publicFields } from "../app";

@@ -35,7 +35,7 @@ function checkUrl(v: string): string {
   return v;
 }
 
-/** §10 L11: names outside the spec's create enum are refused unless the switch accepts every name seen. */
+/** variance L11: names outside the spec's create enum are refused unless the switch accepts every name seen. */
 function checkTriggers(v: string[], variance: Variance): string[] {
   const known = variance.unknownTriggerTypes === "accepted" ? isTriggerType : isCreateTriggerType;
   const unknown = v.filter((t) => !known(t));
@@ -67,7 +67,7 @@ export function registerWebhooks(r: Router, app: App): void {
     for (const w of app.store.col<WebhookRec>("webhooks").values()) if (w.webhook_url === url && w.id !== except) return true;
     return false;
   };
-  /** A webhook that is not there: 400 "record not found" (the spec's answer on writes) or 404 (§10 N1, N2). */
+  /** A webhook that is not there: 400 "record not found" (the spec's answer on writes) or 404 (variance N1, N2). */
   const gone = (form: "400" | "404", id: string): ApiError =>
     form === "400"
       ? new ApiError(400, "70000", "destination.id.not.found : record not found")
@@ -113,7 +113,7 @@ export function registerWebhooks(r: Router, app: App): void {
     return { body: { data: publicWebhook(w, true) } };
   });
 
-  // §10 W3: the full destination with its new secret, only {webhook_secret}, or the secret at the top level.
+  // variance W3: the full destination with its new secret, only {webhook_secret}, or the secret at the top level.
   r.post("/v3/webhooks/rotate-secret/:id", (ctx) => {
     const w = requireWebhook(ctx.params.id, ctx.variance, "write");
     const next = app.store.put<WebhookRec>("webhooks", { ...w, _secret: newWebhookSecret(), updated_at: now() });

@@ -7,7 +7,7 @@ import type { GrantRec, PolicyRec, RuleRec, WorkspaceRec } from "../types";
 import { Body, bodyObject, checkString, domainOf, has, isDomain, now, optBool, optInt, optString } from "../validate";
 import { DEFAULT_VARIANCE, type Variance } from "../variance";
 
-/** Internally a domain-less workspace has `domain: ""`; on the wire it is §10 A2 (null, "" or absent). */
+/** Internally a domain-less workspace has `domain: ""`; on the wire it is variance A2 (null, "" or absent). */
 export function publicWorkspace(w: WorkspaceRec, v: Variance = DEFAULT_VARIANCE): Record<string, unknown> {
   const out: Record<string, unknown> = {
     workspace_id: w.id,
@@ -25,7 +25,7 @@ export function publicWorkspace(w: WorkspaceRec, v: Variance = DEFAULT_VARIANCE)
   return out;
 }
 
-/** auto_group when a create leaves it out (§10 A1). */
+/** auto_group when a create leaves it out (variance A1). */
 function defaultAutoGroup(v: Variance, domain: string): boolean {
   return v.autoGroupDefault === "true" || (v.autoGroupDefault === "if-domain" && domain !== "");
 }
@@ -45,7 +45,7 @@ export function registerWorkspaces(r: Router, app: App): void {
     if (!app.store.get<PolicyRec>("policies", v)) throw badRequest(`policy not found: ${v}`);
     return v;
   };
-  /** `undefined` = keep; `null` detaches or keeps (§10 A6). */
+  /** `undefined` = keep; `null` detaches or keeps (variance A6). */
   const readRules = (b: Body, variance: Variance): string[] | undefined => {
     if (!has(b, "rule_ids")) return undefined;
     const v = b.rule_ids;
@@ -88,7 +88,7 @@ export function registerWorkspaces(r: Router, app: App): void {
     const b = bodyObject(ctx.body);
     const name = optString(b, "name", { min: 1, max: 256 });
     if (!name) throw badRequest("name is required");
-    // A workspace need not have a domain [changelog 2026-09-24] (§10 A3).
+    // A workspace need not have a domain [changelog 2026-09-24] (variance A3).
     const rawDomain = optString(b, "domain");
     if (!rawDomain && ctx.variance.workspaceWithoutDomain === "refused") throw badRequest("domain is required");
     const domain = rawDomain ? rawDomain.trim().toLowerCase() : "";
@@ -164,7 +164,7 @@ export function registerWorkspaces(r: Router, app: App): void {
 
   r.post("/v3/workspaces/:id/manual-assign", (ctx) => {
     const w = app.resolveWorkspace(ctx.params.id, ctx.variance, true);
-    // Only a workspace that does not auto-group takes grants by hand (§10 A4).
+    // Only a workspace that does not auto-group takes grants by hand (variance A4).
     if (w.auto_group && ctx.variance.manualAssignIntoAutoGroup === "rejected")
       throw badRequest(
         `workspace ${w.id} has auto_group enabled; manual-assign needs a workspace with auto_group: false (or move the grant with PATCH /v3/grants/{id} workspace_id)`,
@@ -210,7 +210,7 @@ export function registerWorkspaces(r: Router, app: App): void {
       app.store.put<GrantRec>("grants", { ...g, workspace_id: w.id, updated_at: t });
       assigned.push(g.id);
     }
-    // Only the ids that changed; null when none did (§10 W4).
+    // Only the ids that changed; null when none did (variance W4).
     const changed = (ids: string[]): string[] | null => (ids.length === 0 && ctx.variance.manualAssignUnchanged === "null" ? null : ids);
     const shown = publicWorkspace(w, ctx.variance);
     return {

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { NylasClient } from "../client";
 
 /**
- * `/v3/applications` (reference §6b): the application of the API key. Only read here: its
+ * `/v3/applications` (Nylas API v3 Applications): the application of the API key. Only read here: its
  * `default_workspace_id` is read-only (Nylas manages it and ignores it in updates), and what PATCH can
  * change (branding, hosted authentication, callback URIs) is no part of an agent's mailbox. Fields are
  * left out when empty; the answer may be `{success, data}` or `{request_id, data}` — both carry `data`.

@@ -3,10 +3,11 @@ import type { NylasClient } from "../client";
 import { Collection } from "./base";
 
 /**
- * `/v3/channels/pubsub` and `/v3/channels/sns` (reference §2b): notification channels beside webhooks,
- * application-wide, one unpaged list each; PUT with only the changed fields. A channel that no longer
- * exists answers 400 "record not found" (documented) or 404, like a webhook. SNS proves the role and
- * topic on create by publishing `connector.verification`.
+ * `/v3/channels/pubsub` and `/v3/channels/sns` (Nylas notification channels:
+ * developer.nylas.com/docs/v3/notifications/): notification channels beside webhooks, application-wide, one
+ * unpaged list each; PUT with only the changed fields. A channel that no longer exists answers 400 "record
+ * not found" (documented) or 404, like a webhook. SNS proves the role and topic on create by publishing
+ * `connector.verification`.
  */
 
 export type ChannelKind = "pubsub" | "sns";

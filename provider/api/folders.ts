@@ -3,11 +3,11 @@ import type { NylasClient } from "../client";
 import { Collection, makePath } from "./base";
 
 /**
- * `/v3/grants/{grant_id}/folders` (reference §1b): one collection per account, cursor pages (the last
- * one may carry `next_cursor: null`), PUT, create answers 200. Every Agent Account has six system
- * folders that are never created, renamed or deleted. A nested folder is written as a whole path in
- * `name` ("Clients/Acme"); one nested by `parent_id` (another client may make those) has its path
- * computed from its parents — rules file by that path, so both are found by it.
+ * `/v3/grants/{grant_id}/folders` (Nylas Folders: developer.nylas.com/docs/v3/email/folders/): one collection
+ * per account, cursor pages (the last one may carry `next_cursor: null`), PUT, create answers 200. Every
+ * Agent Account has six system folders that are never created, renamed or deleted. A nested folder is written
+ * as a whole path in `name` ("Clients/Acme"); one nested by `parent_id` (another client may make those) has
+ * its path computed from its parents — rules file by that path, so both are found by it.
  */
 
 /** The six system folders of every Agent Account, by their (reserved) names. */

@@ -3,10 +3,11 @@ import { NylasResponseShapeError, type NylasClient } from "../client";
 import { Collection } from "./base";
 
 /**
- * The IAM API (reference §9b): `/v3/iam/principals` and each principal's `/credentials`, called with
- * the Organization-bound IAM API key (never the application key). Cursor pages; PATCH. Bodies are
- * strict at Nylas — unknown fields, `null`s and empty PATCH bodies are refused — so callers build them
- * from declared values only. A credential's secret is in its create answer and nowhere else.
+ * The Nylas IAM API (developer.nylas.com/docs/reference/api/iam-principals/ and …/iam-credentials/):
+ * `/v3/iam/principals` and each principal's `/credentials`, called with the Organization-bound IAM API key
+ * (never the application key). Cursor pages; PATCH. Bodies are strict at Nylas — unknown fields, `null`s and
+ * empty PATCH bodies are refused — so callers build them from declared values only. A credential's secret is
+ * in its create answer and nowhere else.
  */
 
 export const principalWire = z.looseObject({
@@ -17,7 +18,7 @@ export const principalWire = z.looseObject({
   status: z.string().nullish(),
   roles: z.array(z.string()).nullish(),
   direct_permissions: z.array(z.string()).nullish(),
-  // Member names inferred ({type, id}); an Organization binding may come back without its id (§10 I7).
+  // Member names inferred ({type, id}); an Organization binding may come back without its id (variance I7).
   resource_binding: z.looseObject({ type: z.string(), id: z.string().nullish() }).nullish(),
   created_at: z.number().nullish(),
 });
@@ -54,7 +55,7 @@ export class IamPrincipals extends Collection<typeof principalWire> {
       paging: "cursor",
       updateVerb: "PATCH",
       auth: "iamApiKey",
-      // A PATCH may answer only what it changed (§10 I13): read back what the resource reports.
+      // A PATCH may answer only what it changed (variance I13): read back what the resource reports.
       readBack: lacksAny(["name", "status", "roles", "direct_permissions", "resource_binding"]),
     });
   }
@@ -74,7 +75,7 @@ export class IamPrincipals extends Collection<typeof principalWire> {
   }
 }
 
-/** Where the one-time secret sits in a credential's create answer: `data.secret` (inferred), or another member (§10 I4). */
+/** Where the one-time secret sits in a credential's create answer: `data.secret` (inferred), or another member (variance I4). */
 const SECRET_MEMBERS = ["secret", "api_key", "key"] as const;
 const createdAnswer = z.looseObject({
   data: z.record(z.string(), z.unknown()).nullish(),

@@ -3,10 +3,10 @@ import { NylasNotFoundError, type NylasClient } from "../client";
 import { makePath } from "./base";
 
 /**
- * `GET /v3/grants/{grant_id}/rule-evaluations` (reference §4b): read-only, newest first, one record per
- * inbound message, SMTP envelope and outbound send the rules engine evaluated. Cursor pages (Ruby reads
- * no cursor: one page then). `message_id` is `null` or absent when no message was stored; only applied
- * actions appear in `applied_actions`.
+ * `GET /v3/grants/{grant_id}/rule-evaluations` (Nylas API v3 Rules, rule evaluations): read-only, newest
+ * first, one record per inbound message, SMTP envelope and outbound send the rules engine evaluated. Cursor
+ * pages (Ruby reads no cursor: one page then). `message_id` is `null` or absent when no message was stored;
+ * only applied actions appear in `applied_actions`.
  */
 
 export const ruleEvaluationWire = z.looseObject({

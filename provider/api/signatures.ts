@@ -3,9 +3,10 @@ import type { NylasClient } from "../client";
 import { Collection, makePath } from "./base";
 
 /**
- * `/v3/grants/{grant_id}/signatures` (reference §1c): HTML signatures stored per account, at most 10,
- * body at most 100 KB, sanitized by Nylas on input (so what is stored may differ from what was sent).
- * Create answers 201, PUT keeps the id, cursor pages. Deleted with their account.
+ * `/v3/grants/{grant_id}/signatures` (Nylas Signatures: developer.nylas.com/docs/v3/email/signatures/): HTML
+ * signatures stored per account, at most 10, body at most 100 KB, sanitized by Nylas on input (so what is
+ * stored may differ from what was sent). Create answers 201, PUT keeps the id, cursor pages. Deleted with
+ * their account.
  */
 
 export const MAX_SIGNATURES = 10;

@@ -94,8 +94,9 @@ export interface AdaptiveOptions {
 
 /**
  * 50 req/s is Nylas's published per-application limit (it also assumes it for the admin objects whose
- * limit is unpublished, see nylas-api.md §0). The decrease and increase were chosen with the bench's
- * fleet scenario (8 processes on one 50 req/s application): see bench/RESULTS.md.
+ * limit is unpublished, see developer.nylas.com/docs/dev-guide/platform/rate-limits/). The decrease and
+ * increase were chosen with the bench's fleet scenario (8 processes on one 50 req/s application): see
+ * bench/RESULTS.md.
  */
 export const ADAPTIVE_DEFAULTS: AdaptiveOptions = { max: 50, min: 0.5, decrease: 0.5, increase: 1, accelerateSeconds: 2, burstSeconds: 0.1 };
 

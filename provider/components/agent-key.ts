@@ -13,8 +13,9 @@ import { IamPrincipal } from "../resources/iam-principal";
  */
 
 /**
- * What an agent loop needs (reference §9b, ids seen in Nylas's docs): read its mail and threads, list
- * its folders, send. Not drafts, attachments, deleting or moving mail — add them with `directPermissions`.
+ * What an agent loop needs (Nylas IAM permission ids, as seen in
+ * developer.nylas.com/docs/v3/auth/nylas-iam/permissions/): read its mail and threads, list its folders,
+ * send. Not drafts, attachments, deleting or moving mail — add them with `directPermissions`.
  */
 export const AGENT_LOOP_PERMISSIONS: readonly string[] = ["messages.read", "messages.send", "threads.read", "folders.read"];
 

@@ -17,10 +17,10 @@ import {
 import { NylasResource } from "./base";
 
 /**
- * Nylas notification channels (reference §2b): `PubSubChannel` publishes each subscribed event to a
- * Google Cloud Pub/Sub topic, `SnsChannel` to an Amazon SNS topic through a role Nylas assumes — beside
- * (or instead of) webhooks, with the same triggers and payloads, and like them application-wide. Up to
- * 5 of each kind per application.
+ * Nylas notification channels (developer.nylas.com/docs/v3/notifications/pubsub-channel/ and …/sns-channel/):
+ * `PubSubChannel` publishes each subscribed event to a Google Cloud Pub/Sub topic, `SnsChannel` to an Amazon
+ * SNS topic through a role Nylas assumes — beside (or instead of) webhooks, with the same triggers and
+ * payloads, and like them application-wide. Up to 5 of each kind per application.
  * API: `ctx.api.pubsubChannels` / `ctx.api.snsChannels` (POST /v3/channels/{pubsub|sns} — SNS first
  * publishes a `connector.verification` event to prove the role —, PUT with only the changed fields,
  * DELETE; gone is a 400 "record not found" or a 404). Neither has a secret: Pub/Sub's `encryption_key`

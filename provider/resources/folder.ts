@@ -8,7 +8,7 @@ import { NylasResource } from "./base";
 
 /**
  * Nylas Folder: a custom folder an Agent Account must have, so that rules filing mail with
- * `assign_to_folder` find it (Nylas skips the action when the folder is missing — reference §1b).
+ * `assign_to_folder` find it (Nylas skips the action when the folder is missing — Nylas API v3 Rules).
  * One resource per account and folder, rather than a list on AgentAccount: a folder holds mail, so it
  * gets Pulumi's per-resource options (`protect`, `retainOnDelete`), renames in place keep its mail, and
  * a Rule can name `folder.path` so Pulumi creates the folder first.

@@ -6,11 +6,11 @@ import { displayName, objectId, oneOf, rotationVersion } from "../schema";
 import { NylasResource } from "./base";
 
 /**
- * Nylas IAM credential (reference §9b): an IAM API key of one {@link IamPrincipal}, with its binding
- * and permissions, sent as `Authorization: Bearer <apiKey>`. Nylas shows the key once, in the create
- * answer: it is kept as the secret output `apiKey` across updates and refreshes, and cannot be
- * recovered by an import. Expiry is fixed at creation, so rotation is a replacement — a new key is made
- * before the old one is deleted, and both work in between (`secretVersion` asks for it).
+ * Nylas IAM credential (Nylas IAM: developer.nylas.com/docs/reference/api/iam-credentials/): an IAM API key
+ * of one {@link IamPrincipal}, with its binding and permissions, sent as `Authorization: Bearer <apiKey>`.
+ * Nylas shows the key once, in the create answer: it is kept as the secret output `apiKey` across updates and
+ * refreshes, and cannot be recovered by an import. Expiry is fixed at creation, so rotation is a replacement
+ * — a new key is made before the old one is deleted, and both work in between (`secretVersion` asks for it).
  * API: `ctx.api.iamCredentials(principalId)` (/v3/iam/principals/{id}/credentials: POST, GET, PATCH of
  * name and status only, DELETE), with the Organization-bound IAM API key.
  */

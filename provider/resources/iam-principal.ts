@@ -7,10 +7,10 @@ import { displayName, nearestKnown, objectId, oneOf } from "../schema";
 import { NylasResource } from "./base";
 
 /**
- * Nylas IAM principal (reference §9b): one API caller — a service, a worker, an AI agent — with exactly
- * one resource binding (an organization, application, workspace or grant), roles and direct
- * permissions. Its keys are {@link IamCredential}s. Managed with the Organization-bound IAM API key
- * (`nylas:iamApiKey`), never the application key.
+ * Nylas IAM principal (Nylas IAM: developer.nylas.com/docs/v3/auth/nylas-iam/): one API caller — a service, a
+ * worker, an AI agent — with exactly one resource binding (an organization, application, workspace or grant),
+ * roles and direct permissions. Its keys are {@link IamCredential}s. Managed with the Organization-bound IAM
+ * API key (`nylas:iamApiKey`), never the application key.
  * API: `ctx.api.iamPrincipals` (/v3/iam/principals: POST, GET, PATCH — strict bodies: no nulls, no
  * unknown fields; arrays replace the stored set —, DELETE, which also deletes its credentials).
  *
@@ -23,7 +23,7 @@ import { NylasResource } from "./base";
 export const BINDING_TYPES = ["organization", "application", "workspace", "grant"] as const;
 export type BindingType = (typeof BINDING_TYPES)[number];
 
-/** Seen in Nylas's docs (§9b). */
+/** Seen in Nylas's IAM docs. */
 const ORGANIZATION_PERMISSIONS = [
   "domains.read", "domains.create", "domains.update", "domains.delete",
   "iam.principals.read", "iam.principals.create", "iam.principals.update", "iam.principals.delete",
@@ -47,7 +47,7 @@ const APPLICATION_PERMISSIONS = ["grants", "webhooks", "policies", "rules", "lis
 export const KNOWN_PERMISSIONS: readonly string[] = [...ORGANIZATION_PERMISSIONS, ...GRANT_PERMISSIONS, ...APPLICATION_PERMISSIONS];
 const KNOWN = new Set(KNOWN_PERMISSIONS);
 
-/** Which permissions take effect at which binding; others are stored and ignored (§10 I9). */
+/** Which permissions take effect at which binding; others are stored and ignored (Nylas's Dashboard: "ignored"). */
 const FITS: Record<BindingType, ReadonlySet<string>> = {
   organization: new Set(ORGANIZATION_PERMISSIONS),
   application: new Set([...GRANT_PERMISSIONS, ...APPLICATION_PERMISSIONS]),
@@ -149,7 +149,7 @@ function toWire(inputs: IamPrincipalInputs): Record<string, unknown> {
 
 /**
  * The binding as reported, against the one declared: an Organization binding declared without its id
- * stays without it (Nylas fills the organization in, and may or may not show it, §10 I7), and an id
+ * stays without it (Nylas fills the organization in, and may or may not show it, variance I7), and an id
  * Nylas leaves out is the declared one.
  */
 function bindingOut(w: PrincipalWire["resource_binding"], declared: BindingWire | undefined): BindingWire {

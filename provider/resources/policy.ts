@@ -144,7 +144,7 @@ function toWire(inputs: PolicyInputs, olds?: PolicyOutputs): Record<string, unkn
   if (inputs.spamDetection) body.spam_detection = toWireKeys(inputs.spamDetection, SPAM);
   else if (olds?.spamDetection) body.spam_detection = {};
   // Options are plan-gated: sent only when declared or once declared. One no longer declared is turned
-  // off explicitly ([] / false), so that it goes whether Nylas replaces or merges nested objects (§10 W5).
+  // off explicitly ([] / false), so that it goes whether Nylas replaces or merges nested objects (variance W5).
   const removed = Object.keys(olds?.options ?? {}).filter((k) => (inputs.options as Record<string, unknown> | undefined)?.[k] === undefined);
   if (inputs.options || removed.length) {
     const off: Record<string, unknown> = Object.fromEntries(removed.map((k) => [k, k === "additionalFolders" ? [] : false]));
@@ -155,7 +155,7 @@ function toWire(inputs: PolicyInputs, olds?: PolicyOutputs): Record<string, unkn
 
 /**
  * The declared options as Nylas has them. Nylas may not echo `options` at all (the 2026-08 spec no
- * longer lists them, §10 R5): then what was declared is all there is to report.
+ * longer lists them): then what was declared is all there is to report.
  */
 function optionsOf(p: PolicyWire, declared: PolicyOptions): PolicyOptions {
   if (!p.options) return declared;
@@ -182,7 +182,7 @@ function toOutputs(p: PolicyWire, declared: Partial<PolicyInputs>): PolicyOutput
 
 /**
  * Settings the user removed that Nylas still has at the value they had: a PUT replaces nested objects
- * (then the plan default comes back), but Nylas may merge them field by field instead (§10 W5).
+ * (then the plan default comes back), but Nylas may merge them field by field instead (variance W5).
  */
 function keptAfterRemoval(olds: PolicyOutputs, news: PolicyInputs, outs: PolicyOutputs): Array<{ field: string; value: unknown }> {
   const kept: Array<{ field: string; value: unknown }> = [];

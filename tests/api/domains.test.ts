@@ -3,8 +3,8 @@ import { NylasConfigError } from "../../provider/client";
 import { fakeNylas, notFound, ok, type FakeNylas } from "../harness/fake-nylas";
 
 /**
- * The Manage Domains API (Nylas API v3 Domains, §10 L5–L7, L12, N7, W1): `/v3/domains` with an IAM API key as
- * bearer by default, the signed `/v3/admin/domains` as the alternative, one clear error when neither
+ * The Manage Domains API (Nylas API v3 Domains; variance L6, L7, L12, N7, W1): `/v3/domains` with an IAM API
+ * key as bearer by default, the signed `/v3/admin/domains` as the alternative, one clear error when neither
  * credential is set; addressing by address; `dmarc`/`arc` and the DKIM key length; both answer forms of
  * info/verify; the sparse PUT answer.
  */

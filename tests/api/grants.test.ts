@@ -1,9 +1,10 @@
 import { fakeNylas, notFound, ok, type FakeNylas, type SeenRequest } from "../harness/fake-nylas";
 
 /**
- * Grants and connectors (Nylas API v3 Agent Accounts and Workspaces, §10 N4, N5, E7, E8, A4, A5): "is this email taken?" asked of
- * the documented grants list — never `GET /v3/grants/{email}` — every page, case-insensitively; a create
- * answer that is an older grant reported as existing; moves by grant PATCH `workspace_id`.
+ * Grants and connectors (Nylas API v3 Agent Accounts and Workspaces; variance N4, N5, E7, A4, A5): "is this
+ * email taken?" asked of the documented grants list — never `GET /v3/grants/{email}` — every page,
+ * case-insensitively; a create answer that is an older grant reported as existing; moves by grant PATCH
+ * `workspace_id`.
  */
 
 let nylas: FakeNylas | undefined;

@@ -1,9 +1,9 @@
 import { fakeNylas, ok, webhookGone, type FakeNylas } from "../harness/fake-nylas";
 
 /**
- * The IAM collections and the notification channels against a scripted Nylas (reference §9b, §2b;
- * §10 I2, I4, I7, I13, I14, N3): which credential is sent, where the one-time secret sits, sparse PATCH
- * answers, binding filters, gone channels.
+ * The IAM collections and the notification channels against a scripted Nylas (Nylas IAM and notification
+ * channels; variance I2, I4, I7, I13, N3): which credential is sent, where the one-time secret sits, sparse
+ * PATCH answers, binding filters, gone channels.
  */
 
 let nylas: FakeNylas | undefined;
@@ -61,7 +61,7 @@ describe("IAM", () => {
   });
 
   it("principals on a binding: filtered by Nylas when the binding has an id, else by type here; several of a name are an error", async () => {
-    const org = { ...principal, id: "p2", resource_binding: { type: "organization" } }; // id left out (§10 I7)
+    const org = { ...principal, id: "p2", resource_binding: { type: "organization" } }; // id left out (variance I7)
     nylas = fakeNylas(
       { "GET /v3/iam/principals": (r) => ok(r.query.resource_binding_id ? [principal, { ...principal, id: "p3" }] : [principal, org], {}) },
       { iamApiKey: "iam-key" },

@@ -2,10 +2,10 @@ import { NylasResponseShapeError } from "../../provider/client";
 import { cursorPages, fakeNylas, ok, type FakeNylas } from "../harness/fake-nylas";
 
 /**
- * Lists over every page, read as tolerantly as the sources disagree (Nylas API v3 conventions, §10 E1–E4): the
- * rules list's nested envelope with `items: null` and its cursor inside `data`, the flat envelope, the
- * last page's cursor absent / "" / null / followed by an empty page, a repeated cursor, and offset
- * pages a server caps below the asked limit.
+ * Lists over every page, read as tolerantly as the sources disagree (Nylas API v3 conventions, variance
+ * E1–E4): the rules list's nested envelope with `items: null` and its cursor inside `data`, the flat
+ * envelope, the last page's cursor absent / "" / null / followed by an empty page, a repeated cursor, and
+ * offset pages a server caps below the asked limit.
  */
 
 let nylas: FakeNylas | undefined;

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { fakeNylas, ok, webhookGone, type FakeNylas } from "../harness/fake-nylas";
 
-/** Sparse write answers of webhooks and lists (Nylas API v3 conventions "Write answers can be sparse", §10 W2, W3). */
+/** Sparse write answers of webhooks and lists (Nylas API v3 conventions "Write answers can be sparse", variance W2, W3). */
 
 let nylas: FakeNylas | undefined;
 afterEach(async () => {

@@ -1,4 +1,4 @@
-/** The application object (§6b) and domain-less workspaces (changelog 2026-09-24). */
+/** The application object (Nylas API v3 Applications) and domain-less workspaces (changelog 2026-09-24). */
 import { createAccount, Harness, startHarness } from "./helpers";
 
 let h: Harness;

@@ -218,7 +218,7 @@ describe("grants", () => {
     r = await h.api("PATCH", `/v3/grants/${g.id}`, { settings: { email: "p@agents.example.com", app_password: "An0therPassword1234" } });
     expect(r.status).toBe(200);
     expect(JSON.stringify(r.body)).not.toContain("An0therPassword1234");
-    // settings without app_password keeps the stored password (§10 W6 default)
+    // settings without app_password keeps the stored password (variance W6 default)
     r = await h.api("PATCH", `/v3/grants/${g.id}`, { settings: { email: "p@agents.example.com" } });
     expect(r.status).toBe(200);
     const verify = async (password: string) => ({ body: await h.control.verifyAppPassword(g.id, password) });

@@ -1,5 +1,5 @@
 /**
- * The §10 variance switches (emulator/variance.ts): each switch, set alone on top of the default profile,
+ * The variance switches (emulator/variance.ts): each switch, set alone on top of the default profile,
  * changes what a client sees in the way its README row says — and the profiles, the control API, the
  * per-request bypass and the README catalogue hold together.
  */
@@ -93,7 +93,7 @@ describe("profiles and the control API", () => {
     }
   });
 
-  test("emulator/README.md lists every switch with its §10 id, both values and a source", () => {
+  test("emulator/README.md lists every switch with its variance id, both values and a source", () => {
     const readme = fs.readFileSync(path.join(__dirname, "../../emulator/README.md"), "utf8");
     for (const [name, s] of Object.entries(SWITCHES)) {
       const row = readme.split("\n").find((l) => l.startsWith(`| \`${name}\` |`));

@@ -92,7 +92,7 @@ describe("CRUD and validation", () => {
       { webhook_url: `${rcv.url}/x` },
       { webhook_url: `${rcv.url}/x`, trigger_types: [] },
       { webhook_url: `${rcv.url}/x`, trigger_types: ["grant.exploded"] },
-      // names outside the spec's create enum are not known triggers (§10 L11)
+      // names outside the spec's create enum are not known triggers (variance L11)
       { webhook_url: `${rcv.url}/x`, trigger_types: ["contact.created"] },
       { webhook_url: `${rcv.url}/x`, trigger_types: ["message.opened.truncated"] },
       { webhook_url: `${rcv.url}/x`, trigger_types: ["message.created.truncated"] },

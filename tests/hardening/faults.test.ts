@@ -18,7 +18,7 @@ import { calls, changedKeys, failure, named, outputSince, PW, ruleBody, statuses
  * (scale under a rate limit) is in scale.test.ts. The table of lost answers (5) is the one place that
  * holds every resource to "a create whose answer was lost never makes a duplicate".
  */
-/** A successful delete: 200, or 204 under the harsh profile (§10 E6). */
+/** A successful delete: 200, or 204 under the harsh profile (variance E6). */
 const DELETED = PROFILE === "harsh" ? 204 : 200;
 
 /**
@@ -288,7 +288,7 @@ describe("faults survived", () => {
     expect((await stack.api("DELETE", path(made.id))).status).toBe(200);
     await faults([{ method: "DELETE", path: "^/v3/", kind: "status", status: 503, times: 1 }]);
     await engine.destroy(type, `gone-${type}`);
-    // Gone is a 404, or for a webhook or a channel the documented 400 "record not found" (§10 N1, N3).
+    // Gone is a 404, or for a webhook or a channel the documented 400 "record not found" (variance N1, N3).
     expect(statuses(await log(), "DELETE", "^/v3/")).toEqual([503, type === "Webhook" || type.endsWith("Channel") ? 400 : 404]);
     expect(engine.get(type, `gone-${type}`)).toBeUndefined();
   });

@@ -94,7 +94,7 @@ describe("through the native plugin", () => {
       expect(updated).toMatchObject({ op: "update", id: made.id, diff: { replaces: [], detailedDiff } });
       expect((await engine.refresh(type, "types")).op).toBe("same");
       await engine.destroy(type, "types");
-      // Gone in either form Nylas answers for it (a channel's is a 400, reference §10 N3).
+      // Gone in either form Nylas answers for it (a channel's is a 400, variance N3).
       expect([400, 404]).toContain((await stack[api]("GET", path(made.id))).status);
       return made;
     };

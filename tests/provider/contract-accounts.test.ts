@@ -2,10 +2,11 @@ import type { Engine } from "../../provider/offline/engine";
 import { startStack, type TestStack } from "../harness/stack";
 
 /**
- * Agent Accounts and workspaces as the corrected reference has them (§1, §6, §10 N4, N5, E7, A1, A4,
- * A5). Each test fails on main, which asked `GET /v3/grants/{email}` whether an address was taken (a 404
- * there let it create — and Nylas answered with the existing mailbox, which main then managed and would
- * delete on destroy), left `auto_group` to Nylas's default, and moved accounts with manual-assign only.
+ * Agent Accounts and workspaces as Nylas answers them (Nylas API v3 Agent Accounts and Workspaces; variance
+ * N4, N5, E7, A1, A4, A5). Each test fails on main, which asked `GET /v3/grants/{email}` whether an address
+ * was taken (a 404 there let it create — and Nylas answered with the existing mailbox, which main then
+ * managed and would delete on destroy), left `auto_group` to Nylas's default, and moved accounts with
+ * manual-assign only.
  */
 describe("Agent Accounts and workspaces (contract)", () => {
   let stack: TestStack;
@@ -62,7 +63,7 @@ describe("Agent Accounts and workspaces (contract)", () => {
     const made = await engine.up("AgentAccount", "mover", { email: "mover@agents.example.com" });
     const moved = await engine.up("AgentAccount", "mover", { email: "mover@agents.example.com", workspaceId: target.id }).catch((e) => e);
     if (stack.profile === "harsh") {
-      // §10 A5 harsh: Nylas refuses the grant PATCH into an auto_group workspace too; the error says what to do.
+      // variance A5 harsh: Nylas refuses the grant PATCH into an auto_group workspace too; the error says what to do.
       expect(moved.message).toContain(`moving grant ${made.id} to workspace ${target.id}`);
       expect(moved.message).toContain("set autoGroup: false on that workspace");
     } else {

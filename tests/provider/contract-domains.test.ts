@@ -2,7 +2,8 @@ import type { Engine } from "../../provider/offline/engine";
 import { startStack, type TestStack } from "../harness/stack";
 
 /**
- * Domains as the Manage Domains API answers since 2026-11 (Nylas API v3 Domains, §10 L5–L7, L12, N7, W1). Each
+ * Domains as the Manage Domains API answers since 2026-11 (Nylas API v3 Domains on `/v3/domains` or the
+ * signed `/v3/admin/domains`; variance L6, L7, L12, N7, W1). Each
  * test fails on main, which spoke only the signed `/v3/admin/domains`, required a whole Domain in the
  * PUT answer, took an adopt address as the resource id, and knew neither dmarc/arc nor the DKIM key
  * length.
@@ -72,7 +73,7 @@ describe("Domain on the Manage Domains API (contract)", () => {
       expect(calls.length).toBeGreaterThan(0);
       expect(calls.every((p) => p.startsWith("/v3/admin/domains"))).toBe(true);
       if (legacy.profile === "harsh") {
-        // §10 L12, harsh: the old route is gone; the user is told what Nylas said.
+        // variance L12, harsh: the old route is gone; the user is told what Nylas said.
         expect(r.message).toContain("404");
       } else {
         expect(r.op).toBe("create");

@@ -3,8 +3,8 @@ import { outputContaining, outputUntilNow } from "../harness/output";
 import { startStack, type TestStack } from "../harness/stack";
 
 /**
- * `GET /v3/rules` as Nylas answers it (Nylas API v3 Rules, §10 E1–E4): `{data: {items, next_cursor}}`, the
- * cursor inside `data`, `items: null` for an application without rules, pages smaller than asked. Each
+ * `GET /v3/rules` as Nylas answers it (Nylas API v3 Rules, variance E1–E4): `{data: {items, next_cursor}}`,
+ * the cursor inside `data`, `items: null` for an application without rules, pages smaller than asked. Each
  * test fails on main, whose client refused `items: null` and never saw the inner cursor (so only the
  * first page of rules was ever read).
  */

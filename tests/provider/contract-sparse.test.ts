@@ -2,10 +2,10 @@ import type { Engine } from "../../provider/offline/engine";
 import { startStack, type TestStack } from "../harness/stack";
 
 /**
- * Write answers that carry only some fields and no id (Nylas API v3 conventions "Write answers can be sparse", §10
- * W2): rule, list and policy PUTs, list-item POST/DELETE. State must still be what Nylas has, and the
- * next refresh must show no change. Fails on main, whose wire schemas required `id` and unchanged
- * fields in those answers.
+ * Write answers that carry only some fields and no id (Nylas API v3 conventions "Write answers can be
+ * sparse", variance W2): rule, list and policy PUTs, list-item POST/DELETE. State must still be what Nylas
+ * has, and the next refresh must show no change. Fails on main, whose wire schemas required `id` and
+ * unchanged fields in those answers.
  */
 describe("sparse write answers (contract)", () => {
   let stack: TestStack;

@@ -4,7 +4,8 @@ import { outputContaining } from "../harness/output";
 import { startStack, type TestStack } from "../harness/stack";
 
 /**
- * Webhooks and policies as the corrected reference has them (§2, §3, §10 N1, N2, W3, R3, R4, L11).
+ * Webhooks and policies as Nylas answers them (Nylas API v3 Webhooks and Policies; variance N1, N2, W3,
+ * R3, L11; -1 as unbounded in the retention order).
  * Each test fails on main: it treated only a 404 as gone (a gone webhook answers 400 "record not
  * found"), required a whole webhook in the rotate-secret answer, counted `contact.created` and
  * `message.opened.truncated` as known triggers, and refused `-1` for the daily counts and retention.

@@ -24,7 +24,7 @@ describe("IamPrincipal through the provider host", () => {
   const principal = async (id: string) => (await stack.iamApi("GET", `/v3/iam/principals/${id}`)).body.data;
   const principals = async () => (await stack.control.state()).principals as any[];
   const paths = async () => (await stack.control.requests()).map((r) => `${r.method} ${r.path}`);
-  /** A PATCH whose answer is sparse (harsh profile, §10 I13) is read back with one GET. */
+  /** A PATCH whose answer is sparse (harsh profile, variance I13) is read back with one GET. */
   const patched = (id: string) => [`PATCH /v3/iam/principals/${id}`, ...(stack.profile === "harsh" ? [`GET /v3/iam/principals/${id}`] : [])];
   const strip = ({ __provider, ...rest }: Record<string, unknown>) => rest;
 
@@ -101,7 +101,7 @@ describe("IamPrincipal through the provider host", () => {
     await expectDestroyedTwice(engine, "IamPrincipal", "matrix", async (id) => (await principals()).some((p) => p.id === id));
   });
 
-  it("an Organization binding without its id: Nylas fills it in, and whether it shows it (§10 I7) makes no diff", async () => {
+  it("an Organization binding without its id: Nylas fills it in, and whether it shows it (variance I7) makes no diff", async () => {
     const inputs = { name: "domains admin", binding: { type: "organization" }, directPermissions: ["domains.read", "domains.update"] };
     const made = await engine.up("IamPrincipal", "org", inputs);
     expect(made.outputs).toMatchObject({ binding: { type: "organization" }, organizationId });

@@ -16,7 +16,7 @@ describe("Policy through the provider host", () => {
     expect(r.op).toBe("update");
     const wire = (await stack.api("GET", `/v3/policies/${made.id}`)).body.data;
     if (stack.profile === "harsh") {
-      // Nylas may merge nested objects on PUT (§10 W5): then the limit stays, and the provider says so.
+      // Nylas may merge nested objects on PUT (variance W5): then the limit stays, and the provider says so.
       expect(wire.limits.limit_count_daily_email_sent).toBe(5);
       expect(stack.engine.host.output.join("")).toContain(`Nylas Policy ${made.id} (name "reset"): limits.limitCountDailyEmailSent is no longer declared, but Nylas kept 5`);
     } else {

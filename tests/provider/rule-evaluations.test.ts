@@ -5,8 +5,9 @@ import { startStack, type TestStack } from "../harness/stack";
 import { recordRegistrations } from "../harness/mocks";
 
 /**
- * getRuleEvaluations: why mail was blocked or filed, read from Nylas's rule evaluations (reference §4b)
- * of an account whose workspace rules file into a declared Folder.
+ * getRuleEvaluations: why mail was blocked or filed, read from Nylas's rule evaluations
+ * (`GET /v3/grants/{grant_id}/rule-evaluations`) of an account whose workspace rules file into a declared
+ * Folder.
  */
 describe("getRuleEvaluations", () => {
   let stack: TestStack;
@@ -83,7 +84,7 @@ describe("getRuleEvaluations", () => {
     const two = await getRuleEvaluations(grantId, { limit: 2, resolveNames: false, connection: connection() });
     expect(two.map((e) => e.input.fromAddress)).toEqual(["n4@acme.example", "n3@acme.example"]);
     const reads = (await stack.control.requests()).filter((r) => r.path.endsWith("/rule-evaluations"));
-    // Under the harsh profile pages hold at most 2 (§10 E4): still one page for two.
+    // Under the harsh profile pages hold at most 2 (variance E4): still one page for two.
     expect(reads).toHaveLength(1);
   });
 

@@ -2,7 +2,7 @@ import { CheckFailedError, type Engine } from "../../provider/offline/engine";
 import { startStack, type TestStack } from "../harness/stack";
 import { expectDestroyedTwice, expectRecreatedAfterOutOfBandDelete } from "../harness/matrix";
 
-/** AgentAccount.signatures: the signatures of one account, as a set keyed by name (reference §1c). */
+/** AgentAccount.signatures: the signatures of one account, as a set keyed by name (Nylas Signatures). */
 describe("AgentAccount signatures through the provider host", () => {
   let stack: TestStack;
   let engine: Engine;
@@ -109,7 +109,7 @@ describe("AgentAccount signatures through the provider host", () => {
     const g = (await stack.api("POST", "/v3/connect/custom", { provider: "nylas", settings: { email } })).body.data;
     const pre = (await stack.api("POST", `/v3/grants/${g.id}/signatures`, { name: "Work", body: "<p>old</p>" })).body.data;
     const other = (await stack.api("POST", `/v3/grants/${g.id}/signatures`, { name: "Someone else's", body: "<p>x</p>" })).body.data;
-    // By id: the grants list may not show a grant this fresh yet (§10 E7, the harsh profile).
+    // By id: the grants list may not show a grant this fresh yet (variance E7, the harsh profile).
     const made = await engine.up("AgentAccount", "adopt", { email, adopt: g.id, signatures: [work] });
     expect(made.id).toBe(g.id);
     expect(made.outputs.signatureIds).toEqual({ Work: pre.id });

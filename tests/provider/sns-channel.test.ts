@@ -32,7 +32,7 @@ describe("SnsChannel through the provider host", () => {
     await stack.control.setTopicReachable(topic, false, "AccessDenied: not authorized to perform sts:AssumeRoleWithWebIdentity");
     const inputs = { ...SNS.destination("denied"), triggerTypes: ["grant.created"] };
     const mark = engine.host.output.length;
-    // §10 L8: a 400 on create, or the channel created with status failing.
+    // variance L8: a 400 on create, or the channel created with status failing.
     const r = await engine.up("SnsChannel", "denied", inputs).catch((e) => e);
     const hint = `the role ${ROLE} must trust Nylas's web identity (sts:AssumeRoleWithWebIdentity) and allow sns:Publish on ${topic}`;
     if (stack.profile === "default") {

@@ -33,7 +33,7 @@ export const domainMatrix = matrix<State>({
         expect(records.map((r) => r.type)).toEqual(["ownership", "mx", "spf", "dkim", "feedback"]);
         for (const r of records) {
           expect(r.host).not.toBe(""); // relative to the domain (e.g. "@")
-          // The flat answer form (harsh profile, §10 L7 in emulator/README.md) does not say the record type: then it is left out.
+          // The flat answer form (harsh profile, variance L7 in emulator/README.md) does not say the record type: then it is left out.
           if (t.profile === "harsh") expect(r.recordType).toBeUndefined();
           else expect(r.recordType).toMatch(/^(TXT|MX|CNAME)$/);
           expect(r.value).not.toBe("");
