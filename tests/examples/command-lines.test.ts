@@ -2,9 +2,16 @@ import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { ROOT } from "./support";
 
+/**
+ * A bound on a hung command only: under a second suite on 2 cores one start of the runner (which loads
+ * the engine and gRPC) took over 30 s.
+ */
+const HANG_MS = 150_000;
+jest.setTimeout(HANG_MS + 30_000);
+
 /** The program runner's and the demo's command lines (node:util parseArgs), from their compiled form. */
 const run = (script: string, args: string[]) => {
-  const r = spawnSync(process.execPath, [path.join(ROOT, "dist", script), ...args], { encoding: "utf8", timeout: 30_000 });
+  const r = spawnSync(process.execPath, [path.join(ROOT, "dist", script), ...args], { encoding: "utf8", timeout: HANG_MS });
   return { status: r.status, out: r.stdout, err: r.stderr };
 };
 

@@ -1,0 +1,68 @@
+"use strict";
+/**
+ * Jest's node environment, plus one rule: a test file closes what it opens. When the file's tests and
+ * hooks are done, every handle it left behind (servers, sockets, child processes, ref'd timers) must be
+ * gone within a grace period, or the file fails naming them. Without this a leak shows up only as
+ * jest's "A worker process has failed to exit gracefully", with no file to blame.
+ *
+ * Plain JavaScript: jest loads test environments before any transform is set up.
+ */
+const { TestEnvironment } = require("jest-environment-node");
+
+/** How long a handle may take to close after the file's last hook (a server's close, a child's exit). */
+const GRACE_MS = 10_000;
+
+/** Handles of the worker itself (its IPC channel, stdio) are there before the file starts. */
+const handles = () => process._getActiveHandles();
+const refTimers = () => process.getActiveResourcesInfo().filter((t) => t === "Timeout").length;
+
+function describeHandle(h) {
+  const name = h?.constructor?.name ?? typeof h;
+  if (name === "Socket" && h.remoteAddress) return `Socket to ${h.remoteAddress}:${h.remotePort}`;
+  if (name === "Server" && typeof h.address === "function") {
+    const a = h.address();
+    return `Server on ${a && typeof a === "object" ? `port ${a.port}` : a}`;
+  }
+  if (name === "ChildProcess") return `ChildProcess ${h.pid} (${(h.spawnargs ?? []).slice(0, 3).join(" ")})`;
+  return name;
+}
+
+class LeakCheckEnvironment extends TestEnvironment {
+  constructor(config, context) {
+    super(config, context);
+    this.testPath = context.testPath;
+  }
+
+  async setup() {
+    await super.setup();
+    this.handlesBefore = new Set(handles());
+    this.timersBefore = refTimers();
+  }
+
+  /** What the file opened and has not closed. */
+  leaks() {
+    const left = handles().filter((h) => !this.handlesBefore.has(h) && !isStdio(h)).map(describeHandle);
+    const timers = refTimers() - this.timersBefore;
+    return timers > 0 ? [...left, `${timers} ref'd timer(s)`] : left;
+  }
+
+  async teardown() {
+    const deadline = Date.now() + GRACE_MS;
+    let left = this.leaks();
+    while (left.length > 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50).unref());
+      left = this.leaks();
+    }
+    await super.teardown();
+    if (left.length > 0) {
+      throw new Error(`${this.testPath} left open after its last test (${GRACE_MS / 1000} s later): ${left.join(", ")} — close it in an afterAll/afterEach`);
+    }
+  }
+}
+
+/** A process's own stdio streams can be opened lazily by a console write during the file. */
+function isStdio(h) {
+  return h === process.stdout || h === process.stderr || h === process.stdin;
+}
+
+module.exports = LeakCheckEnvironment;
