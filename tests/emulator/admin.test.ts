@@ -1,14 +1,7 @@
 /** Policies, rules, lists and workspaces. */
-import { createAccount, Harness, startHarness } from "./helpers";
+import { createAccount, useHarness } from "./helpers";
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(() => h.close());
-beforeEach(async () => {
-  await h.control.reset();
-});
+const h = useHarness();
 
 const rule = (extra: Record<string, unknown> = {}) => ({
   name: "block spammers",

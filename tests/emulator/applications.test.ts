@@ -1,14 +1,7 @@
 /** The application object (Nylas API v3 Applications) and domain-less workspaces (changelog 2026-09-24). */
-import { createAccount, Harness, startHarness } from "./helpers";
+import { createAccount, useHarness } from "./helpers";
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(() => h.close());
-beforeEach(async () => {
-  await h.ctl("POST", "/reset");
-});
+const h = useHarness();
 
 describe("application", () => {
   test("GET /v3/applications: ids, the default workspace, region, environment", async () => {

@@ -1,15 +1,8 @@
 /** Pub/Sub and SNS channels: validation, ≤ 5 each, SNS verification, status, deliveries in the control log. */
 import { gunzipSync } from "node:zlib";
-import { createAccount, Harness, startHarness } from "./helpers";
+import { createAccount, useHarness } from "./helpers";
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(() => h.close());
-beforeEach(async () => {
-  await h.ctl("POST", "/reset");
-});
+const h = useHarness();
 
 const TOPIC = "projects/acme-prod/topics/nylas-events";
 const SNS = "arn:aws:sns:us-east-1:123456789012:nylas-events";

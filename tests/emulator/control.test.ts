@@ -1,16 +1,9 @@
 /** Control API: fault injection, request log, rate limiting, reset, config. */
 import { setTimeout as sleep } from "node:timers/promises";
 import { EmulatorControlError, type FaultRule } from "../../emulator/control-client";
-import { Harness, startHarness } from "./helpers";
+import { startHarness, useHarness } from "./helpers";
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(() => h.close());
-beforeEach(async () => {
-  await h.control.reset();
-});
+const h = useHarness();
 
 const faults = (rules: unknown[]) => h.control.faults(rules as FaultRule[]);
 /** The status a refused control call answered. */

@@ -1,15 +1,8 @@
 /** Manage Domains: /v3/domains with the IAM key, /v3/admin/domains with service-account signing, the domain lifecycle. */
 import { generateKeyPairSync } from "node:crypto";
-import { Harness, signRequest, startHarness } from "./helpers";
+import { signRequest, startHarness, useHarness } from "./helpers";
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness({ domains: [] });
-});
-afterAll(() => h.close());
-beforeEach(async () => {
-  await h.control.reset();
-});
+const h = useHarness({ emulator: { domains: [] } });
 
 describe("service-account signing", () => {
   test("service-account credentials JSON is exposed by the control API", async () => {

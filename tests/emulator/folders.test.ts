@@ -1,14 +1,9 @@
 /** Folders: system folders, custom folders (paths and parent_id), rule filing by name/path, listing by folder. */
-import { createAccount, Harness, startHarness } from "./helpers";
+import { createAccount, useHarness } from "./helpers";
 
-let h: Harness;
+const h = useHarness();
 let g: any;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(() => h.close());
 beforeEach(async () => {
-  await h.ctl("POST", "/reset");
   g = await createAccount(h, "filer@agents.example.com");
 });
 

@@ -1,13 +1,6 @@
-import { createAccount, Harness, PASSWORD, startHarness } from "./helpers";
+import { createAccount, PASSWORD, useHarness } from "./helpers";
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness({ domains: ["agents.example.com", "other.example.org"] });
-});
-afterAll(() => h.close());
-beforeEach(async () => {
-  await h.control.reset();
-});
+const h = useHarness({ emulator: { domains: ["agents.example.com", "other.example.org"] } });
 
 describe("cross-cutting", () => {
   test("request id in body and X-Request-Id header", async () => {

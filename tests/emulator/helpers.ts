@@ -38,6 +38,48 @@ export async function startHarness(opts: EmulatorOptions = {}): Promise<Harness>
   return { emu, api: apiOf(emu, emu.apiKey, {}), iam: apiOf(emu, emu.iamAdminKey, {}), raw, ctl, control: new EmulatorControl(emu.url), signed, close: () => emu.close() };
 }
 
+export interface UseHarnessOptions {
+  /** How the emulator is started (passed to {@link startHarness}). */
+  emulator?: EmulatorOptions;
+  /** Reset the emulator (`control.reset()`, back to its start options) before each test. @default true */
+  resetEachTest?: boolean;
+}
+
+/**
+ * The emulator tests' set-up, once: a harness started in beforeAll, closed in afterAll and (unless told
+ * otherwise) reset before each test. Call it at the top of a file, before the file's own hooks, so the
+ * reset runs before them. The object it returns reads through to the running harness.
+ */
+export function useHarness(opts: UseHarnessOptions = {}): Harness {
+  let h: Harness | undefined;
+  beforeAll(async () => {
+    h = await startHarness(opts.emulator);
+  });
+  afterAll(async () => {
+    await h?.close();
+    h = undefined;
+  });
+  const get = (): Harness => {
+    if (!h) throw new Error("the harness is started in beforeAll: use it inside tests and hooks");
+    return h;
+  };
+  if (opts.resetEachTest ?? true) beforeEach(() => get().control.reset());
+  return {
+    get emu() {
+      return get().emu;
+    },
+    get control() {
+      return get().control;
+    },
+    api: (...args) => get().api(...args),
+    iam: (...args) => get().iam(...args),
+    raw: (...args) => get().raw(...args),
+    ctl: (...args) => get().ctl(...args),
+    signed: (...args) => get().signed(...args),
+    close: () => get().close(),
+  };
+}
+
 // ---------------------------------------------------------------- signing (independent of the emulator's code)
 
 export function canonical(v: unknown): string {

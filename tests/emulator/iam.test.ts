@@ -1,15 +1,10 @@
 /** IAM: principals, bindings, roles, credentials (strict bodies, one-time secret, quotas) and enforcement. */
-import { createAccount, Harness, Res, startHarness } from "./helpers";
+import { createAccount, Res, startHarness, useHarness } from "./helpers";
 
-let h: Harness;
+const h = useHarness();
 let alice: any;
 let bob: any;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(() => h.close());
 beforeEach(async () => {
-  await h.ctl("POST", "/reset");
   alice = await createAccount(h, "alice@agents.example.com");
   bob = await createAccount(h, "bob@agents.example.com");
 });

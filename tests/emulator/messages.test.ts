@@ -1,17 +1,12 @@
 /** Messages between agent accounts: delivery, threading, webhooks, idempotency, rules. */
-import {createAccount, Harness, hmacHex, startHarness } from "./helpers";
+import { createAccount, hmacHex, useHarness } from "./helpers";
 import { WebhookReceiver } from "../../emulator/receiver";
 
-let h: Harness;
+const h = useHarness();
 let rcv: WebhookReceiver;
 let alice: any;
 let bob: any;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(() => h.close());
 beforeEach(async () => {
-  await h.control.reset();
   alice = await createAccount(h, "alice@agents.example.com", { name: "Alice" });
   bob = await createAccount(h, "bob@agents.example.com", { name: "Bob" });
   rcv = await WebhookReceiver.start();

@@ -1,29 +1,22 @@
 /** Outside correspondents: injected mail through rules and policy (inbox, junk, nowhere), threading, webhooks, the outbox and replies to it. */
 import { EmulatorControl, EmulatorControlError } from "../../emulator/control-client";
 import { WebhookReceiver } from "../../emulator/receiver";
-import { createAccount, Harness, hmacHex, startHarness } from "./helpers";
+import { createAccount, hmacHex, useHarness } from "./helpers";
 
-let h: Harness;
-let control: EmulatorControl;
+const h = useHarness();
 let rcv: WebhookReceiver;
 let agent: { id: string; email: string };
 let secret: string;
 const customer = { email: "dana@customer.example", name: "Dana" };
 
-beforeAll(async () => {
-  h = await startHarness();
-  control = new EmulatorControl(h.emu.url);
-});
-afterAll(() => h.close());
 beforeEach(async () => {
-  await control.reset();
   agent = await createAccount(h, "agent@agents.example.com", { name: "Agent" });
   rcv = await WebhookReceiver.start();
   secret = (await h.api("POST", "/v3/webhooks", { trigger_types: ["message.created"], webhook_url: `${rcv.url}/hook` })).body.data.webhook_secret;
 });
 afterEach(() => rcv.close());
 
-const defaultWorkspace = async () => (await control.state()).default_workspace_id;
+const defaultWorkspace = async () => (await h.control.state()).default_workspace_id;
 
 /** Attaches a policy with these spam settings to the agent's (default) workspace. */
 async function spamPolicy(spam_detection: Record<string, unknown>, limits: Record<string, unknown> = {}) {
@@ -32,7 +25,7 @@ async function spamPolicy(spam_detection: Record<string, unknown>, limits: Recor
 }
 
 test("injected mail lands in the inbox, threads, and fires a signed message.created", async () => {
-  const r = await control.injectMail({ from: customer, to: agent.email, cc: "someone@else.example", subject: "Quote?", body: "<p>Price for 20 seats?</p>" });
+  const r = await h.control.injectMail({ from: customer, to: agent.email, cc: "someone@else.example", subject: "Quote?", body: "<p>Price for 20 seats?</p>" });
   expect(r.message_id).toMatch(/^<.+@customer\.example>$/);
   expect(r.results).toEqual([
     { email: agent.email, grant_id: agent.id, outcome: "delivered", folder: "inbox", message_id: expect.any(String), thread_id: expect.any(String), matched_rule_ids: [] },
@@ -47,13 +40,13 @@ test("injected mail lands in the inbox, threads, and fires a signed message.crea
   expect(d.json.data.object).toMatchObject({ id: m.id, grant_id: agent.id, thread_id: m.thread_id });
 
   // A reply with In-Reply-To joins the thread; References alone do too.
-  const reply = await control.injectMail({ from: customer, to: agent.email, subject: "Re: Quote?", in_reply_to: r.message_id });
+  const reply = await h.control.injectMail({ from: customer, to: agent.email, subject: "Re: Quote?", in_reply_to: r.message_id });
   expect(reply.results[0].thread_id).toBe(m.thread_id);
-  const refOnly = await control.injectMail({ from: customer, to: agent.email, subject: "also", references: [r.message_id] });
+  const refOnly = await h.control.injectMail({ from: customer, to: agent.email, subject: "also", references: [r.message_id] });
   expect(refOnly.results[0].thread_id).toBe(m.thread_id);
   const replyMsg = (await h.api("GET", `/v3/grants/${agent.id}/messages/${reply.results[0].message_id}`)).body.data;
   expect(replyMsg.headers).toEqual(expect.arrayContaining([{ name: "In-Reply-To", value: r.message_id }, { name: "References", value: r.message_id }]));
-  const fresh = await control.injectMail({ from: customer, to: agent.email, subject: "Quote?" });
+  const fresh = await h.control.injectMail({ from: customer, to: agent.email, subject: "Quote?" });
   expect(fresh.results[0].thread_id).not.toBe(m.thread_id); // same subject, no references: a new thread
 });
 
@@ -63,7 +56,7 @@ test("rules decide: block → nowhere (no webhook), mark_as_spam → junk, archi
   const ids = [await rule("block", "blocked.example", "block"), await rule("junk", "junky.example", "mark_as_spam"), await rule("arch", "news.example", "archive")];
   await h.api("PATCH", `/v3/workspaces/${await defaultWorkspace()}`, { rule_ids: ids });
 
-  const blocked = await control.injectMail({ from: "x@blocked.example", to: agent.email, subject: "b" });
+  const blocked = await h.control.injectMail({ from: "x@blocked.example", to: agent.email, subject: "b" });
   expect(blocked.data).toEqual([]);
   expect(blocked.results[0]).toEqual({
     email: agent.email,
@@ -73,15 +66,15 @@ test("rules decide: block → nowhere (no webhook), mark_as_spam → junk, archi
     smtp_code: 550,
     reason: expect.stringContaining(ids[0]),
   });
-  const junk = await control.injectMail({ from: "x@junky.example", to: agent.email, subject: "j" });
+  const junk = await h.control.injectMail({ from: "x@junky.example", to: agent.email, subject: "j" });
   expect(junk.results[0]).toMatchObject({ outcome: "delivered", folder: "junk", matched_rule_ids: [ids[1]] });
-  const news = await control.injectMail({ from: "x@news.example", to: agent.email, subject: "n" });
+  const news = await h.control.injectMail({ from: "x@news.example", to: agent.email, subject: "n" });
   expect(news.results[0]).toMatchObject({ outcome: "delivered", folder: "archive" });
 
   await rcv.waitFor((x) => x.json?.data?.object?.subject === "n");
   const notified = rcv.deliveries.map((x) => x.json.data.object.subject).sort();
   expect(notified).toEqual(["j", "n"]); // the blocked one left no trace
-  expect((await control.state()).messages.map((m) => m.subject).sort()).toEqual(["j", "n"]);
+  expect((await h.control.state()).messages.map((m) => m.subject).sort()).toEqual(["j", "n"]);
 });
 
 test("one pipeline: every injected message leaves a rule evaluation, rules file into custom folders, webhooks and channels hear of it", async () => {
@@ -94,11 +87,11 @@ test("one pipeline: every injected message leaves a rule evaluation, rules file 
   await h.api("PATCH", `/v3/workspaces/${ws}`, { rule_ids: [file, block] });
   const channel = (await h.api("POST", "/v3/channels/pubsub", { topic: "projects/acme-prod/topics/agent-mail", trigger_types: ["message.created"] })).body.data;
 
-  const filed = (await control.injectMail({ from: "ceo@acme.example", to: agent.email, subject: "order" })).results[0];
+  const filed = (await h.control.injectMail({ from: "ceo@acme.example", to: agent.email, subject: "order" })).results[0];
   expect(filed).toMatchObject({ outcome: "delivered", folder: folder.id, matched_rule_ids: [file] });
-  const blocked = (await control.injectMail({ from: "x@blocked.example", to: agent.email, subject: "nope" })).results[0];
+  const blocked = (await h.control.injectMail({ from: "x@blocked.example", to: agent.email, subject: "nope" })).results[0];
   expect(blocked).toMatchObject({ outcome: "blocked", smtp_code: 550, matched_rule_ids: [block] });
-  const plain = (await control.injectMail({ from: customer, to: agent.email, subject: "hello" })).results[0];
+  const plain = (await h.control.injectMail({ from: customer, to: agent.email, subject: "hello" })).results[0];
 
   const evaluations = (await h.api("GET", `/v3/grants/${agent.id}/rule-evaluations`)).body.data;
   expect(evaluations.map((e: any) => [e.evaluation_stage, e.message_id, e.applied_actions, e.matched_rule_ids])).toEqual([
@@ -109,25 +102,25 @@ test("one pipeline: every injected message leaves a rule evaluation, rules file 
 
   await rcv.waitFor((x) => x.json?.data?.object?.subject === "hello");
   expect(rcv.deliveries.map((x) => x.json.data.object.subject)).toEqual(["order", "hello"]);
-  const published = await control.channelDeliveries();
+  const published = await h.control.channelDeliveries();
   expect(published.map((d) => [d.channel_id, d.trigger, d.status, JSON.parse(d.message).data.object.subject])).toEqual([
     [channel.id, "message.created", 200, "order"],
     [channel.id, "message.created", 200, "hello"],
   ]);
-  expect((await control.deliveries()).every((d) => "webhook_id" in d)).toBe(true);
+  expect((await h.control.deliveries()).every((d) => "webhook_id" in d)).toBe(true);
 });
 
 test("policy spam detection files suspicious mail in junk; the L10 switch junkNotification: silent keeps it quiet", async () => {
   await spamPolicy({ use_list_dnsbl: true, use_header_anomaly_detection: true, spam_sensitivity: 1 });
-  await control.config({ dnsbl: ["spam-source.example"] });
+  await h.control.config({ dnsbl: ["spam-source.example"] });
 
-  const listed = await control.injectMail({ from: "promo@mail.spam-source.example", to: agent.email, subject: "listed" });
+  const listed = await h.control.injectMail({ from: "promo@mail.spam-source.example", to: agent.email, subject: "listed" });
   expect(listed.results[0]).toMatchObject({ folder: "junk", spam: { spam: true, score: 5, threshold: 5, reasons: ["sender domain spam-source.example is on the DNSBL"] } });
 
-  const oneAnomaly = await control.injectMail({ from: customer, to: agent.email, reply_to: "collect@elsewhere.example", subject: "one" });
+  const oneAnomaly = await h.control.injectMail({ from: customer, to: agent.email, reply_to: "collect@elsewhere.example", subject: "one" });
   expect(oneAnomaly.results[0]).toMatchObject({ folder: "inbox", spam: { spam: false, score: 2.5 } });
 
-  const twoAnomalies = await control.injectMail({
+  const twoAnomalies = await h.control.injectMail({
     from: { email: "billing@pay.example", name: "support@bank.example" },
     to: agent.email,
     reply_to: "collect@elsewhere.example",
@@ -138,47 +131,47 @@ test("policy spam detection files suspicious mail in junk; the L10 switch junkNo
 
   // Higher sensitivity: one anomaly (a Return-Path from another domain) is enough.
   await spamPolicy({ use_header_anomaly_detection: true, spam_sensitivity: 2 });
-  const rp = await control.injectMail({ from: customer, to: agent.email, subject: "rp", headers: [{ name: "Return-Path", value: "<bounce@other.example>" }] });
+  const rp = await h.control.injectMail({ from: customer, to: agent.email, subject: "rp", headers: [{ name: "Return-Path", value: "<bounce@other.example>" }] });
   expect(rp.results[0]).toMatchObject({ folder: "junk", spam: { spam: true, threshold: 2.5 } });
 
   await rcv.waitFor((x) => x.json?.data?.object?.subject === "rp");
-  await control.variance({ switches: { junkNotification: "silent" } });
-  const quiet = await control.injectMail({ from: customer, to: agent.email, subject: "quiet", headers: [{ name: "Return-Path", value: "<bounce@other.example>" }] });
+  await h.control.variance({ switches: { junkNotification: "silent" } });
+  const quiet = await h.control.injectMail({ from: customer, to: agent.email, subject: "quiet", headers: [{ name: "Return-Path", value: "<bounce@other.example>" }] });
   expect(quiet.results[0].folder).toBe("junk");
-  await control.injectMail({ from: customer, to: agent.email, subject: "loud" });
+  await h.control.injectMail({ from: customer, to: agent.email, subject: "loud" });
   await rcv.waitFor((x) => x.json?.data?.object?.subject === "loud");
   expect(rcv.deliveries.map((x) => x.json.data.object.subject)).not.toContain("quiet");
 });
 
 test("policy limits refuse mail: daily received count and total MIME size", async () => {
   await spamPolicy({}, { limit_count_daily_message_received: 2, limit_size_total_mime: 5000 });
-  expect((await control.injectMail({ from: customer, to: agent.email, subject: "big", body: "x".repeat(6000) })).results[0]).toMatchObject({
+  expect((await h.control.injectMail({ from: customer, to: agent.email, subject: "big", body: "x".repeat(6000) })).results[0]).toMatchObject({
     outcome: "refused",
     smtp_code: 552,
     reason: expect.stringContaining("limit_size_total_mime"),
   });
   // size_bytes stands for the whole MIME message
-  expect((await control.injectMail({ from: customer, to: agent.email, subject: "declared big", size_bytes: 5001 })).results[0]).toMatchObject({
+  expect((await h.control.injectMail({ from: customer, to: agent.email, subject: "declared big", size_bytes: 5001 })).results[0]).toMatchObject({
     outcome: "refused",
     smtp_code: 552,
   });
-  for (const s of ["1", "2"]) expect((await control.injectMail({ from: customer, to: agent.email, subject: s })).results[0].outcome).toBe("delivered");
-  expect((await control.injectMail({ from: customer, to: agent.email, subject: "3" })).results[0]).toMatchObject({
+  for (const s of ["1", "2"]) expect((await h.control.injectMail({ from: customer, to: agent.email, subject: s })).results[0].outcome).toBe("delivered");
+  expect((await h.control.injectMail({ from: customer, to: agent.email, subject: "3" })).results[0]).toMatchObject({
     outcome: "refused",
     smtp_code: 452,
     reason: expect.stringContaining("limit_count_daily_message_received (2)"),
   });
   // Yesterday's mail does not count.
   const yesterday = Math.floor(Date.now() / 1000) - 86_400 * 2;
-  await control.reset();
+  await h.control.reset();
   agent = await createAccount(h, "agent@agents.example.com");
   await spamPolicy({}, { limit_count_daily_message_received: 1 });
-  await control.injectMail({ from: customer, to: agent.email, subject: "old", date: yesterday });
-  expect((await control.injectMail({ from: customer, to: agent.email, subject: "today" })).results[0].outcome).toBe("delivered");
+  await h.control.injectMail({ from: customer, to: agent.email, subject: "old", date: yesterday });
+  expect((await h.control.injectMail({ from: customer, to: agent.email, subject: "today" })).results[0].outcome).toBe("delivered");
 });
 
 test("mail to outside addresses is kept in the outbox; the correspondent's answer joins the thread", async () => {
-  const first = await control.injectMail({ from: customer, to: agent.email, subject: "Demo?" });
+  const first = await h.control.injectMail({ from: customer, to: agent.email, subject: "Demo?" });
   const inbound = first.results[0];
   const sent = (
     await h.api("POST", `/v3/grants/${agent.id}/messages/send`, {
@@ -193,7 +186,7 @@ test("mail to outside addresses is kept in the outbox; the correspondent's answe
   await createAccount(h, "other@agents.example.com");
   await h.api("POST", `/v3/grants/${agent.id}/messages/send`, { to: [{ email: "other@agents.example.com" }], subject: "internal" });
 
-  const outbox = await control.outbox();
+  const outbox = await h.control.outbox();
   expect(outbox).toHaveLength(1);
   const out = outbox[0];
   expect(out).toMatchObject({
@@ -208,11 +201,11 @@ test("mail to outside addresses is kept in the outbox; the correspondent's answe
     rfc_message_id: expect.stringMatching(/^<.+@agents\.example\.com>$/),
   });
   expect(out.headers.map((x) => x.name)).not.toContain("Bcc");
-  expect(await control.outboxMessage(out.id)).toEqual(out);
-  expect(await control.outbox({ to: "crm@log.example" })).toHaveLength(1);
-  expect(await control.outbox({ to: "nobody@x.example" })).toEqual([]);
+  expect(await h.control.outboxMessage(out.id)).toEqual(out);
+  expect(await h.control.outbox({ to: "crm@log.example" })).toHaveLength(1);
+  expect(await h.control.outbox({ to: "nobody@x.example" })).toEqual([]);
 
-  const answer = await control.replyToOutbox(out.id, { body: "Tuesday works." });
+  const answer = await h.control.replyToOutbox(out.id, { body: "Tuesday works." });
   expect(answer.results[0]).toMatchObject({ email: agent.email, outcome: "delivered", folder: "inbox", thread_id: inbound.thread_id });
   const m = (await h.api("GET", `/v3/grants/${agent.id}/messages/${answer.results[0].message_id}`)).body.data;
   expect(m).toMatchObject({ subject: "Re: Demo?", from: [{ email: customer.email }], to: [{ email: agent.email, name: "Agent" }] });
@@ -220,9 +213,9 @@ test("mail to outside addresses is kept in the outbox; the correspondent's answe
   const thread = (await h.api("GET", `/v3/grants/${agent.id}/threads/${inbound.thread_id}`)).body.data;
   expect(thread.message_ids).toHaveLength(3);
 
-  await expect(control.replyToOutbox("nope")).rejects.toThrow(EmulatorControlError);
-  await control.clearOutbox();
-  expect(await control.outbox()).toEqual([]);
+  await expect(h.control.replyToOutbox("nope")).rejects.toThrow(EmulatorControlError);
+  await h.control.clearOutbox();
+  expect(await h.control.outbox()).toEqual([]);
 });
 
 test("bad inject requests are refused with a message naming the field", async () => {

@@ -1,16 +1,9 @@
 /** Plan limits (--plan free|full): accounts, rules, lists, policy options, send quotas and rate, inbound size. */
 import { setTimeout as sleep } from "node:timers/promises";
 import { until } from "../harness/wait";
-import { createAccount, Harness, startHarness } from "./helpers";
+import { createAccount, useHarness } from "./helpers";
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness({ plan: "free" });
-});
-afterAll(() => h.close());
-beforeEach(async () => {
-  await h.ctl("POST", "/reset"); // back to the start options: plan free
-});
+const h = useHarness({ emulator: { plan: "free" } }); // each test's reset goes back to the start options: plan free
 
 const rule = (i: number) => ({
   name: `r${i}`,

@@ -1,15 +1,10 @@
 /** Rule evaluations: one record per inbound message (RCPT block or inbox processing) and per send, newest first. */
-import { createAccount, Harness, startHarness } from "./helpers";
+import { createAccount, useHarness } from "./helpers";
 
-let h: Harness;
+const h = useHarness();
 let g: any;
 let ws: string;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(() => h.close());
 beforeEach(async () => {
-  await h.ctl("POST", "/reset");
   g = await createAccount(h, "eval@agents.example.com");
   ws = (await h.api("POST", "/v3/workspaces", { name: "eval" })).body.data.workspace_id;
   await h.api("PATCH", `/v3/grants/${g.id}`, { workspace_id: ws });

@@ -1,14 +1,9 @@
 /** Signatures: CRUD, 201 on create, ≤ 10 per grant, body ≤ 100 KB, sanitizing, signature_id on send. */
-import { createAccount, Harness, startHarness } from "./helpers";
+import { createAccount, useHarness } from "./helpers";
 
-let h: Harness;
+const h = useHarness();
 let g: any;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(() => h.close());
 beforeEach(async () => {
-  await h.ctl("POST", "/reset");
   g = await createAccount(h, "signer@agents.example.com");
 });
 

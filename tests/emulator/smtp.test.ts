@@ -1,21 +1,13 @@
 /** SMTP: a mail client (nodemailer) submits as the agent with its app password; inbound SMTP to agent accounts. */
 import * as nodemailer from "nodemailer";
-import { EmulatorControl } from "../../emulator/control-client";
-import { createAccount, Harness, startHarness } from "./helpers";
+import { createAccount, useHarness } from "./helpers";
 
-let h: Harness;
-let control: EmulatorControl;
+const h = useHarness({ emulator: { smtp: { port: 0 } } });
 let agent: { id: string; email: string };
 let colleague: { id: string; email: string };
 const APP_PASSWORD = "Agent-App-Passw0rd-2026";
 
-beforeAll(async () => {
-  h = await startHarness({ smtp: { port: 0 } });
-  control = new EmulatorControl(h.emu.url);
-});
-afterAll(() => h.close());
 beforeEach(async () => {
-  await control.reset();
   agent = await createAccount(h, "agent@agents.example.com", { name: "Agent", settings: { email: "agent@agents.example.com", app_password: APP_PASSWORD } });
   colleague = await createAccount(h, "colleague@agents.example.com");
 });
@@ -56,12 +48,12 @@ test("a mail client sends as the agent with its app password: sent copy, deliver
   const [delivered] = await messages(colleague.id, "inbox");
   expect(delivered).toMatchObject({ subject: "Your quote", bcc: [] });
 
-  const [out] = await control.outbox();
+  const [out] = await h.control.outbox();
   expect(out).toMatchObject({ message_id: sent.id, recipients: ["pat@customer.example", "audit@archive.example"] });
 });
 
 test("a reply sent over SMTP with In-Reply-To joins the thread of the mail it answers", async () => {
-  const inbound = await control.injectMail({ from: "pat@customer.example", to: agent.email, subject: "Question" });
+  const inbound = await h.control.injectMail({ from: "pat@customer.example", to: agent.email, subject: "Question" });
   await client({ user: agent.email, pass: APP_PASSWORD }).sendMail({
     from: agent.email,
     to: "pat@customer.example",
@@ -72,7 +64,7 @@ test("a reply sent over SMTP with In-Reply-To joins the thread of the mail it an
   });
   const [sent] = await messages(agent.id, "sent");
   expect(sent.thread_id).toBe(inbound.results[0].thread_id);
-  const [out] = await control.outbox();
+  const [out] = await h.control.outbox();
   expect(out).toMatchObject({ in_reply_to: inbound.message_id, references: [inbound.message_id] });
 });
 
@@ -103,12 +95,12 @@ test("an outbound block rule refuses the submission with 550", async () => {
     match: { conditions: [{ field: "recipient.domain", operator: "is", value: "rival.example" }] },
     actions: [{ type: "block" }],
   })).body.data;
-  await h.api("PATCH", `/v3/workspaces/${(await control.state()).default_workspace_id}`, { rule_ids: [rule.id] });
+  await h.api("PATCH", `/v3/workspaces/${(await h.control.state()).default_workspace_id}`, { rule_ids: [rule.id] });
   const err = await client({ user: agent.email, pass: APP_PASSWORD })
     .sendMail({ from: agent.email, to: "ceo@rival.example", subject: "s", text: "t" })
     .catch((e: { responseCode?: number; response?: string }) => e);
   expect(err).toMatchObject({ responseCode: 550, response: expect.stringContaining(rule.id) });
-  expect(await control.outbox()).toEqual([]);
+  expect(await h.control.outbox()).toEqual([]);
 });
 
 test("without AUTH the server takes mail only for agent accounts, as their MX would; block rules reject at RCPT", async () => {
@@ -122,7 +114,7 @@ test("without AUTH the server takes mail only for agent accounts, as their MX wo
   expect(relay).toMatchObject({ responseCode: 550 });
 
   const rule = (await h.api("POST", "/v3/rules", { name: "block pat", match: { conditions: [{ field: "from.address", operator: "is", value: "pat@customer.example" }] }, actions: [{ type: "block" }] })).body.data;
-  await h.api("PATCH", `/v3/workspaces/${(await control.state()).default_workspace_id}`, { rule_ids: [rule.id] });
+  await h.api("PATCH", `/v3/workspaces/${(await h.control.state()).default_workspace_id}`, { rule_ids: [rule.id] });
   const blocked = await anonymous.sendMail({ from: "pat@customer.example", to: agent.email, subject: "again", text: "t" }).catch((e: { responseCode?: number; rejected?: string[] }) => e);
   expect(blocked).toMatchObject({ responseCode: 550 });
   expect(await messages(agent.id, "inbox")).toHaveLength(1);
@@ -137,7 +129,7 @@ test("without AUTH the server takes mail only for agent accounts, as their MX wo
 
 test("inbound SMTP: the policy's limit_size_total_mime refuses the message with 552 (nothing stored); spam detection files in junk", async () => {
   const p = (await h.api("POST", "/v3/policies", { name: "strict", limits: { limit_size_total_mime: 4000 }, spam_detection: { use_header_anomaly_detection: true, spam_sensitivity: 2 } })).body.data;
-  await h.api("PATCH", `/v3/workspaces/${(await control.state()).default_workspace_id}`, { policy_id: p.id });
+  await h.api("PATCH", `/v3/workspaces/${(await h.control.state()).default_workspace_id}`, { policy_id: p.id });
   const anonymous = client();
   const big = await anonymous.sendMail({ from: "pat@customer.example", to: agent.email, subject: "big", text: "x".repeat(5000) }).catch((e: { responseCode?: number; response?: string }) => e);
   expect(big).toMatchObject({ responseCode: 552, response: expect.stringContaining("limit_size_total_mime") });
@@ -148,11 +140,11 @@ test("inbound SMTP: the policy's limit_size_total_mime refuses the message with 
 });
 
 test("SMTP submissions count against the send quotas like messages/send; a spent quota refuses the submission with 550", async () => {
-  await control.plan("free");
-  await control.setSendUsage(agent.id, { sent_today: 199 });
+  await h.control.plan("free");
+  await h.control.setSendUsage(agent.id, { sent_today: 199 });
   const smtp = client({ user: agent.email, pass: APP_PASSWORD });
   await smtp.sendMail({ from: agent.email, to: "pat@customer.example", subject: "the 200th", text: "t" });
-  expect(await control.setSendUsage(agent.id, {})).toMatchObject({ sent_today: 200 });
+  expect(await h.control.setSendUsage(agent.id, {})).toMatchObject({ sent_today: 200 });
   const over = await smtp.sendMail({ from: agent.email, to: "pat@customer.example", subject: "the 201st", text: "t" }).catch((e: { responseCode?: number; response?: string }) => e);
   expect(over).toMatchObject({ responseCode: 550, response: expect.stringContaining("daily send limit reached") });
   expect((await messages(agent.id, "sent")).map((m) => m.subject)).toEqual(["the 200th"]);

@@ -8,20 +8,14 @@ import * as path from "node:path";
 import { DEFAULT_VARIANCE, HARSH_VARIANCE, SWITCHES } from "../../emulator/variance";
 import { EmulatorControlError } from "../../emulator/control-client";
 import { WebhookReceiver } from "../../emulator/receiver";
-import { createAccount, Harness, PASSWORD, startHarness } from "./helpers";
+import { createAccount, PASSWORD, startHarness, useHarness } from "./helpers";
 
-let h: Harness;
+const h = useHarness({ emulator: { domains: ["agents.example.com"] } });
 let rcv: WebhookReceiver;
 beforeAll(async () => {
-  [h, rcv] = await Promise.all([startHarness({ domains: ["agents.example.com"] }), WebhookReceiver.start()]);
+  rcv = await WebhookReceiver.start();
 });
-afterAll(async () => {
-  await h.close();
-  await rcv.close();
-});
-beforeEach(async () => {
-  await h.control.reset();
-});
+afterAll(() => rcv.close());
 
 /** The default profile with these switches changed. */
 const only = async (switches: Record<string, unknown>) => {

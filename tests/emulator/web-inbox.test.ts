@@ -6,23 +6,15 @@
 import { existsSync, mkdirSync } from "node:fs";
 import * as path from "node:path";
 import { chromium, type Browser } from "playwright-core";
-import { EmulatorControl } from "../../emulator/control-client";
-import { createAccount, Harness, startHarness } from "./helpers";
+import { createAccount, useHarness } from "./helpers";
 
 const CHROMIUM = "/usr/bin/chromium";
 const SCREENSHOT = path.resolve(__dirname, "..", "..", "dist", "test-artifacts", "web-inbox.png");
 
-let h: Harness;
-let control: EmulatorControl;
+const h = useHarness();
 let agent: { id: string; email: string };
 
-beforeAll(async () => {
-  h = await startHarness();
-  control = new EmulatorControl(h.emu.url);
-});
-afterAll(() => h.close());
 beforeEach(async () => {
-  await control.reset();
   agent = await createAccount(h, "support@agents.example.com", { name: "Support Agent" });
 });
 
@@ -33,7 +25,7 @@ const page = async (p: string) => {
 
 describe("pages over HTTP", () => {
   it("lists accounts, folders, threads and messages, escaping everything mail can contain", async () => {
-    const r = await control.injectMail({ from: { email: "eve@outside.example", name: "Eve <script>" }, to: agent.email, subject: "<b>bold</b> & co", body: "<p>hi</p>" });
+    const r = await h.control.injectMail({ from: { email: "eve@outside.example", name: "Eve <script>" }, to: agent.email, subject: "<b>bold</b> & co", body: "<p>hi</p>" });
     const root = await page("/");
     expect(root).toMatchObject({ status: 200, type: "text/html; charset=utf-8" });
     expect(root.csp).toContain("default-src 'none'");
@@ -61,13 +53,13 @@ describe("pages over HTTP", () => {
     const block = (
       await h.api("POST", "/v3/rules", { name: "drop spam", match: { conditions: [{ field: "from.domain", operator: "is", value: "spam.example" }] }, actions: [{ type: "block" }] })
     ).body.data;
-    await h.api("PATCH", `/v3/workspaces/${(await control.state()).default_workspace_id}`, { rule_ids: [rule.id, block.id] });
+    await h.api("PATCH", `/v3/workspaces/${(await h.control.state()).default_workspace_id}`, { rule_ids: [rule.id, block.id] });
     const channel = (
       await h.api("POST", "/v3/channels/pubsub", { topic: "projects/acme-prod/topics/inbox-view", trigger_types: ["message.created"], encryption_key: "pubsub-key-not-to-show" })
     ).body.data;
-    await control.setTopicReachable("projects/acme-prod/topics/inbox-view", false);
-    const filed = await control.injectMail({ from: "ceo@acme.example", to: agent.email, subject: "Order for Acme" });
-    await control.injectMail({ from: "x@spam.example", to: agent.email, subject: "never stored" });
+    await h.control.setTopicReachable("projects/acme-prod/topics/inbox-view", false);
+    const filed = await h.control.injectMail({ from: "ceo@acme.example", to: agent.email, subject: "Order for Acme" });
+    await h.control.injectMail({ from: "x@spam.example", to: agent.email, subject: "never stored" });
 
     const account = await page(`/accounts/${agent.id}`);
     expect(account.text).toContain(`href="/accounts/${agent.id}?folder=${encodeURIComponent(folder.id)}">Clients/Acme <span class="count">1</span>`);
@@ -108,11 +100,11 @@ describe("pages over HTTP", () => {
   });
 
   it("shows no secrets", async () => {
-    await control.config({ webhookChallenge: false });
+    await h.control.config({ webhookChallenge: false });
     const hook = (await h.api("POST", "/v3/webhooks", { trigger_types: ["message.created"], webhook_url: "http://127.0.0.1:9/x" })).body.data;
     expect(hook.webhook_secret).toEqual(expect.any(String));
-    await control.injectMail({ from: "x@outside.example", to: agent.email, subject: "fires a delivery" });
-    await control.waitForDeliveries(() => true, { timeoutMs: 10_000 });
+    await h.control.injectMail({ from: "x@outside.example", to: agent.email, subject: "fires a delivery" });
+    await h.control.waitForDeliveries(() => true, { timeoutMs: 10_000 });
     await createAccount(h, "pw@agents.example.com", { settings: { email: "pw@agents.example.com", app_password: "Secret-Passw0rd-12345678" } });
     const texts = await Promise.all(["/", "/deliveries", "/outbox", "/faults", "/requests", "/rule-evaluations"].map(async (p) => (await page(p)).text));
     for (const t of texts) {
@@ -151,7 +143,7 @@ if (!haveChromium) console.log(`web inbox browser test SKIPPED: no Chromium at $
   });
 
   it("shows an injected message in the account's inbox and its thread, with bodies' scripts not run", async () => {
-    const received = await control.injectMail({
+    const received = await h.control.injectMail({
       from: { email: "alice@customer.example", name: "Alice Example" },
       to: agent.email,
       subject: "Where is my parcel?",
@@ -163,10 +155,10 @@ if (!haveChromium) console.log(`web inbox browser test SKIPPED: no Chromium at $
       body: "<p>Hi Alice, order #4411 left our warehouse yesterday.</p>",
       reply_to_message_id: received.results[0].message_id,
     });
-    await control.injectMail({ from: "newsletter@promo.example", to: agent.email, subject: "50% off everything", body: "Sale!" });
+    await h.control.injectMail({ from: "newsletter@promo.example", to: agent.email, subject: "50% off everything", body: "Sale!" });
     const sales = await createAccount(h, "sales@agents.example.com", { name: "Sales Agent" });
     await h.api("POST", `/v3/grants/${sales.id}/messages/send`, { to: [{ email: agent.email }], subject: "Customer asks for 20 seats", body: "Can you confirm the volume discount?" });
-    await control.faults([{ method: "POST", path: "^/v3/grants/[^/]+/messages/send$", kind: "status", status: 503, times: 2 }]);
+    await h.control.faults([{ method: "POST", path: "^/v3/grants/[^/]+/messages/send$", kind: "status", status: 503, times: 2 }]);
 
     const context = await browser.newContext({ viewport: { width: 1200, height: 470 } });
     try {

@@ -1,20 +1,13 @@
 /** Webhooks: challenge, CRUD, secrets, signed (and gzip) deliveries, retries. */
 import * as http from "node:http";
 import { gunzipSync } from "node:zlib";
-import { createAccount, Harness, hmacHex, startHarness } from "./helpers";
+import { createAccount, hmacHex, useHarness } from "./helpers";
 import { WebhookReceiver } from "../../emulator/receiver";
 import { until } from "../harness/wait";
 
-let h: Harness;
+const h = useHarness();
 let rcv: WebhookReceiver;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.close();
-});
 beforeEach(async () => {
-  await h.control.reset();
   rcv = await WebhookReceiver.start();
 });
 afterEach(() => rcv.close());
