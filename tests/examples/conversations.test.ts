@@ -1,7 +1,7 @@
 import { parseWebhookBody, verifyWebhookSignature } from "../../provider/webhook-signature";
-import { WebhookReceiver, type Delivery } from "../../emulator/receiver";
+import { type Delivery } from "../../emulator/receiver";
 import type { InjectResult, Message, OutboxMessage } from "../../emulator/control-client";
-import { example, startExampleEnv, type ExampleEnv } from "./support";
+import { example, useExampleEnv } from "./support";
 
 /**
  * The per-workflow agents (examples/per-workflow, deployed through the program runner) in multi-turn
@@ -10,24 +10,17 @@ import { example, startExampleEnv, type ExampleEnv } from "./support";
  * answered from there; every notification is checked against its webhook's secret.
  */
 describe("per-workflow agents in conversation with the outside world", () => {
-  let env: ExampleEnv;
-  let receiver: WebhookReceiver;
   let agents: Record<"sales" | "support" | "scheduling", { email: string; grantId: string }>;
   let secrets: Record<string, string>;
   let ruleIds: Record<string, string>;
 
+  const env = useExampleEnv();
   beforeAll(async () => {
-    env = await startExampleEnv();
-    receiver = await WebhookReceiver.start();
-    const r = await env.run({ program: example("per-workflow"), stack: "talk", state: "talk.json", config: { "per-workflow:webhookBaseUrl": `${receiver.url}/agents` } });
+    const r = await env.run({ program: example("per-workflow"), stack: "talk", state: "talk.json", config: { "per-workflow:webhookBaseUrl": `${env.receiver.url}/agents` } });
     agents = r.outputs.agents as typeof agents;
     const s = await env.state();
     secrets = Object.fromEntries(s.webhooks.map((w) => [new URL(w.webhook_url).pathname, w.webhook_secret]));
     ruleIds = Object.fromEntries(s.rules.map((x) => [x.name, x.id]));
-  });
-  afterAll(async () => {
-    await receiver?.close();
-    await env?.stop();
   });
 
   const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
@@ -48,7 +41,7 @@ describe("per-workflow agents in conversation with the outside world", () => {
   };
   /** The workflow's own webhook got a signed message.created for this message. */
   const notified = async (wf: keyof typeof agents, messageId: string) => {
-    const d = await receiver.waitFor((x: Delivery) => x.path === `/agents/${wf}` && parseWebhookBody(x.rawBody, x.headers).data.object.id === messageId, 10_000);
+    const d = await env.receiver.waitFor((x: Delivery) => x.path === `/agents/${wf}` && parseWebhookBody(x.rawBody, x.headers).data.object.id === messageId, 10_000);
     expect(verifyWebhookSignature(d.rawBody, d.headers["x-nylas-signature"], secrets[`/agents/${wf}`])).toBe(true);
     return parseWebhookBody(d.rawBody, d.headers).data.object as unknown as Message;
   };

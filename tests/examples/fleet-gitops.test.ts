@@ -1,8 +1,7 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { ProgramRunError } from "../../provider/offline/program";
-import { WebhookReceiver } from "../../emulator/receiver";
-import { example, opsOf, startExampleEnv, type ExampleEnv } from "./support";
+import { example, opsOf, useExampleEnv } from "./support";
 
 interface Customer {
   id: string;
@@ -22,21 +21,12 @@ jest.setTimeout(240_000);
  * and its index.ts as the CLI runs one customer) and examples/gitops, against the emulator.
  */
 describe("examples/per-customer-fleet and examples/gitops", () => {
-  let env: ExampleEnv;
-  let receiver: WebhookReceiver;
   const customers: Customer[] = JSON.parse(readFileSync(path.join(example("per-customer-fleet"), "customers.json"), "utf8"));
   const program = path.join(example("per-customer-fleet"), "program.ts");
   const runCustomer = (c: Customer, extra: { destroy?: boolean } = {}) =>
     env.run({ program, exportName: "customerProgram", args: [c], stack: c.id, state: `fleet-${c.id}.json`, ...extra });
 
-  beforeAll(async () => {
-    env = await startExampleEnv({ domains: ["agents.example.com", ...customers.map((c) => c.domain)] });
-    receiver = await WebhookReceiver.start();
-  });
-  afterAll(async () => {
-    await receiver?.close();
-    await env?.stop();
-  });
+  const env = useExampleEnv({ domains: ["agents.example.com", ...customers.map((c) => c.domain)] });
 
   it("the fleet's program function makes one stack per customer: a mailbox on the customer's domain with its own workspace and policy", async () => {
     expect(customers.map((c) => c.id)).toEqual(["acme", "globex"]);
@@ -72,7 +62,7 @@ describe("examples/per-customer-fleet and examples/gitops", () => {
     expect(err.result!.resources.map((x) => x.name)).toEqual(["acme-policy", "acme-workspace", "acme-account"]);
     expect((await env.state()).webhooks).toEqual([]);
 
-    const fixed = await runCustomer({ ...acme, webhookUrl: `${receiver.url}/hooks/acme` });
+    const fixed = await runCustomer({ ...acme, webhookUrl: `${env.receiver.url}/hooks/acme` });
     expect(opsOf(fixed)).toEqual({ "nylas:Policy acme-policy": "same", "nylas:Workspace acme-workspace": "same", "nylas:AgentAccount acme-account": "same", "nylas:Webhook acme-webhook": "create" });
     expect(fixed.secretOutputs).toEqual(["webhookSecret"]);
     expect(fixed.outputs.webhookSecret).toBe((await env.state()).webhooks[0].webhook_secret);
@@ -94,7 +84,7 @@ describe("examples/per-customer-fleet and examples/gitops", () => {
 
   it("gitops: the agents of agents.json in one workspace with the policy and blocklist, plus the webhook", async () => {
     const spec = JSON.parse(readFileSync(path.join(example("gitops"), "agents.json"), "utf8"));
-    const config = { "gitops:webhookUrl": `${receiver.url}/hooks/gitops` };
+    const config = { "gitops:webhookUrl": `${env.receiver.url}/hooks/gitops` };
     const r = await env.run({ program: example("gitops"), stack: "production", state: "gitops.json", config });
     expect(r.counts.create).toBe(5 + spec.agents.length);
     const s = await env.state();
@@ -103,7 +93,7 @@ describe("examples/per-customer-fleet and examples/gitops", () => {
     const rule = s.rules.find((x) => ws.rule_ids?.includes(x.id))!;
     expect(s.lists.find((l) => l.id === (rule.match.conditions[0].value as string[])[0])!.items).toEqual(spec.blockedDomains);
     expect(s.grants.filter((g) => g.workspace_id === ws.workspace_id).map((g) => g.email).sort()).toEqual(spec.agents.map((a: { id: string }) => `${a.id}@${spec.domain}`).sort());
-    expect(s.webhooks.map((w) => w.webhook_url)).toEqual([`${receiver.url}/hooks/gitops`]);
+    expect(s.webhooks.map((w) => w.webhook_url)).toEqual([`${env.receiver.url}/hooks/gitops`]);
     expect(r.secretOutputs).toEqual(["webhookSecret"]);
 
     const again = await env.run({ program: example("gitops"), stack: "production", state: "gitops.json", config });

@@ -1,5 +1,4 @@
-import { WebhookReceiver } from "../../emulator/receiver";
-import { example, opsOf, startExampleEnv, type ExampleEnv } from "./support";
+import { example, opsOf, useExampleEnv } from "./support";
 
 // Each program run forks a Node process with the Pulumi SDK, transpiles the program and starts a
 // provider host; a test of three runs took over 60 s here with other suites competing for the two
@@ -8,20 +7,10 @@ jest.setTimeout(240_000);
 
 /** examples/per-workflow and examples/reputation-isolation (AgentMailbox patterns) against the emulator. */
 describe("examples/per-workflow and examples/reputation-isolation", () => {
-  let env: ExampleEnv;
-  let receiver: WebhookReceiver;
-
-  beforeAll(async () => {
-    env = await startExampleEnv();
-    receiver = await WebhookReceiver.start();
-  });
-  afterAll(async () => {
-    await receiver?.close();
-    await env?.stop();
-  });
+  const env = useExampleEnv();
 
   it("per-workflow: sales, support and scheduling each get a mailbox in a workspace of their own, with their own policy and rules plus the shared blocklist", async () => {
-    const config = { "per-workflow:webhookBaseUrl": `${receiver.url}/agents` };
+    const config = { "per-workflow:webhookBaseUrl": `${env.receiver.url}/agents` };
     const r = await env.run({ program: example("per-workflow"), stack: "test", state: "per-workflow.json", config });
     expect(r.counts).toMatchObject({ create: 17, update: 0, replace: 0, delete: 0 });
     const s = await env.state();
@@ -43,7 +32,7 @@ describe("examples/per-workflow and examples/reputation-isolation", () => {
       expect((r.outputs.agents as Record<string, { grantId: string }>)[wf].grantId).toBe(grant.id);
     }
     expect(workspaceIds.size).toBe(3);
-    expect(s.webhooks.map((w) => w.webhook_url).sort()).toEqual(["scheduling", "sales", "support"].map((w) => `${receiver.url}/agents/${w}`).sort());
+    expect(s.webhooks.map((w) => w.webhook_url).sort()).toEqual(["scheduling", "sales", "support"].map((w) => `${env.receiver.url}/agents/${w}`).sort());
 
     const again = await env.run({ program: example("per-workflow"), stack: "test", state: "per-workflow.json", config });
     expect(again.counts).toMatchObject({ same: 17, create: 0, update: 0, replace: 0, delete: 0 });

@@ -1,7 +1,6 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { WebhookReceiver } from "../../emulator/receiver";
-import { ROOT, example, opsOf, startExampleEnv, type ExampleEnv } from "./support";
+import { ROOT, example, opsOf, useExampleEnv } from "./support";
 
 // Each program run forks a Node process with the Pulumi SDK, transpiles the program and starts a
 // provider host; a test of three runs took over 60 s here with other suites competing for the two
@@ -14,24 +13,15 @@ jest.setTimeout(240_000);
  * (`main: examples/quickstart`) running the same stack, and a destroy in dependency order.
  */
 describe("examples/quickstart through the program runner", () => {
-  let env: ExampleEnv;
-  let receiver: WebhookReceiver;
   const SALES_PW = "SalesAgentPassw0rd2026xyz";
   const SUPPORT_PW = "SupportAgentPassw0rd2026";
   const config = (hookPath = "/hooks/quickstart") => ({
-    "quickstart:webhookUrl": `${receiver.url}${hookPath}`,
+    "quickstart:webhookUrl": `${env.receiver.url}${hookPath}`,
     "quickstart:salesAppPassword": { secret: SALES_PW },
     "quickstart:supportAppPassword": { secret: SUPPORT_PW },
   });
 
-  beforeAll(async () => {
-    env = await startExampleEnv();
-    receiver = await WebhookReceiver.start();
-  });
-  afterAll(async () => {
-    await receiver?.close();
-    await env?.stop();
-  });
+  const env = useExampleEnv();
 
   it("creates the List, Policy, two Rules, Workspace, two AgentAccounts, a Folder and the Webhook, wired together", async () => {
     const r = await env.run({ program: example("quickstart"), stack: "test", state: "quickstart.json", config: config() });
@@ -75,7 +65,7 @@ describe("examples/quickstart through the program runner", () => {
     const supportId = grants.find((g) => g.email.startsWith("support"))!.id;
     expect((s as any).folders.filter((f: any) => f.grant_id === supportId && f.name === "Team").map((f: any) => f.id)).toEqual([r.outputs.supportTeamFolderId]);
     expect(s.webhooks).toHaveLength(1);
-    expect(s.webhooks[0]).toMatchObject({ id: r.outputs.webhookId, webhook_url: `${receiver.url}/hooks/quickstart`, trigger_types: ["message.created"] });
+    expect(s.webhooks[0]).toMatchObject({ id: r.outputs.webhookId, webhook_url: `${env.receiver.url}/hooks/quickstart`, trigger_types: ["message.created"] });
 
     // webhookSecret: a secret stack output holding the real secret; never plaintext in the state file.
     expect(r.secretOutputs).toEqual(["webhookSecret"]);
@@ -97,7 +87,7 @@ describe("examples/quickstart through the program runner", () => {
   it("a changed program updates in place only what changed", async () => {
     const r = await env.run({ program: example("quickstart"), stack: "test", state: "quickstart.json", config: config("/hooks/moved") });
     expect(r.steps.filter((s) => s.op !== "same").map((s) => [s.op, `${s.type} ${s.name}`])).toEqual([["update", "nylas:Webhook inbound"]]);
-    expect((await env.state()).webhooks.map((w) => w.webhook_url)).toEqual([`${receiver.url}/hooks/moved`]);
+    expect((await env.state()).webhooks.map((w) => w.webhook_url)).toEqual([`${env.receiver.url}/hooks/moved`]);
   });
 
   it("the root Pulumi.yaml (main: examples/quickstart) runs the same program and stack", async () => {

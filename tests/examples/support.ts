@@ -4,6 +4,7 @@ import * as path from "node:path";
 import type { EmulatorOptions, RunningEmulator } from "../../emulator";
 import { runProgram, type ConfigValue, type ProgramRunResult, type RunProgramOptions } from "../../provider/offline/program";
 import { EmulatorControl, type EmulatorState } from "../../emulator/control-client";
+import { WebhookReceiver } from "../../emulator/receiver";
 import { providerConfig, startTestEmulator } from "../harness/stack";
 
 export type { EmulatorState };
@@ -24,7 +25,12 @@ export interface ExampleEnv {
   stop(): Promise<void>;
 }
 
-export async function startExampleEnv(opts: { domains?: string[]; variance?: EmulatorOptions["variance"] } = {}): Promise<ExampleEnv> {
+export interface ExampleEnvOptions {
+  domains?: string[];
+  variance?: EmulatorOptions["variance"];
+}
+
+export async function startExampleEnv(opts: ExampleEnvOptions = {}): Promise<ExampleEnv> {
   // Without `variance`, this pass's profile (startTestEmulator's default).
   const emulator = await startTestEmulator({ domains: opts.domains, ...(opts.variance === undefined ? {} : { variance: opts.variance }) });
   const control = new EmulatorControl(emulator.url);
@@ -41,6 +47,52 @@ export async function startExampleEnv(opts: { domains?: string[]; variance?: Emu
       await emulator.close();
       rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/** An example env with a webhook receiver beside it (`env.receiver`), for the programs that register webhooks. */
+export interface ExampleEnvWithReceiver extends ExampleEnv {
+  readonly receiver: WebhookReceiver;
+}
+
+/**
+ * The example tests' set-up, once: an env and a webhook receiver started in beforeAll and closed in
+ * afterAll (receiver first). Call it in a describe before that block's own hooks; the object it returns
+ * reads through to them.
+ */
+export function useExampleEnv(opts: ExampleEnvOptions = {}): ExampleEnvWithReceiver {
+  let env: ExampleEnv | undefined;
+  let receiver: WebhookReceiver | undefined;
+  beforeAll(async () => {
+    env = await startExampleEnv(opts);
+    receiver = await WebhookReceiver.start();
+  });
+  afterAll(async () => {
+    await receiver?.close();
+    await env?.stop();
+    env = receiver = undefined;
+  });
+  const get = <T>(x: T | undefined): T => {
+    if (!x) throw new Error("the example env is started in beforeAll: use it inside tests and hooks");
+    return x;
+  };
+  return {
+    get emulator() {
+      return get(env).emulator;
+    },
+    get control() {
+      return get(env).control;
+    },
+    get dir() {
+      return get(env).dir;
+    },
+    get receiver() {
+      return get(receiver);
+    },
+    config: (extra) => get(env).config(extra),
+    run: (o) => get(env).run(o),
+    state: () => get(env).state(),
+    stop: () => get(env).stop(),
   };
 }
 
