@@ -1,5 +1,5 @@
 import type { PluginHost } from "../../provider/offline/plugin-host";
-import { startStack, type TestStack } from "../harness/stack";
+import { useStack } from "../harness/stack";
 
 /**
  * Cancel, as the engine sends it when `pulumi up` is interrupted (and before it closes each plugin):
@@ -8,11 +8,7 @@ import { startStack, type TestStack } from "../harness/stack";
  * committed is still answered and recorded instead of orphaned. Each test cancels its own plugin.
  */
 
-let stack: TestStack;
-beforeAll(async () => {
-  stack = await startStack({ frontDoor: "plugin" });
-});
-afterAll(() => stack.stop());
+const stack = useStack({ frontDoor: "plugin" });
 
 const config = () => ({ apiKey: { secret: stack.emulator.apiKey }, apiUri: stack.emulator.url, requestsPerSecond: "0", retryBaseDelayMs: "10", deadlineMs: "120000" });
 const policies = async (name: string) => ((await stack.api("GET", "/v3/policies?limit=200")).body.data as { id: string; name: string }[]).filter((p) => p.name === name);

@@ -4,7 +4,7 @@ import * as nylas from "../../provider";
 import { check, type ResourceDefinition } from "../../provider/lifecycle";
 import { definitions } from "../../provider/registry";
 import { recordRegistrations } from "../harness/mocks";
-import { startStack, type TestStack } from "../harness/stack";
+import { useStack } from "../harness/stack";
 
 /**
  * Issue 11 §3, the dynamic door: `name` may be left out wherever Nylas keeps a display name, and is then
@@ -87,11 +87,7 @@ describe("the classes fill the name in from the logical name (Pulumi mocks)", ()
 });
 
 describe("autonamed resources through the dynamic-provider host", () => {
-  let stack: TestStack;
-  beforeAll(async () => {
-    stack = await startStack();
-  });
-  afterAll(() => stack.stop());
+  const stack = useStack();
 
   it("names Rule and Domain by their logical names too, with no API call in check", async () => {
     const { engine } = stack;

@@ -1,6 +1,6 @@
 import { CheckFailedError, type Engine } from "../../provider/offline/engine";
 import { outputContaining } from "../harness/output";
-import { startStack, type TestStack } from "../harness/stack";
+import { type TestStack, useStack } from "../harness/stack";
 import { expectDestroyedTwice, expectRecreatedAfterOutOfBandDelete } from "../harness/matrix";
 
 /**
@@ -25,13 +25,11 @@ export interface ChannelSuite {
 }
 
 export function channelSuite(kind: ChannelKind): ChannelSuite {
-  let stack: TestStack;
+  const stack = useStack();
   let accounts = 0;
   beforeAll(async () => {
-    stack = await startStack();
     await stack.api("POST", "/v3/connectors", { name: "nylas", provider: "nylas" });
   });
-  afterAll(() => stack.stop());
   return {
     stack: () => stack,
     engine: () => stack.engine,

@@ -1,5 +1,4 @@
-import type { Engine } from "../../provider/offline/engine";
-import { startStack, type TestStack } from "../harness/stack";
+import { startStack, useStack } from "../harness/stack";
 
 /**
  * Domains as the Manage Domains API answers since 2026-11 (Nylas API v3 Domains on `/v3/domains` or the
@@ -9,60 +8,54 @@ import { startStack, type TestStack } from "../harness/stack";
  * length.
  */
 describe("Domain on the Manage Domains API (contract)", () => {
-  let stack: TestStack;
-  let engine: Engine;
-  beforeAll(async () => {
-    stack = await startStack();
-    engine = stack.engine;
-  });
-  afterAll(() => stack.stop());
+  const stack = useStack();
 
   const wire = async (id: string) => (await stack.domainsApi("GET", `/v3/domains/${id}`)).body.data;
   const paths = async () => (await stack.control.requests()).map((q) => `${q.method} ${q.path}`);
 
   it("uses /v3/domains with the IAM API key by default, and renames although PUT answers only {name, updated_at}", async () => {
     await stack.control.clearRequests();
-    const made = await engine.up("Domain", "iam", { name: "IAM", domainAddress: "iam-route.example" });
-    const renamed = await engine.up("Domain", "iam", { name: "IAM renamed", domainAddress: "iam-route.example" });
+    const made = await stack.engine.up("Domain", "iam", { name: "IAM", domainAddress: "iam-route.example" });
+    const renamed = await stack.engine.up("Domain", "iam", { name: "IAM renamed", domainAddress: "iam-route.example" });
     expect(renamed).toMatchObject({ op: "update", id: made.id, outputs: expect.objectContaining({ name: "IAM renamed", domainAddress: "iam-route.example" }) });
     expect((await wire(made.id)).name).toBe("IAM renamed");
-    expect((await engine.refresh("Domain", "iam")).op).toBe("same");
+    expect((await stack.engine.refresh("Domain", "iam")).op).toBe("same");
     const calls = await paths();
     expect(calls.every((c) => / \/v3\/domains(\/|$)/.test(c))).toBe(true);
     // The rename's answer lacked the rest of the Domain: it was read back.
     expect(calls.slice(calls.indexOf(`PUT /v3/domains/${made.id}`), calls.indexOf(`PUT /v3/domains/${made.id}`) + 2)).toEqual([`PUT /v3/domains/${made.id}`, `GET /v3/domains/${made.id}`]);
-    await engine.destroy("Domain", "iam");
+    await stack.engine.destroy("Domain", "iam");
   });
 
   it("adopts a domain named by its address, keeping its id (not the address) as the resource id", async () => {
     const pre = (await stack.domainsApi("POST", "/v3/domains", { name: "pre", domain_address: "by-address.example" })).body.data;
-    const r = await engine.up("Domain", "by-address", { name: "Adopted", domainAddress: "by-address.example", adopt: "By-Address.example" });
+    const r = await stack.engine.up("Domain", "by-address", { name: "Adopted", domainAddress: "by-address.example", adopt: "By-Address.example" });
     expect(r).toMatchObject({ op: "create", id: pre.id });
     expect((await wire(pre.id)).name).toBe("Adopted");
-    expect((await engine.refresh("Domain", "by-address")).op).toBe("same");
-    await engine.destroy("Domain", "by-address");
+    expect((await stack.engine.refresh("Domain", "by-address")).op).toBe("same");
+    await stack.engine.destroy("Domain", "by-address");
   });
 
   it("waits for dmarc and arc when asked, reporting their records and verifiedDmarc/verifiedArc", async () => {
-    const r = await engine.up("Domain", "dmarc", { name: "d", domainAddress: "dmarc-arc.example", waitForVerification: { types: ["arc", "dmarc"], intervalSeconds: 1 } });
+    const r = await stack.engine.up("Domain", "dmarc", { name: "d", domainAddress: "dmarc-arc.example", waitForVerification: { types: ["arc", "dmarc"], intervalSeconds: 1 } });
     expect(r.outputs).toMatchObject({ verifiedDmarc: true, verifiedArc: true, waitForVerification: { types: ["dmarc", "arc"] } });
     expect((r.outputs.dnsRecords as any[]).map((x) => x.type)).toEqual(["ownership", "mx", "spf", "dkim", "feedback", "dmarc", "arc"]);
     expect(await wire(r.id)).toMatchObject({ verified_dmarc: true, verified_arc: true });
-    await engine.destroy("Domain", "dmarc");
+    await stack.engine.destroy("Domain", "dmarc");
   });
 
   it("asks for a 2048-bit DKIM key when dkimKeyLength says so, and fetches the DKIM record again when it changes", async () => {
     const dkimKey = (outs: any) => /p=([^;\s]+)/.exec((outs.dnsRecords as any[]).find((x) => x.type === "dkim").value)![1];
-    const plain = await engine.up("Domain", "dkim", { name: "k", domainAddress: "dkim-length.example" });
-    const longer = await engine.up("Domain", "dkim", { name: "k", domainAddress: "dkim-length.example", dkimKeyLength: 2048 });
+    const plain = await stack.engine.up("Domain", "dkim", { name: "k", domainAddress: "dkim-length.example" });
+    const longer = await stack.engine.up("Domain", "dkim", { name: "k", domainAddress: "dkim-length.example", dkimKeyLength: 2048 });
     expect(longer).toMatchObject({ op: "update", id: plain.id, outputs: expect.objectContaining({ dkimKeyLength: 2048 }) });
     // A 2048-bit RSA public key is 294 bytes (392 base64 characters); the emulator's default is 1024 bits.
     expect(Buffer.from(dkimKey(longer.outputs), "base64")).toHaveLength(294);
     expect(dkimKey(longer.outputs)).not.toBe(dkimKey(plain.outputs));
-    expect((await engine.up("Domain", "dkim", { name: "k", domainAddress: "dkim-length.example", dkimKeyLength: 2048 })).op).toBe("same");
-    const bad = await engine.preview("Domain", "dkim", { name: "k", domainAddress: "dkim-length.example", dkimKeyLength: 4096 }).catch((e) => e);
+    expect((await stack.engine.up("Domain", "dkim", { name: "k", domainAddress: "dkim-length.example", dkimKeyLength: 2048 })).op).toBe("same");
+    const bad = await stack.engine.preview("Domain", "dkim", { name: "k", domainAddress: "dkim-length.example", dkimKeyLength: 4096 }).catch((e) => e);
     expect(bad.failures).toEqual([{ property: "dkimKeyLength", reason: "dkimKeyLength = 4096: must be 2048 (the DKIM key length Nylas documents), or be left out for Nylas's default" }]);
-    await engine.destroy("Domain", "dkim");
+    await stack.engine.destroy("Domain", "dkim");
   });
 
   it("keeps the older signed /v3/admin/domains route when nylas:domainsRoute chooses it", async () => {

@@ -1,6 +1,6 @@
-import { CheckFailedError, type Engine } from "../../provider/offline/engine";
+import { CheckFailedError } from "../../provider/offline/engine";
 import { outputContaining, outputUntilNow } from "../harness/output";
-import { startStack, type TestStack } from "../harness/stack";
+import { useStack } from "../harness/stack";
 import { expectDestroyedTwice, expectRecreatedAfterOutOfBandDelete } from "../harness/matrix";
 import { recordRegistrations } from "../harness/mocks";
 
@@ -9,19 +9,15 @@ const nowS = () => Math.floor(Date.now() / 1000);
 const iso = (s: number) => new Date(s * 1000).toISOString();
 
 describe("IamCredential through the provider host", () => {
-  let stack: TestStack;
-  let engine: Engine;
+  const stack = useStack();
   let alice: string;
   let principalId: string;
   beforeAll(async () => {
-    stack = await startStack();
-    engine = stack.engine;
     await stack.api("POST", "/v3/connectors", { name: "nylas", provider: "nylas" });
     alice = (await stack.api("POST", "/v3/connect/custom", { provider: "nylas", settings: { email: "alice@agents.example.com" } })).body.data.id;
-    const p = await engine.up("IamPrincipal", "agent", { name: "alice agent", binding: { type: "grant", id: alice }, directPermissions: ["messages.read"] });
+    const p = await stack.engine.up("IamPrincipal", "agent", { name: "alice agent", binding: { type: "grant", id: alice }, directPermissions: ["messages.read"] });
     principalId = p.id;
   });
-  afterAll(() => stack.stop());
 
   const base = () => `/v3/iam/principals/${principalId}/credentials`;
   const credential = async (id: string) => (await stack.iamApi("GET", `${base()}/${id}`)).body.data;
@@ -35,7 +31,7 @@ describe("IamCredential through the provider host", () => {
   it("runs the acceptance matrix: create, no-op, update, replace, refresh, drift, out-of-band delete, delete twice — the key kept throughout", async () => {
     const expires = nowS() + 90 * DAY;
     const inputs = { principalId, name: " worker key ", expiresAt: iso(expires) };
-    const made = await engine.up("IamCredential", "matrix", inputs);
+    const made = await stack.engine.up("IamCredential", "matrix", inputs);
     expect(made.op).toBe("create");
     expect(strip(made.outputs)).toEqual({
       principalId,
@@ -52,24 +48,24 @@ describe("IamCredential through the provider host", () => {
 
     // The same expiry written as Unix seconds: no diff and no API call.
     await stack.control.clearRequests();
-    expect((await engine.up("IamCredential", "matrix", { ...inputs, name: "worker key", expiresAt: expires })).op).toBe("same");
+    expect((await stack.engine.up("IamCredential", "matrix", { ...inputs, name: "worker key", expiresAt: expires })).op).toBe("same");
     expect(await stack.control.requests()).toEqual([]);
 
     // Name and status change in place; the key is kept. Disabled, it stops working; active again, it works.
     await stack.control.clearRequests();
-    const disabled = await engine.up("IamCredential", "matrix", { ...inputs, name: "worker key 2", status: "disabled" });
+    const disabled = await stack.engine.up("IamCredential", "matrix", { ...inputs, name: "worker key 2", status: "disabled" });
     expect(disabled).toMatchObject({ op: "update", id: made.id });
     expect(await paths()).toEqual(patched(made.id));
     expect(disabled.outputs).toMatchObject({ name: "worker key 2", status: "disabled", apiKey: key });
     expect(await readsMail(key)).toBe(401);
     const current = { ...inputs, name: "worker key 2" };
-    expect((await engine.up("IamCredential", "matrix", current)).outputs).toMatchObject({ status: "active", apiKey: key });
+    expect((await stack.engine.up("IamCredential", "matrix", current)).outputs).toMatchObject({ status: "active", apiKey: key });
     expect(await readsMail(key)).toBe(200);
 
     // A later expiry cannot be set on a key: a new key replaces it, made before the old one is deleted.
     await stack.control.clearRequests();
     const later = nowS() + 180 * DAY;
-    const replaced = await engine.up("IamCredential", "matrix", { ...current, expiresAt: later });
+    const replaced = await stack.engine.up("IamCredential", "matrix", { ...current, expiresAt: later });
     expect(replaced).toMatchObject({ op: "replace", replaces: ["expiresAt"] });
     expect(replaced.id).not.toBe(made.id);
     const log = await paths();
@@ -82,38 +78,38 @@ describe("IamCredential through the provider host", () => {
     expect((await credentials()).map((c) => c.id)).toEqual([replaced.id]);
     const now = { ...current, expiresAt: later };
 
-    const fresh = await engine.refresh("IamCredential", "matrix");
+    const fresh = await stack.engine.refresh("IamCredential", "matrix");
     expect(fresh.op).toBe("same");
     expect(fresh.outputs!.apiKey).toBe(newKey); // kept from the create answer
 
     // Renamed by hand: refresh shows exactly that, up puts it back, the key unchanged.
-    const before = engine.get("IamCredential", "matrix")!.outputs;
+    const before = stack.engine.get("IamCredential", "matrix")!.outputs;
     await stack.iamApi("PATCH", `${base()}/${replaced.id}`, { name: "renamed by hand" });
-    const drift = await engine.refresh("IamCredential", "matrix");
+    const drift = await stack.engine.refresh("IamCredential", "matrix");
     expect(drift.op).toBe("update");
     expect(drift.outputs).toEqual({ ...before, name: "renamed by hand" });
-    expect((await engine.up("IamCredential", "matrix", now)).outputs).toMatchObject({ name: "worker key 2", apiKey: newKey });
+    expect((await stack.engine.up("IamCredential", "matrix", now)).outputs).toMatchObject({ name: "worker key 2", apiKey: newKey });
     expect((await credential(replaced.id)).name).toBe("worker key 2");
 
     // Deleted outside Pulumi: refresh drops it, the next up makes a new key.
-    const again = await expectRecreatedAfterOutOfBandDelete(engine, "IamCredential", "matrix", now, (id) => stack.iamApi("DELETE", `${base()}/${id}`));
+    const again = await expectRecreatedAfterOutOfBandDelete(stack.engine, "IamCredential", "matrix", now, (id) => stack.iamApi("DELETE", `${base()}/${id}`));
     expect(await readsMail(again.outputs.apiKey as string)).toBe(200);
-    await expectDestroyedTwice(engine, "IamCredential", "matrix", async (id) => (await credentials()).some((c) => c.id === id));
+    await expectDestroyedTwice(stack.engine, "IamCredential", "matrix", async (id) => (await credentials()).some((c) => c.id === id));
   });
 
   it("rotates with secretVersion: the new key is made first, both work until the old one is deleted", async () => {
     const inputs = { principalId, name: "rotating", secretVersion: 1 };
-    const made = await engine.up("IamCredential", "rotate", inputs);
+    const made = await stack.engine.up("IamCredential", "rotate", inputs);
     const oldKey = made.outputs.apiKey as string;
     // No expiresAt: a year from now, recorded.
     expect(made.outputs.expiresAt).toBeGreaterThanOrEqual(nowS() + 364 * DAY);
     expect(made.outputs.expiresAt).toBeLessThanOrEqual(nowS() + 366 * DAY);
-    expect((await engine.up("IamCredential", "rotate", { ...inputs, secretVersion: "1" })).op).toBe("same");
+    expect((await stack.engine.up("IamCredential", "rotate", { ...inputs, secretVersion: "1" })).op).toBe("same");
 
     // Between the create of the new key and the delete of the old one, both authenticate.
     await stack.control.faults([{ method: "DELETE", path: `^${base()}/`, kind: "latency", latencyMs: 1500, times: 1 }]);
     let both: number[] = [];
-    const rotating = engine.up("IamCredential", "rotate", { ...inputs, secretVersion: 2 });
+    const rotating = stack.engine.up("IamCredential", "rotate", { ...inputs, secretVersion: 2 });
     for (let i = 0; i < 100 && both.length === 0; i++) {
       const keys = (await credentials()).length;
       if (keys === 2) both = [await readsMail(oldKey)];
@@ -127,79 +123,79 @@ describe("IamCredential through the provider host", () => {
     expect(newKey).not.toBe(oldKey);
     expect([await readsMail(newKey), await readsMail(oldKey)]).toEqual([200, 401]);
     // Removing secretVersion does not rotate.
-    expect((await engine.up("IamCredential", "rotate", { principalId, name: "rotating" })).op).toBe("same");
-    await engine.destroy("IamCredential", "rotate");
+    expect((await stack.engine.up("IamCredential", "rotate", { principalId, name: "rotating" })).op).toBe("same");
+    await stack.engine.destroy("IamCredential", "rotate");
   });
 
   it("warns at refresh when the key is about to expire, and when it has", async () => {
-    const made = await engine.up("IamCredential", "expiring", { principalId, name: "expiring" });
+    const made = await stack.engine.up("IamCredential", "expiring", { principalId, name: "expiring" });
     await stack.control.clearRequests();
-    let mark = engine.host.output.length;
-    expect((await engine.refresh("IamCredential", "expiring")).op).toBe("same");
-    expect(await outputUntilNow(engine, mark)).not.toContain("expire");
+    let mark = stack.engine.host.output.length;
+    expect((await stack.engine.refresh("IamCredential", "expiring")).op).toBe("same");
+    expect(await outputUntilNow(stack.engine, mark)).not.toContain("expire");
     const soon = nowS() + 3 * DAY;
     await stack.control.setCredentialExpiry(made.id, soon);
-    mark = engine.host.output.length;
-    const r = await engine.refresh("IamCredential", "expiring");
+    mark = stack.engine.host.output.length;
+    const r = await stack.engine.refresh("IamCredential", "expiring");
     expect(r.outputs!.expiresAt).toBe(soon);
     const soonWarning = `warning: Nylas IamCredential ${made.id} (name "expiring") expires at ${iso(soon).replace(".000Z", "Z")}, in 3 day(s) — set a later expiresAt to replace it with a new key (made before the old one is deleted)`;
-    expect(await outputContaining(engine, mark, soonWarning)).toContain(soonWarning);
+    expect(await outputContaining(stack.engine, mark, soonWarning)).toContain(soonWarning);
     const past = nowS() - 60;
     await stack.control.setCredentialExpiry(made.id, past);
-    mark = engine.host.output.length;
-    await engine.refresh("IamCredential", "expiring");
+    mark = stack.engine.host.output.length;
+    await stack.engine.refresh("IamCredential", "expiring");
     const expired = `expired at ${iso(past).replace(".000Z", "Z")}: it no longer authenticates`;
-    expect(await outputContaining(engine, mark, expired)).toContain(expired);
+    expect(await outputContaining(stack.engine, mark, expired)).toContain(expired);
     expect(await readsMail(made.outputs.apiKey as string)).toBe(401);
-    await engine.destroy("IamCredential", "expiring");
+    await stack.engine.destroy("IamCredential", "expiring");
   });
 
   it("adopts an existing key by id and by name — its secret cannot be read, so apiKey stays empty, and says so", async () => {
     const expires = nowS() + 30 * DAY;
     const raw = (await stack.iamApi("POST", base(), { name: "handmade", expires_at: expires })).body.data;
-    const mark = engine.host.output.length;
-    const byId = await engine.up("IamCredential", "adopt-id", { principalId, name: "handmade 2", adopt: raw.id });
+    const mark = stack.engine.host.output.length;
+    const byId = await stack.engine.up("IamCredential", "adopt-id", { principalId, name: "handmade 2", adopt: raw.id });
     expect(byId).toMatchObject({ op: "create", id: raw.id });
     expect(byId.outputs).toMatchObject({ name: "handmade 2", expiresAt: expires });
     expect(byId.outputs.apiKey).toBeUndefined();
     const empty = `warning: Nylas IamCredential ${raw.id} (name "handmade 2"): Nylas showed its key only when it was made, so apiKey is empty — change secretVersion to replace it with a new key that is kept`;
-    expect(await outputContaining(engine, mark, empty)).toContain(empty);
+    expect(await outputContaining(stack.engine, mark, empty)).toContain(empty);
     // An adopted key whose declared expiry differs cannot be made to match: one clear error.
     const other = (await stack.iamApi("POST", base(), { name: "other", expires_at: expires })).body.data;
-    const err = await engine.up("IamCredential", "adopt-bad", { principalId, name: "other", expiresAt: expires + DAY, adopt: true }).catch((e) => e);
+    const err = await stack.engine.up("IamCredential", "adopt-bad", { principalId, name: "other", expiresAt: expires + DAY, adopt: true }).catch((e) => e);
     expect(err.message).toContain(`IamCredential ${other.id} expires at`);
     expect(err.message).toContain(`declare expiresAt: ${expires}, or remove adopt to make a new key`);
     // Bumping secretVersion replaces the adopted key with one whose apiKey is kept — once adopt is
     // removed: left in place, the replacement would take over the same key again (said at preview).
-    const still = await engine.preview("IamCredential", "adopt-id", { principalId, name: "handmade 2", adopt: raw.id, secretVersion: 1 }).catch((e) => e);
+    const still = await stack.engine.preview("IamCredential", "adopt-id", { principalId, name: "handmade 2", adopt: raw.id, secretVersion: 1 }).catch((e) => e);
     expect(still.message).toContain(`Nylas IamCredential ${raw.id}: secretVersion changed, so it is replaced by a new one — but adopt is set`);
-    const replaced = await engine.up("IamCredential", "adopt-id", { principalId, name: "handmade 2", secretVersion: 1 });
+    const replaced = await stack.engine.up("IamCredential", "adopt-id", { principalId, name: "handmade 2", secretVersion: 1 });
     expect(replaced.op).toBe("replace");
     expect(await readsMail(replaced.outputs.apiKey as string)).toBe(200);
     expect((await credentials()).some((c) => c.id === raw.id)).toBe(false);
-    await engine.destroy("IamCredential", "adopt-id");
+    await stack.engine.destroy("IamCredential", "adopt-id");
     await stack.iamApi("DELETE", `${base()}/${other.id}`);
   });
 
   it("a key whose principal was deleted is gone: refresh drops it, destroy succeeds", async () => {
-    const p = await engine.up("IamPrincipal", "doomed", { name: "doomed", binding: { type: "grant", id: alice }, directPermissions: ["messages.read"] });
-    await engine.up("IamCredential", "orphaned", { principalId: p.id, name: "k" });
+    const p = await stack.engine.up("IamPrincipal", "doomed", { name: "doomed", binding: { type: "grant", id: alice }, directPermissions: ["messages.read"] });
+    await stack.engine.up("IamCredential", "orphaned", { principalId: p.id, name: "k" });
     await stack.iamApi("DELETE", `/v3/iam/principals/${p.id}`); // deletes its credentials too
-    expect((await engine.refresh("IamCredential", "orphaned")).op).toBe("delete");
-    await engine.up("IamCredential", "orphaned-2", { principalId, name: "k2" });
-    await engine.destroy("IamPrincipal", "doomed"); // already gone: success
-    await engine.destroy("IamCredential", "orphaned-2");
+    expect((await stack.engine.refresh("IamCredential", "orphaned")).op).toBe("delete");
+    await stack.engine.up("IamCredential", "orphaned-2", { principalId, name: "k2" });
+    await stack.engine.destroy("IamPrincipal", "doomed"); // already gone: success
+    await stack.engine.destroy("IamCredential", "orphaned-2");
   });
 
   it("an expiry in the past is refused before a key is made", async () => {
-    const mark = engine.host.output.length;
-    const err = await engine.up("IamCredential", "past", { principalId, name: "past", expiresAt: "2020-01-01T00:00:00Z" }).catch((e) => e);
+    const mark = stack.engine.host.output.length;
+    const err = await stack.engine.up("IamCredential", "past", { principalId, name: "past", expiresAt: "2020-01-01T00:00:00Z" }).catch((e) => e);
     const past = "warning: Nylas IamCredential: expiresAt 2020-01-01T00:00:00Z is in the past";
-    expect(await outputContaining(engine, mark, past)).toContain(past);
+    expect(await outputContaining(stack.engine, mark, past)).toContain(past);
     expect(err.message).toContain("creating Nylas IamCredential (name \"past\" of principal");
     expect(err.message).toContain("expiresAt 2020-01-01T00:00:00Z is in the past: Nylas makes keys that expire later only — set a later expiresAt");
     expect((await credentials()).filter((c) => c.name === "past")).toEqual([]);
-    expect(engine.get("IamCredential", "past")).toBeUndefined();
+    expect(stack.engine.get("IamCredential", "past")).toBeUndefined();
   });
 
   it("refuses bad input in check with zero API calls and one clear message per bad field", async () => {
@@ -217,7 +213,7 @@ describe("IamCredential through the provider host", () => {
       [{ ...ok, secret: "x" }, [{ property: "secret", reason: "secret: unknown property (did you mean secretVersion?); allowed: principalId, name, expiresAt, status, secretVersion" }]],
     ];
     for (const [inputs, failures] of cases) {
-      const err = await engine.up("IamCredential", "bad", inputs).catch((e) => e);
+      const err = await stack.engine.up("IamCredential", "bad", inputs).catch((e) => e);
       expect(err).toBeInstanceOf(CheckFailedError);
       expect(err.failures).toEqual(failures);
     }

@@ -1,25 +1,21 @@
-import { CheckFailedError, type Engine } from "../../provider/offline/engine";
+import { CheckFailedError } from "../../provider/offline/engine";
 import { outputContaining } from "../harness/output";
-import { startStack, type TestStack } from "../harness/stack";
+import { useStack } from "../harness/stack";
 import { expectDestroyedTwice, expectRecreatedAfterOutOfBandDelete } from "../harness/matrix";
 import { recordRegistrations } from "../harness/mocks";
 
 describe("IamPrincipal through the provider host", () => {
-  let stack: TestStack;
-  let engine: Engine;
+  const stack = useStack();
   let alice: string;
   let bob: string;
   let organizationId: string;
   beforeAll(async () => {
-    stack = await startStack();
-    engine = stack.engine;
     await stack.api("POST", "/v3/connectors", { name: "nylas", provider: "nylas" });
     const grant = async (email: string) => (await stack.api("POST", "/v3/connect/custom", { provider: "nylas", settings: { email } })).body.data.id as string;
     alice = await grant("alice@agents.example.com");
     bob = await grant("bob@agents.example.com");
     organizationId = (await stack.control.state()).organization_id;
   });
-  afterAll(() => stack.stop());
 
   const principal = async (id: string) => (await stack.iamApi("GET", `/v3/iam/principals/${id}`)).body.data;
   const principals = async () => (await stack.control.state()).principals as any[];
@@ -35,7 +31,7 @@ describe("IamPrincipal through the provider host", () => {
       roles: ["role_system_messages_reader"],
       directPermissions: ["messages.send", "folders.read", "messages.send"],
     };
-    const made = await engine.up("IamPrincipal", "matrix", inputs);
+    const made = await stack.engine.up("IamPrincipal", "matrix", inputs);
     expect(made.op).toBe("create");
     expect(strip(made.outputs)).toEqual({
       name: "support reader",
@@ -56,108 +52,108 @@ describe("IamPrincipal through the provider host", () => {
 
     // Same inputs written differently (order, duplicates, spaces): no diff and no API call.
     await stack.control.clearRequests();
-    expect((await engine.up("IamPrincipal", "matrix", { ...inputs, name: "support reader", directPermissions: ["folders.read", "messages.send"] })).op).toBe("same");
+    expect((await stack.engine.up("IamPrincipal", "matrix", { ...inputs, name: "support reader", directPermissions: ["folders.read", "messages.send"] })).op).toBe("same");
     expect(await stack.control.requests()).toEqual([]);
 
     // In place: one PATCH with only what changed; the arrays whole (they replace the set).
     await stack.control.clearRequests();
     const changed = { ...inputs, description: "reads support mail", directPermissions: ["folders.read"] };
-    const updated = await engine.up("IamPrincipal", "matrix", changed);
+    const updated = await stack.engine.up("IamPrincipal", "matrix", changed);
     expect(updated).toMatchObject({ op: "update", id: made.id });
     expect(await paths()).toEqual(patched(made.id));
     expect(await principal(made.id)).toMatchObject({ description: "reads support mail", direct_permissions: ["folders.read"], roles: ["role_system_messages_reader"] });
     expect(updated.outputs).toMatchObject({ description: "reads support mail", directPermissions: ["folders.read"], roles: ["role_system_messages_reader"] });
 
     // Nothing about a principal replaces it: the binding changes in place too.
-    const rebound = await engine.up("IamPrincipal", "matrix", { ...changed, binding: { type: "grant", id: bob } });
+    const rebound = await stack.engine.up("IamPrincipal", "matrix", { ...changed, binding: { type: "grant", id: bob } });
     expect(rebound).toMatchObject({ op: "update", id: made.id, replaces: [] });
     expect((await principal(made.id)).resource_binding).toEqual({ type: "grant", id: bob });
     // Removing roles / directPermissions / description takes them away ([] and "" clear at Nylas).
     const bare = { name: "support reader", binding: { type: "grant", id: bob } };
-    expect((await engine.up("IamPrincipal", "matrix", bare)).outputs).toMatchObject({ roles: [], directPermissions: [], description: "" });
+    expect((await stack.engine.up("IamPrincipal", "matrix", bare)).outputs).toMatchObject({ roles: [], directPermissions: [], description: "" });
     expect(await principal(made.id)).toMatchObject({ roles: [], direct_permissions: [], description: "" });
     const current = { ...changed, binding: { type: "grant", id: bob } };
-    await engine.up("IamPrincipal", "matrix", current);
+    await stack.engine.up("IamPrincipal", "matrix", current);
 
-    expect((await engine.refresh("IamPrincipal", "matrix")).op).toBe("same");
+    expect((await stack.engine.refresh("IamPrincipal", "matrix")).op).toBe("same");
 
     // A colleague widens it in the Dashboard: refresh shows exactly that, up takes it back.
-    const before = engine.get("IamPrincipal", "matrix")!.outputs;
+    const before = stack.engine.get("IamPrincipal", "matrix")!.outputs;
     await stack.iamApi("PATCH", `/v3/iam/principals/${made.id}`, { direct_permissions: ["folders.read", "messages.delete", "drafts.send"] });
-    const drift = await engine.refresh("IamPrincipal", "matrix");
+    const drift = await stack.engine.refresh("IamPrincipal", "matrix");
     expect(drift.op).toBe("update");
     expect(drift.outputs).toEqual({ ...before, directPermissions: ["drafts.send", "folders.read", "messages.delete"] });
     await stack.control.clearRequests();
-    expect((await engine.up("IamPrincipal", "matrix", current)).op).toBe("update");
+    expect((await stack.engine.up("IamPrincipal", "matrix", current)).op).toBe("update");
     expect(await paths()).toEqual(patched(made.id));
     expect((await principal(made.id)).direct_permissions).toEqual(["folders.read"]);
 
     // Disabled by hand: refresh sees it, up re-enables.
     await stack.iamApi("PATCH", `/v3/iam/principals/${made.id}`, { status: "disabled" });
-    expect((await engine.refresh("IamPrincipal", "matrix")).outputs).toMatchObject({ status: "disabled" });
-    expect((await engine.up("IamPrincipal", "matrix", current)).outputs).toMatchObject({ status: "active" });
+    expect((await stack.engine.refresh("IamPrincipal", "matrix")).outputs).toMatchObject({ status: "disabled" });
+    expect((await stack.engine.up("IamPrincipal", "matrix", current)).outputs).toMatchObject({ status: "active" });
 
-    await expectRecreatedAfterOutOfBandDelete(engine, "IamPrincipal", "matrix", current, (id) => stack.iamApi("DELETE", `/v3/iam/principals/${id}`));
-    await expectDestroyedTwice(engine, "IamPrincipal", "matrix", async (id) => (await principals()).some((p) => p.id === id));
+    await expectRecreatedAfterOutOfBandDelete(stack.engine, "IamPrincipal", "matrix", current, (id) => stack.iamApi("DELETE", `/v3/iam/principals/${id}`));
+    await expectDestroyedTwice(stack.engine, "IamPrincipal", "matrix", async (id) => (await principals()).some((p) => p.id === id));
   });
 
   it("an Organization binding without its id: Nylas fills it in, and whether it shows it (variance I7) makes no diff", async () => {
     const inputs = { name: "domains admin", binding: { type: "organization" }, directPermissions: ["domains.read", "domains.update"] };
-    const made = await engine.up("IamPrincipal", "org", inputs);
+    const made = await stack.engine.up("IamPrincipal", "org", inputs);
     expect(made.outputs).toMatchObject({ binding: { type: "organization" }, organizationId });
     expect((await principals()).find((p) => p.id === made.id).resource_binding).toEqual({ type: "organization", id: organizationId });
     await stack.control.clearRequests();
-    expect((await engine.up("IamPrincipal", "org", inputs)).op).toBe("same");
-    expect((await engine.refresh("IamPrincipal", "org")).op).toBe("same");
+    expect((await stack.engine.up("IamPrincipal", "org", inputs)).op).toBe("same");
+    expect((await stack.engine.refresh("IamPrincipal", "org")).op).toBe("same");
     // Declared with the id, it is compared with the id.
     const withId = { ...inputs, binding: { type: "organization", id: organizationId } };
-    expect((await engine.up("IamPrincipal", "org", withId)).outputs).toMatchObject({ binding: { type: "organization", id: organizationId } });
-    expect((await engine.refresh("IamPrincipal", "org")).op).toBe("same");
-    expect((await engine.up("IamPrincipal", "org", withId)).op).toBe("same");
-    await engine.destroy("IamPrincipal", "org");
+    expect((await stack.engine.up("IamPrincipal", "org", withId)).outputs).toMatchObject({ binding: { type: "organization", id: organizationId } });
+    expect((await stack.engine.refresh("IamPrincipal", "org")).op).toBe("same");
+    expect((await stack.engine.up("IamPrincipal", "org", withId)).op).toBe("same");
+    await stack.engine.destroy("IamPrincipal", "org");
   });
 
   it("adopts an existing principal by id and by name on its binding, and says when there is none", async () => {
     const raw = (await stack.iamApi("POST", "/v3/iam/principals", { name: "handmade", resource_binding: { type: "grant", id: alice }, roles: ["role_system_messages_reader"] })).body.data;
     await stack.control.clearRequests();
-    const byId = await engine.up("IamPrincipal", "adopt-id", { name: "handmade", binding: { type: "grant", id: alice }, directPermissions: ["messages.read"], adopt: raw.id });
+    const byId = await stack.engine.up("IamPrincipal", "adopt-id", { name: "handmade", binding: { type: "grant", id: alice }, directPermissions: ["messages.read"], adopt: raw.id });
     expect(byId).toMatchObject({ op: "create", id: raw.id });
     expect(await paths()).toEqual([`GET /v3/iam/principals/${raw.id}`, ...patched(raw.id)]);
     // Declared is exact: the role it had is taken away, the permission given.
     expect(await principal(raw.id)).toMatchObject({ roles: [], direct_permissions: ["messages.read"] });
-    expect((await engine.up("IamPrincipal", "adopt-id", { name: "handmade", binding: { type: "grant", id: alice }, directPermissions: ["messages.read"], adopt: raw.id })).op).toBe("same");
+    expect((await stack.engine.up("IamPrincipal", "adopt-id", { name: "handmade", binding: { type: "grant", id: alice }, directPermissions: ["messages.read"], adopt: raw.id })).op).toBe("same");
 
     const raw2 = (await stack.iamApi("POST", "/v3/iam/principals", { name: "by name", resource_binding: { type: "grant", id: bob } })).body.data;
-    const byName = await engine.up("IamPrincipal", "adopt-name", { name: "by name", binding: { type: "grant", id: bob }, adopt: true });
+    const byName = await stack.engine.up("IamPrincipal", "adopt-name", { name: "by name", binding: { type: "grant", id: bob }, adopt: true });
     expect(byName.id).toBe(raw2.id);
     expect((await principals()).filter((p) => p.name === "by name")).toHaveLength(1);
 
-    const missing = await engine.up("IamPrincipal", "adopt-missing", { name: "nobody", binding: { type: "grant", id: bob }, adopt: true }).catch((e) => e);
+    const missing = await stack.engine.up("IamPrincipal", "adopt-missing", { name: "nobody", binding: { type: "grant", id: bob }, adopt: true }).catch((e) => e);
     expect(missing.message).toContain(`adopt: no existing Nylas IamPrincipal with name "nobody" on grant ${bob}; remove adopt to create one`);
-    await engine.destroy("IamPrincipal", "adopt-id");
-    await engine.destroy("IamPrincipal", "adopt-name");
+    await stack.engine.destroy("IamPrincipal", "adopt-id");
+    await stack.engine.destroy("IamPrincipal", "adopt-name");
   });
 
   it("a principal Nylas refuses (unknown role, binding to nothing) is one clear error, and nothing is recorded", async () => {
-    const err = await engine.up("IamPrincipal", "refused", { name: "x", binding: { type: "grant", id: "no-such-grant" }, roles: ["role_system_messages_reader"] }).catch((e) => e);
+    const err = await stack.engine.up("IamPrincipal", "refused", { name: "x", binding: { type: "grant", id: "no-such-grant" }, roles: ["role_system_messages_reader"] }).catch((e) => e);
     expect(err.message).toMatch(/^creating Nylas IamPrincipal \(name "x" on grant no-such-grant\): 400 .*no-such-grant/);
-    expect(engine.get("IamPrincipal", "refused")).toBeUndefined();
-    const role = await engine.up("IamPrincipal", "refused", { name: "x", binding: { type: "grant", id: alice }, roles: ["role_custom_nope"] }).catch((e) => e);
+    expect(stack.engine.get("IamPrincipal", "refused")).toBeUndefined();
+    const role = await stack.engine.up("IamPrincipal", "refused", { name: "x", binding: { type: "grant", id: alice }, roles: ["role_custom_nope"] }).catch((e) => e);
     expect(role.message).toMatch(/400 .*role_custom_nope/);
     expect((await principals()).filter((p) => p.name === "x")).toEqual([]);
   });
 
   it("warns about permissions outside the reference or that do not apply at the binding, with zero API calls", async () => {
     await stack.control.clearRequests();
-    const mark = engine.host.output.length;
-    const p = await engine.preview("IamPrincipal", "warned", {
+    const mark = stack.engine.host.output.length;
+    const p = await stack.engine.preview("IamPrincipal", "warned", {
       name: "w",
       binding: { type: "grant", id: alice },
       roles: ["role_system_iam_admin"],
       directPermissions: ["messages.read", "domains.read", "telepathy.read"],
     });
     expect(p.op).toBe("create");
-    const out = await outputContaining(engine, mark, "grants nothing");
+    const out = await outputContaining(stack.engine, mark, "grants nothing");
     expect(out).toContain('warning: Nylas IamPrincipal: directPermissions "telepathy.read": not in the Nylas reference; sending anyway (Nylas refuses ids it does not know)');
     expect(out).toContain('warning: Nylas IamPrincipal: directPermissions "domains.read" does not apply at a grant binding: Nylas stores it but ignores it (Domains and IAM need an Organization binding)');
     expect(out).toContain('warning: Nylas IamPrincipal: roles "role_system_iam_admin" applies only at an Organization binding; at a grant binding it grants nothing');
@@ -189,7 +185,7 @@ describe("IamPrincipal through the provider host", () => {
       [{ ...ok, permissions: ["messages.read"] }, [{ property: "permissions", reason: "permissions: unknown property; allowed: name, description, status, binding, roles, directPermissions" }]],
     ];
     for (const [inputs, failures] of cases) {
-      const err = await engine.up("IamPrincipal", "bad", inputs).catch((e) => e);
+      const err = await stack.engine.up("IamPrincipal", "bad", inputs).catch((e) => e);
       expect(err).toBeInstanceOf(CheckFailedError);
       expect(err.failures).toEqual(failures);
     }
@@ -198,11 +194,7 @@ describe("IamPrincipal through the provider host", () => {
 });
 
 describe("IamPrincipal without the IAM API key", () => {
-  let stack: TestStack;
-  beforeAll(async () => {
-    stack = await startStack({ config: { "nylas:iamApiKey": "" }, env: { NYLAS_IAM_API_KEY: "" } });
-  });
-  afterAll(() => stack.stop());
+  const stack = useStack({ config: { "nylas:iamApiKey": "" }, env: { NYLAS_IAM_API_KEY: "" } });
 
   it("fails with one clear error naming the setting, and never falls back to the application key", async () => {
     const err = await stack.engine.up("IamPrincipal", "keyless", { name: "x", binding: { type: "organization" } }).catch((e) => e);

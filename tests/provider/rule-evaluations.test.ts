@@ -1,7 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { getRuleEvaluations, getRuleEvaluationsOutput } from "../../provider/rule-evaluations";
-import type { Engine } from "../../provider/offline/engine";
-import { startStack, type TestStack } from "../harness/stack";
+import { useStack } from "../harness/stack";
 import { recordRegistrations } from "../harness/mocks";
 
 /**
@@ -10,35 +9,31 @@ import { recordRegistrations } from "../harness/mocks";
  * Folder.
  */
 describe("getRuleEvaluations", () => {
-  let stack: TestStack;
-  let engine: Engine;
+  const stack = useStack();
   let grantId: string;
   let folderId: string;
   let fileRule: string;
   let blockRule: string;
   const connection = () => ({ apiKey: stack.emulator.apiKey, apiUri: stack.emulator.url, retry: { baseDelayMs: 10 } });
   beforeAll(async () => {
-    stack = await startStack();
-    engine = stack.engine;
     fileRule = (
-      await engine.up("Rule", "file-acme", {
+      await stack.engine.up("Rule", "file-acme", {
         name: "file Acme mail",
         match: { conditions: [{ field: "from.domain", operator: "is", value: "acme.example" }] },
         actions: [{ type: "assign_to_folder", value: "Clients/Acme" }, { type: "mark_as_read" }],
       })
     ).id;
     blockRule = (
-      await engine.up("Rule", "block-spam", {
+      await stack.engine.up("Rule", "block-spam", {
         name: "block spam.example",
         match: { conditions: [{ field: "from.domain", operator: "is", value: "spam.example" }] },
         actions: [{ type: "block" }],
       })
     ).id;
-    const ws = await engine.up("Workspace", "evaluated", { name: "evaluated", ruleIds: [fileRule, blockRule] });
-    grantId = (await engine.up("AgentAccount", "evaluated", { email: "evaluated@agents.example.com", workspaceId: ws.id })).id;
-    folderId = (await engine.up("Folder", "acme", { grantId, path: "Clients/Acme" })).id;
+    const ws = await stack.engine.up("Workspace", "evaluated", { name: "evaluated", ruleIds: [fileRule, blockRule] });
+    grantId = (await stack.engine.up("AgentAccount", "evaluated", { email: "evaluated@agents.example.com", workspaceId: ws.id })).id;
+    folderId = (await stack.engine.up("Folder", "acme", { grantId, path: "Clients/Acme" })).id;
   });
-  afterAll(() => stack.stop());
 
   it("says why mail was filed, blocked, or left alone, newest first", async () => {
     await stack.control.injectMail({ from: "friend@elsewhere.example", to: "evaluated@agents.example.com", subject: "hi" });

@@ -1,30 +1,24 @@
-import { CheckFailedError, type Engine } from "../../provider/offline/engine";
-import { startStack, type TestStack } from "../harness/stack";
+import { CheckFailedError } from "../../provider/offline/engine";
+import { useStack } from "../harness/stack";
 import { expectDestroyedTwice, expectRecreatedAfterOutOfBandDelete } from "../harness/matrix";
 
 /** AgentAccount.signatures: the signatures of one account, as a set keyed by name (Nylas Signatures). */
 describe("AgentAccount signatures through the provider host", () => {
-  let stack: TestStack;
-  let engine: Engine;
-  beforeAll(async () => {
-    stack = await startStack();
-    engine = stack.engine;
-  });
-  afterAll(() => stack.stop());
+  const stack = useStack();
 
   const sigs = async (grant: string) => {
     const r = await stack.api("GET", `/v3/grants/${grant}/signatures?limit=50`);
     return (r.body.data as any[]).map((s) => ({ id: s.id, name: s.name, body: s.body }));
   };
   const writes = async () => (await stack.control.requests()).filter((r) => r.method !== "GET").map((r) => `${r.method} ${r.path.replace(/\/v3\/grants\/[^/]+/, "/v3/grants/G")}`);
-  const hostOutput = () => engine.host.output.join("");
+  const hostOutput = () => stack.engine.host.output.join("");
   const work = { name: "Work", body: "<p>Sales Agent · Example Inc.</p>" };
   const short = { name: "Short", body: "<p>— S.</p>" };
 
   it("runs the acceptance matrix: create, no-op, update, replace, refresh, drift, out-of-band delete, delete twice", async () => {
     const email = "sig-matrix@agents.example.com";
     const inputs = { email, signatures: [work, short] };
-    const made = await engine.up("AgentAccount", "matrix", inputs);
+    const made = await stack.engine.up("AgentAccount", "matrix", inputs);
     expect(made.op).toBe("create");
     const at = await sigs(made.id);
     expect(at.map(({ name, body }) => ({ name, body })).sort((a, b) => a.name.localeCompare(b.name))).toEqual([short, work]);
@@ -32,7 +26,7 @@ describe("AgentAccount signatures through the provider host", () => {
     expect(made.outputs.signatureIds).toEqual(Object.fromEntries(at.map((s) => [s.name, s.id])));
 
     await stack.control.clearRequests();
-    expect((await engine.up("AgentAccount", "matrix", { email, signatures: [short, work] })).op).toBe("same");
+    expect((await stack.engine.up("AgentAccount", "matrix", { email, signatures: [short, work] })).op).toBe("same");
     expect(await stack.control.requests()).toEqual([]); // check + diff make no API calls
 
     // A body changes in place (same id); one is added; one removed (deleted at Nylas).
@@ -40,7 +34,7 @@ describe("AgentAccount signatures through the provider host", () => {
     const edited = { name: "Work", body: "<p>Sales Agent · Example Inc. · +1 555 0100</p>" };
     const personal = { name: "Personal", body: "<p>Best, the sales agent</p>" };
     await stack.control.clearRequests();
-    const updated = await engine.up("AgentAccount", "matrix", { email, signatures: [edited, personal] });
+    const updated = await stack.engine.up("AgentAccount", "matrix", { email, signatures: [edited, personal] });
     expect(updated.op).toBe("update");
     expect(await writes()).toEqual([
       `DELETE /v3/grants/G/signatures/${(made.outputs.signatureIds as any).Short}`,
@@ -51,26 +45,26 @@ describe("AgentAccount signatures through the provider host", () => {
     expect((await sigs(made.id)).map((s) => s.name).sort()).toEqual(["Personal", "Work"]);
     const declared = { email, signatures: [edited, personal] };
 
-    expect((await engine.refresh("AgentAccount", "matrix")).op).toBe("same");
+    expect((await stack.engine.refresh("AgentAccount", "matrix")).op).toBe("same");
 
     // Edited and deleted by hand: refresh shows exactly that, up puts it back (the edited one keeps its id).
-    const before = engine.get("AgentAccount", "matrix")!.outputs;
+    const before = stack.engine.get("AgentAccount", "matrix")!.outputs;
     await stack.api("PUT", `/v3/grants/${made.id}/signatures/${workId}`, { body: "<p>hand-edited</p>" });
     await stack.api("DELETE", `/v3/grants/${made.id}/signatures/${(updated.outputs.signatureIds as any).Personal}`);
-    const drift = await engine.refresh("AgentAccount", "matrix");
+    const drift = await stack.engine.refresh("AgentAccount", "matrix");
     expect(drift.op).toBe("update");
     expect(drift.outputs!.signatures).toEqual([{ name: "Work", body: "<p>hand-edited</p>" }]);
     expect(Object.keys((drift.outputs!.signatureIds as any))).toEqual(["Work"]);
     expect(before.signatures).toEqual([personal, edited]);
-    expect((await engine.preview("AgentAccount", "matrix", declared)).op).toBe("update");
-    expect((await engine.up("AgentAccount", "matrix", declared)).op).toBe("update");
+    expect((await stack.engine.preview("AgentAccount", "matrix", declared)).op).toBe("update");
+    expect((await stack.engine.up("AgentAccount", "matrix", declared)).op).toBe("update");
     const repaired = await sigs(made.id);
     expect(repaired.find((s) => s.name === "Work")).toEqual({ id: workId, ...edited });
     expect(repaired.map((s) => s.name).sort()).toEqual(["Personal", "Work"]);
-    expect((await engine.refresh("AgentAccount", "matrix")).op).toBe("same");
+    expect((await stack.engine.refresh("AgentAccount", "matrix")).op).toBe("same");
 
     // Renaming one replaces that signature (new id); the account is untouched.
-    const renamed = await engine.up("AgentAccount", "matrix", { email, signatures: [{ ...edited, name: "Office" }, personal] });
+    const renamed = await stack.engine.up("AgentAccount", "matrix", { email, signatures: [{ ...edited, name: "Office" }, personal] });
     expect(renamed.op).toBe("update");
     expect(renamed.id).toBe(made.id);
     expect(Object.keys((renamed.outputs.signatureIds as any)).sort()).toEqual(["Office", "Personal"]);
@@ -78,30 +72,30 @@ describe("AgentAccount signatures through the provider host", () => {
     const final = { email, signatures: [{ ...edited, name: "Office" }, personal] };
 
     // A new email replaces the account, and its signatures come with it.
-    const moved = await engine.up("AgentAccount", "matrix", { ...final, email: "sig-matrix-2@agents.example.com" });
+    const moved = await stack.engine.up("AgentAccount", "matrix", { ...final, email: "sig-matrix-2@agents.example.com" });
     expect(moved).toMatchObject({ op: "replace", replaces: ["email"] });
     expect((await sigs(moved.id)).map((s) => s.name).sort()).toEqual(["Office", "Personal"]);
     const onNew = { ...final, email: "sig-matrix-2@agents.example.com" };
 
-    await expectRecreatedAfterOutOfBandDelete(engine, "AgentAccount", "matrix", onNew, (id) => stack.api("DELETE", `/v3/grants/${id}`));
-    const again = engine.get("AgentAccount", "matrix")!;
+    await expectRecreatedAfterOutOfBandDelete(stack.engine, "AgentAccount", "matrix", onNew, (id) => stack.api("DELETE", `/v3/grants/${id}`));
+    const again = stack.engine.get("AgentAccount", "matrix")!;
     expect((await sigs(again.id)).map((s) => s.name).sort()).toEqual(["Office", "Personal"]);
-    await expectDestroyedTwice(engine, "AgentAccount", "matrix", async (id) => (await stack.api("GET", `/v3/grants/${id}`)).status === 200);
+    await expectDestroyedTwice(stack.engine, "AgentAccount", "matrix", async (id) => (await stack.api("GET", `/v3/grants/${id}`)).status === 200);
   });
 
   it("keeps a body Nylas sanitized without a diff, and says so once", async () => {
     const email = "sig-sanitized@agents.example.com";
     const unsafe = { name: "Fancy", body: '<p onclick="steal()">Hi</p><script>alert(1)</script>' };
-    const made = await engine.up("AgentAccount", "sanitized", { email, signatures: [unsafe] });
+    const made = await stack.engine.up("AgentAccount", "sanitized", { email, signatures: [unsafe] });
     const [stored] = await sigs(made.id);
     expect(stored.body).not.toContain("script");
     expect(made.outputs.signatures).toEqual([unsafe]);
     expect(hostOutput()).toContain(`Nylas sanitized signature "Fancy" of account ${made.id}`);
     await stack.control.clearRequests();
-    expect((await engine.up("AgentAccount", "sanitized", { email, signatures: [unsafe] })).op).toBe("same");
-    expect((await engine.refresh("AgentAccount", "sanitized")).op).toBe("same");
+    expect((await stack.engine.up("AgentAccount", "sanitized", { email, signatures: [unsafe] })).op).toBe("same");
+    expect((await stack.engine.refresh("AgentAccount", "sanitized")).op).toBe("same");
     expect(await writes()).toEqual([]);
-    await engine.destroy("AgentAccount", "sanitized");
+    await stack.engine.destroy("AgentAccount", "sanitized");
   });
 
   it("adopts signatures of the declared names with the account, and leaves others alone", async () => {
@@ -110,62 +104,62 @@ describe("AgentAccount signatures through the provider host", () => {
     const pre = (await stack.api("POST", `/v3/grants/${g.id}/signatures`, { name: "Work", body: "<p>old</p>" })).body.data;
     const other = (await stack.api("POST", `/v3/grants/${g.id}/signatures`, { name: "Someone else's", body: "<p>x</p>" })).body.data;
     // By id: the grants list may not show a grant this fresh yet (variance E7, the harsh profile).
-    const made = await engine.up("AgentAccount", "adopt", { email, adopt: g.id, signatures: [work] });
+    const made = await stack.engine.up("AgentAccount", "adopt", { email, adopt: g.id, signatures: [work] });
     expect(made.id).toBe(g.id);
     expect(made.outputs.signatureIds).toEqual({ Work: pre.id });
     expect(await sigs(g.id)).toEqual(expect.arrayContaining([{ id: pre.id, ...work }, { id: other.id, name: "Someone else's", body: "<p>x</p>" }]));
-    expect((await engine.refresh("AgentAccount", "adopt")).op).toBe("same");
+    expect((await stack.engine.refresh("AgentAccount", "adopt")).op).toBe("same");
 
     // Leaving the input out stops managing them: nothing is deleted, refresh no longer reads them.
     await stack.control.clearRequests();
-    const dropped = await engine.up("AgentAccount", "adopt", { email, adopt: g.id });
+    const dropped = await stack.engine.up("AgentAccount", "adopt", { email, adopt: g.id });
     expect(dropped.op).toBe("update");
     expect(await writes()).toEqual([]);
     expect(dropped.outputs.signatures).toBeUndefined();
     expect(dropped.outputs.signatureIds).toBeUndefined();
     expect((await sigs(g.id)).map((s) => s.id).sort()).toEqual([pre.id, other.id].sort());
     await stack.control.clearRequests();
-    expect((await engine.refresh("AgentAccount", "adopt")).op).toBe("same");
+    expect((await stack.engine.refresh("AgentAccount", "adopt")).op).toBe("same");
     expect((await stack.control.requests()).map((r) => `${r.method} ${r.path}`)).toEqual([`GET /v3/grants/${g.id}`]);
-    await engine.destroy("AgentAccount", "adopt");
+    await stack.engine.destroy("AgentAccount", "adopt");
   });
 
   it("refuses to pass 10 signatures per account, counting those made outside Pulumi, before writing anything", async () => {
     const email = "sig-cap@agents.example.com";
-    const made = await engine.up("AgentAccount", "cap", { email });
+    const made = await stack.engine.up("AgentAccount", "cap", { email });
     for (let i = 0; i < 9; i++) await stack.api("POST", `/v3/grants/${made.id}/signatures`, { name: `hand-${i}`, body: "<p>x</p>" });
     await stack.control.clearRequests();
-    const err = await engine.up("AgentAccount", "cap", { email, signatures: [work, short] }).catch((e) => e);
+    const err = await stack.engine.up("AgentAccount", "cap", { email, signatures: [work, short] }).catch((e) => e);
     expect(err.message).toContain(
       `updating Nylas AgentAccount ${made.id}: account ${made.id} would have 11 signatures, and Nylas allows 10: 2 declared, and 9 made outside Pulumi ("hand-0", "hand-1",`,
     );
     expect(err.message).toContain("delete those or declare fewer");
     expect(await writes()).toEqual([]);
     expect(await sigs(made.id)).toHaveLength(9);
-    await engine.destroy("AgentAccount", "cap");
+    await stack.engine.destroy("AgentAccount", "cap");
   });
 
   it("reads state written before signatures existed without a diff, and with one GET on refresh", async () => {
     const email = "sig-old-state@agents.example.com";
-    const made = await engine.up("AgentAccount", "old", { email, name: "Old" });
+    const made = await stack.engine.up("AgentAccount", "old", { email, name: "Old" });
     // What an earlier version recorded: no signature outputs at all.
-    const s = engine.get("AgentAccount", "old")!;
+    const s = stack.engine.get("AgentAccount", "old")!;
     const { signatures: _a, signatureIds: _b, signatureHashes: _c, ...earlier } = s.outputs;
-    engine.state.set(s.urn, { ...s, outputs: earlier });
+    stack.engine.state.set(s.urn, { ...s, outputs: earlier });
     await stack.control.clearRequests();
-    expect((await engine.preview("AgentAccount", "old", { email, name: "Old" })).op).toBe("same");
-    expect((await engine.refresh("AgentAccount", "old")).op).toBe("same");
+    expect((await stack.engine.preview("AgentAccount", "old", { email, name: "Old" })).op).toBe("same");
+    expect((await stack.engine.refresh("AgentAccount", "old")).op).toBe("same");
     expect((await stack.control.requests()).map((r) => `${r.method} ${r.path}`)).toEqual([`GET /v3/grants/${made.id}`]);
     // Declaring signatures later is an in-place update.
-    expect((await engine.up("AgentAccount", "old", { email, name: "Old", signatures: [work] })).op).toBe("update");
+    expect((await stack.engine.up("AgentAccount", "old", { email, name: "Old", signatures: [work] })).op).toBe("update");
     expect((await sigs(made.id)).map((x) => x.name)).toEqual(["Work"]);
-    await engine.destroy("AgentAccount", "old");
+    await stack.engine.destroy("AgentAccount", "old");
   });
 
   it("refuses bad signatures in check with zero API calls and one clear message each", async () => {
     await stack.control.clearRequests();
     const email = "sig-bad@agents.example.com";
-    const failures = async (signatures: unknown) => ((await engine.up("AgentAccount", "bad", { email, signatures }).catch((e) => e)) as CheckFailedError).failures;
+    const failures = async (signatures: unknown) => ((await stack.engine.up("AgentAccount", "bad", { email, signatures }).catch((e) => e)) as CheckFailedError).failures;
     // (Keys in the message come back sorted: the value has crossed the engine's protobuf Struct.)
     const eleven = Array.from({ length: 11 }, (_, i) => ({ body: "<p>x</p>", name: `s${i}` }));
     expect(await failures(eleven)).toEqual([
