@@ -200,6 +200,24 @@ export function closingSteps<S extends MatrixState>(o: ClosingOptions<S>): Matri
   ];
 }
 
+/** The first step of a matrix: `inputs` create the resource (kept as `state.made`) with these outputs; `more` checks the rest. */
+export function createStep<S extends MatrixState & { made?: StepResult }>(
+  inputs: Props,
+  outputs: Props,
+  more: (t: StepContext<S>, made: StepResult) => Promise<void> | void = () => undefined,
+): MatrixStep<S> {
+  return {
+    name: "create",
+    async run(t) {
+      const made = await t.up(inputs);
+      t.state.made = made;
+      expect(made.op).toBe("create");
+      expect(made.outputs).toMatchObject(outputs);
+      await more(t, made);
+    },
+  };
+}
+
 /** The no-op step: the same inputs again make no change and — check and diff being local — no API call. */
 export function noOpStep<S extends MatrixState>(name = "the same inputs again: no change and no API call", inputs?: (s: S) => Props): MatrixStep<S> {
   return {

@@ -1,5 +1,5 @@
 import type { StepResult } from "../../../provider/offline/engine";
-import { closingSteps, driftStep, matrix, noOpStep, refreshStep, type MatrixState } from "../../harness/matrix";
+import { closingSteps, createStep, driftStep, matrix, noOpStep, refreshStep, type MatrixState } from "../../harness/matrix";
 import type { Api } from "../../harness/stack";
 
 /** Every item of a list as the emulator has it: {id, value}. */
@@ -32,17 +32,10 @@ export const listMatrix = matrix<State>({
   name: "matrix",
   state: () => ({ declared: inputs }),
   steps: [
-    {
-      name: "create",
-      async run(t) {
-        const made = await t.up(inputs);
-        t.state.made = made;
-        expect(made.op).toBe("create");
-        expect(made.outputs).toMatchObject({ name: "matrix", description: "blocked senders", type: "domain", items: ["phish.example", "spam.example"], itemsCount: 2 });
-        expect(typeof made.outputs.createdAt).toBe("number");
-        expect(await itemValues(t.api, made.id)).toEqual(["phish.example", "spam.example"]);
-      },
-    },
+    createStep(inputs, { name: "matrix", description: "blocked senders", type: "domain", items: ["phish.example", "spam.example"], itemsCount: 2 }, async (t, made) => {
+      expect(typeof made.outputs.createdAt).toBe("number");
+      expect(await itemValues(t.api, made.id)).toEqual(["phish.example", "spam.example"]);
+    }),
     // Same inputs, written differently (order, case, duplicates): no diff and no API call.
     noOpStep("the same items written differently: no change and no API call", () => ({ ...inputs, items: ["SPAM.example", "phish.example"] })),
     {
