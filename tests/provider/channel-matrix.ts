@@ -1,6 +1,7 @@
-import { CheckFailedError, type Engine } from "../../provider/offline/engine";
+import { type Engine } from "../../provider/offline/engine";
 import { outputContaining } from "../harness/output";
 import { type TestStack, useStack } from "../harness/stack";
+import { checkFailures as stackCheckFailures, expectCheckCases, type CheckFailure } from "../harness/check";
 import { expectDestroyedTwice, expectRecreatedAfterOutOfBandDelete } from "../harness/matrix";
 
 /**
@@ -197,7 +198,6 @@ export function channelMatrix(kind: ChannelKind, suite: ChannelSuite): void {
   });
 
   it("refuses bad shared inputs in check with zero API calls and one clear message each", async () => {
-    const engine = suite.engine();
     const stack = suite.stack();
     await stack.control.clearRequests();
     const ok = { ...kind.destination("bad"), triggerTypes: ["message.created"] };
@@ -210,20 +210,9 @@ export function channelMatrix(kind: ChannelKind, suite: ChannelSuite): void {
       [{ ...ok, compressedDelivery: "yes" }, [{ property: "compressedDelivery", reason: 'compressedDelivery = "yes": must be true or false' }]],
       [{ ...ok, encryptionKey: "k" }, [{ property: "encryptionKey", reason: expect.stringMatching(/^encryptionKey: unknown property; allowed: topic, /) as unknown as string }]],
     ];
-    for (const [inputs, failures] of cases) {
-      const err = await engine.up(kind.type, "bad", inputs).catch((e) => e);
-      expect(err).toBeInstanceOf(CheckFailedError);
-      expect(err.failures).toEqual(failures);
-    }
-    expect(await stack.control.requests()).toEqual([]);
+    await expectCheckCases(stack, kind.type, cases);
   });
 }
 
 /** Runs `inputs` through check and returns the failures (which must exist), with zero API calls. */
-export async function checkFailures(suite: ChannelSuite, type: string, inputs: Record<string, unknown>): Promise<{ property: string; reason: string }[]> {
-  await suite.stack().control.clearRequests();
-  const err = await suite.engine().up(type, "bad", inputs).catch((e) => e);
-  expect(err).toBeInstanceOf(CheckFailedError);
-  expect(await suite.stack().control.requests()).toEqual([]);
-  return (err as CheckFailedError).failures;
-}
+export const checkFailures = (suite: ChannelSuite, type: string, inputs: Record<string, unknown>): Promise<CheckFailure[]> => stackCheckFailures(suite.stack(), type, inputs);

@@ -1,6 +1,6 @@
-import { CheckFailedError } from "../../provider/offline/engine";
 import { outputContaining, outputUntilNow } from "../harness/output";
 import { useStack } from "../harness/stack";
+import { expectCheckCases } from "../harness/check";
 import { expectDestroyedTwice, expectRecreatedAfterOutOfBandDelete } from "../harness/matrix";
 import { recordRegistrations } from "../harness/mocks";
 
@@ -212,12 +212,7 @@ describe("IamCredential through the provider host", () => {
       [{ ...ok, secretVersion: true }, [{ property: "secretVersion", reason: "secretVersion = true: must be a string or a number (change it to replace the key with a new one)" }]],
       [{ ...ok, secret: "x" }, [{ property: "secret", reason: "secret: unknown property (did you mean secretVersion?); allowed: principalId, name, expiresAt, status, secretVersion" }]],
     ];
-    for (const [inputs, failures] of cases) {
-      const err = await stack.engine.up("IamCredential", "bad", inputs).catch((e) => e);
-      expect(err).toBeInstanceOf(CheckFailedError);
-      expect(err.failures).toEqual(failures);
-    }
-    expect(await stack.control.requests()).toEqual([]);
+    await expectCheckCases(stack, "IamCredential", cases);
   });
 });
 

@@ -1,6 +1,6 @@
-import { CheckFailedError } from "../../provider/offline/engine";
 import { outputContaining } from "../harness/output";
 import { useStack } from "../harness/stack";
+import { expectCheckCases } from "../harness/check";
 import { expectDestroyedTwice, expectRecreatedAfterOutOfBandDelete } from "../harness/matrix";
 import { recordRegistrations } from "../harness/mocks";
 
@@ -184,12 +184,7 @@ describe("IamPrincipal through the provider host", () => {
       [{ ...ok, description: "d".repeat(1025) }, [{ property: "description", reason: `description = "${"d".repeat(76)}…: must be at most 1024 characters` }]],
       [{ ...ok, permissions: ["messages.read"] }, [{ property: "permissions", reason: "permissions: unknown property; allowed: name, description, status, binding, roles, directPermissions" }]],
     ];
-    for (const [inputs, failures] of cases) {
-      const err = await stack.engine.up("IamPrincipal", "bad", inputs).catch((e) => e);
-      expect(err).toBeInstanceOf(CheckFailedError);
-      expect(err.failures).toEqual(failures);
-    }
-    expect(await stack.control.requests()).toEqual([]);
+    await expectCheckCases(stack, "IamPrincipal", cases);
   });
 });
 

@@ -1,7 +1,7 @@
-import { CheckFailedError } from "../../provider/offline/engine";
 import { HostError } from "../../provider/offline/host";
 import { runMatrix } from "../harness/matrix";
 import { useStack } from "../harness/stack";
+import { checkFailures } from "../harness/check";
 import { itemValues, listMatrix, wireItems as itemsAt } from "./matrices/list";
 
 describe("List through the provider host", () => {
@@ -13,13 +13,7 @@ describe("List through the provider host", () => {
   const wireItems = (id: string) => itemsAt(stack.api, id);
   const values = (id: string) => itemValues(stack.api, id);
   const calls = async (method: string, path: RegExp) => (await stack.control.requests()).filter((r) => r.method === method && path.test(r.path));
-  const checkFailure = async (name: string, inputs: Record<string, unknown>) => {
-    await stack.control.clearRequests();
-    const err = await stack.engine.up("List", name, inputs).then(() => undefined, (e) => e);
-    expect(err).toBeInstanceOf(CheckFailedError);
-    expect(await stack.control.requests()).toEqual([]); // refused before any API call
-    return (err as CheckFailedError).failures;
-  };
+  const checkFailure = (name: string, inputs: Record<string, unknown>) => checkFailures(stack, "List", inputs, name);
 
   it("shows items added by hand on refresh and removes them on the next up", async () => {
     const inputs = { name: "by-hand", type: "address", items: ["a@example.com", "b@example.com"] };

@@ -1,6 +1,6 @@
-import { CheckFailedError } from "../../provider/offline/engine";
 import { runMatrix } from "../harness/matrix";
 import { useStack } from "../harness/stack";
+import { checkFailures } from "../harness/check";
 import { ruleMatrix } from "./matrices/rule";
 
 describe("Rule through the provider host", () => {
@@ -21,13 +21,7 @@ describe("Rule through the provider host", () => {
     return (Array.isArray(data) ? data : (data.items ?? [])) as any[];
   };
   const wireRule = async (id: string) => (await stack.api("GET", `/v3/rules/${id}`)).body.data;
-  const checkFailure = async (name: string, inputs: Record<string, unknown>) => {
-    await stack.control.clearRequests();
-    const err = await stack.engine.up("Rule", name, inputs).then(() => undefined, (e) => e);
-    expect(err).toBeInstanceOf(CheckFailedError);
-    expect(await stack.control.requests()).toEqual([]); // refused before any API call
-    return (err as CheckFailedError).failures;
-  };
+  const checkFailure = (name: string, inputs: Record<string, unknown>) => checkFailures(stack, "Rule", inputs, name);
   const fromDomain = (value: unknown, operator = "is") => ({ conditions: [{ field: "from.domain", operator, value }] });
 
   it("normalises what Nylas treats as equal: re-ordered in_list ids and letter case give no diff", async () => {
