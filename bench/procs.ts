@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import * as path from "node:path";
+import { killOnExit } from "../provider/offline/children";
 
 /**
  * The benchmark's helper processes. The emulator and the webhook receiver each run in their own
@@ -18,7 +19,7 @@ export interface Child {
 
 /** Spawns `node args…` and resolves once stdout has printed `lines` lines. */
 async function start(args: string[], lines: number): Promise<Child> {
-  const proc = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+  const proc = killOnExit(spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] }));
   const got: string[] = [];
   let stderr = "";
   proc.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));

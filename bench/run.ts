@@ -10,6 +10,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
+import { exitOnSignals } from "../provider/offline/children";
 import { Engine } from "../provider/offline/engine";
 import { EmulatorControl, type LoggedRequest } from "../emulator/control-client";
 import { startEmulatorProcess, startReceiverProcess, type EmulatorProcess } from "./procs";
@@ -717,6 +718,7 @@ function printTable(r: Partial<BenchResult>, opts: Options, extra: Partial<Table
   process.stdout.write(lines.join("\n") + "\n");
 }
 
+exitOnSignals();
 main().catch((e: unknown) => {
   process.stderr.write(`bench failed: ${(e as Error).stack ?? e}\n`);
   process.exit(1);

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import * as grpc from "@grpc/grpc-js";
+import { killOnExit } from "./children";
 
 /**
  * Starts the dynamic-provider host that ships inside @pulumi/pulumi — the very process `pulumi up`
@@ -241,7 +242,7 @@ export class ProviderHost extends ProviderConnection {
  * integer). Later stdout and all stderr are kept in `output`.
  */
 export async function spawnProvider(entry: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; port: number; output: string[] }> {
-  const child = spawn(process.execPath, [entry, ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = killOnExit(spawn(process.execPath, [entry, ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] }));
   const output: string[] = [];
   child.stderr!.on("data", (d) => output.push(d.toString()));
   try {
