@@ -65,4 +65,27 @@ function isStdio(h) {
   return h === process.stdout || h === process.stderr || h === process.stdin;
 }
 
+/**
+ * The check above runs per file; what keeps a worker alive after the last file shows only as jest's
+ * "failed to exit gracefully" (jest force-kills a worker still alive 500 ms after asking it to end).
+ * So when jest asks this worker to end, note what is still holding it a moment later, naming it.
+ */
+const CHILD_MESSAGE_END = 2; // jest-worker's protocol constant
+const EXIT_REPORT_MS = 300;
+if (process.send && !global.__leakCheckExitWatch) {
+  global.__leakCheckExitWatch = true;
+  const onMessage = (message) => {
+    if (!Array.isArray(message) || message[0] !== CHILD_MESSAGE_END) return;
+    process.removeListener("message", onMessage); // a listener of ours must not hold the IPC channel open
+    setTimeout(() => {
+      const held = handles().filter((h) => !isStdio(h)).map(describeHandle);
+      const report = `jest worker ${process.pid} still running ${EXIT_REPORT_MS} ms after jest asked it to end: ` +
+        `handles [${held.join(", ")}], resources [${process.getActiveResourcesInfo().join(", ")}]\n`;
+      process.stderr.write(report);
+      if (process.env.LEAK_CHECK_EXIT_LOG) require("fs").appendFileSync(process.env.LEAK_CHECK_EXIT_LOG, report);
+    }, EXIT_REPORT_MS).unref();
+  };
+  process.on("message", onMessage);
+}
+
 module.exports = LeakCheckEnvironment;
