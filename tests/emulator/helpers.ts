@@ -2,6 +2,7 @@
 import { createHmac, createSign, randomBytes } from "node:crypto";
 import { EmulatorOptions, RunningEmulator, startEmulator } from "../../emulator";
 import { EmulatorControl } from "../../emulator/control-client";
+import { startedForFile } from "../harness/for-file";
 import { apiOf, bodyOf, type Api, type ApiResponse } from "../harness/stack";
 
 export type Res<T = any> = ApiResponse<T>;
@@ -51,33 +52,9 @@ export interface UseHarnessOptions {
  * reset runs before them. The object it returns reads through to the running harness.
  */
 export function useHarness(opts: UseHarnessOptions = {}): Harness {
-  let h: Harness | undefined;
-  beforeAll(async () => {
-    h = await startHarness(opts.emulator);
-  });
-  afterAll(async () => {
-    await h?.close();
-    h = undefined;
-  });
-  const get = (): Harness => {
-    if (!h) throw new Error("the harness is started in beforeAll: use it inside tests and hooks");
-    return h;
-  };
-  if (opts.resetEachTest ?? true) beforeEach(() => get().control.reset());
-  return {
-    get emu() {
-      return get().emu;
-    },
-    get control() {
-      return get().control;
-    },
-    api: (...args) => get().api(...args),
-    iam: (...args) => get().iam(...args),
-    raw: (...args) => get().raw(...args),
-    ctl: (...args) => get().ctl(...args),
-    signed: (...args) => get().signed(...args),
-    close: () => get().close(),
-  };
+  const h = startedForFile("harness", () => startHarness(opts.emulator), (it) => it.close());
+  if (opts.resetEachTest ?? true) beforeEach(() => h.control.reset());
+  return h;
 }
 
 // ---------------------------------------------------------------- signing (independent of the emulator's code)

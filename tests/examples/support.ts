@@ -5,6 +5,7 @@ import type { EmulatorOptions, RunningEmulator } from "../../emulator";
 import { runProgram, type ConfigValue, type ProgramRunResult, type RunProgramOptions } from "../../provider/offline/program";
 import { EmulatorControl, type EmulatorState } from "../../emulator/control-client";
 import { WebhookReceiver } from "../../emulator/receiver";
+import { startedForFile } from "../harness/for-file";
 import { providerConfig, startTestEmulator } from "../harness/stack";
 
 export type { EmulatorState };
@@ -61,39 +62,22 @@ export interface ExampleEnvWithReceiver extends ExampleEnv {
  * reads through to them.
  */
 export function useExampleEnv(opts: ExampleEnvOptions = {}): ExampleEnvWithReceiver {
-  let env: ExampleEnv | undefined;
-  let receiver: WebhookReceiver | undefined;
-  beforeAll(async () => {
-    env = await startExampleEnv(opts);
-    receiver = await WebhookReceiver.start();
-  });
-  afterAll(async () => {
-    await receiver?.close();
-    await env?.stop();
-    env = receiver = undefined;
-  });
-  const get = <T>(x: T | undefined): T => {
-    if (!x) throw new Error("the example env is started in beforeAll: use it inside tests and hooks");
-    return x;
-  };
-  return {
-    get emulator() {
-      return get(env).emulator;
+  return startedForFile(
+    "example env",
+    async () => {
+      const env = await startExampleEnv(opts);
+      try {
+        return { ...env, receiver: await WebhookReceiver.start() };
+      } catch (e) {
+        await env.stop();
+        throw e;
+      }
     },
-    get control() {
-      return get(env).control;
+    async (it) => {
+      await it.receiver.close();
+      await it.stop();
     },
-    get dir() {
-      return get(env).dir;
-    },
-    get receiver() {
-      return get(receiver);
-    },
-    config: (extra) => get(env).config(extra),
-    run: (o) => get(env).run(o),
-    state: () => get(env).state(),
-    stop: () => get(env).stop(),
-  };
+  );
 }
 
 /** The ops of a run by `nylas:Type name`. */

@@ -3,6 +3,7 @@ import { EmulatorControl } from "../../emulator/control-client";
 import { WebhookReceiver } from "../../emulator/receiver";
 import { Engine, type EngineOptions, type FrontDoor } from "../../provider/offline/engine";
 import type { ConfigValue } from "../../provider/offline/program";
+import { startedForFile } from "./for-file";
 
 export { EmulatorControl, type FaultRule, type LoggedRequest } from "../../emulator/control-client";
 
@@ -161,39 +162,5 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
  * object returned reads through to it, so tests write `stack.engine` as with {@link startStack}.
  */
 export function useStack(opts: StackOptions = {}): TestStack {
-  let s: TestStack | undefined;
-  beforeAll(async () => {
-    s = await startStack(opts);
-  });
-  afterAll(async () => {
-    await s?.stop();
-    s = undefined;
-  });
-  const get = (): TestStack => {
-    if (!s) throw new Error("the stack is started in beforeAll: use it inside tests and hooks");
-    return s;
-  };
-  return {
-    get emulator() {
-      return get().emulator;
-    },
-    get engine() {
-      return get().engine;
-    },
-    get control() {
-      return get().control;
-    },
-    get profile() {
-      return get().profile;
-    },
-    get receiver() {
-      return get().receiver;
-    },
-    api: (...args) => get().api(...args),
-    domainsApi: (...args) => get().domainsApi(...args),
-    iamApi: (...args) => get().iamApi(...args),
-    as: (...args) => get().as(...args),
-    engineWith: (config) => get().engineWith(config),
-    stop: () => get().stop(),
-  };
+  return startedForFile("stack", () => startStack(opts), (it) => it.stop());
 }
