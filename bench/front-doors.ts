@@ -1,4 +1,4 @@
-import { startEmulator } from "../emulator";
+import { stackConfigFor, startEmulator } from "../emulator";
 import { WebhookReceiver } from "../emulator/receiver";
 import { Engine, secret, type FrontDoor } from "../provider/offline/engine";
 import { ProviderHost } from "../provider/offline/host";
@@ -22,15 +22,7 @@ const json = args.includes("--json");
 async function main() {
   const emulator = await startEmulator({ quiet: true });
   const receiver = await WebhookReceiver.start();
-  const sa = emulator.serviceAccount;
-  const config = {
-    "nylas:apiKey": { secret: emulator.apiKey },
-    "nylas:apiUri": emulator.url,
-    "nylas:serviceAccount": { secret: JSON.stringify({ private_key_id: sa.privateKeyId, private_key: sa.privateKeyPem }) },
-    "nylas:domainsApiKey": { secret: emulator.iamAdminKey },
-    "nylas:iamApiKey": { secret: emulator.iamAdminKey },
-    "nylas:requestsPerSecond": "0",
-  };
+  const config = { ...stackConfigFor(emulator), "nylas:requestsPerSecond": "0" };
   try {
     const bytes: Record<FrontDoor, Record<string, number>> = { dynamic: {}, plugin: {} };
     const providerBytes: Record<FrontDoor, number> = { dynamic: 0, plugin: 0 };

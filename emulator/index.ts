@@ -56,6 +56,7 @@ export type {
 } from "./control-client";
 export { WebhookReceiver, type Delivery } from "./receiver";
 export type { SmtpOptions } from "./smtp";
+export { stackConfigFor, type StackConfigValue } from "./stack-config";
 
 export interface EmulatorOptions {
   /** HTTP port; default 0 (a free one). */

@@ -1,4 +1,4 @@
-import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator";
+import { stackConfigFor, startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator";
 import { EmulatorControl } from "../../emulator/control-client";
 import { WebhookReceiver } from "../../emulator/receiver";
 import { Engine, type EngineOptions, type FrontDoor } from "../../provider/offline/engine";
@@ -33,22 +33,12 @@ export function startTestEmulator(opts: EmulatorOptions = {}): Promise<RunningEm
 }
 
 /**
- * Stack config pointing a provider at `emulator`: API key, service account and the domains and IAM keys
- * as secrets, fast retries, the client throttle off. Timeouts stay at the provider's defaults (30 s per request): a test about
+ * Stack config pointing a provider at `emulator` ({@link stackConfigFor}), with fast retries and the
+ * client throttle off. Timeouts stay at the provider's defaults (30 s per request): a test about
  * timeouts sets its own, and no other test may depend on a short one holding on a loaded machine.
  */
 export function providerConfig(emulator: RunningEmulator, extra: Record<string, ConfigValue> = {}): Record<string, ConfigValue> {
-  const sa = emulator.serviceAccount;
-  return {
-    "nylas:apiKey": { secret: emulator.apiKey },
-    "nylas:apiUri": emulator.url,
-    "nylas:serviceAccount": { secret: JSON.stringify({ private_key_id: sa.privateKeyId, private_key: sa.privateKeyPem }) },
-    "nylas:domainsApiKey": { secret: emulator.iamAdminKey },
-    "nylas:iamApiKey": { secret: emulator.iamAdminKey },
-    "nylas:requestsPerSecond": "0",
-    "nylas:retryBaseDelayMs": "20",
-    ...extra,
-  };
+  return { ...stackConfigFor(emulator), "nylas:requestsPerSecond": "0", "nylas:retryBaseDelayMs": "20", ...extra };
 }
 
 export interface ApiResponse<T = any> {
