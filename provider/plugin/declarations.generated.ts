@@ -1124,7 +1124,7 @@ export const declarations: Declarations = {
       "description": "A Nylas IAM principal: an API caller confined to one binding, with roles and permissions. Give it keys with `IamCredential`. Needs `nylas:iamApiKey` (an Organization-bound IAM API key with `iam.*`).",
       "inputs": {
         "name": {
-          "description": "Display name, 1–128 characters (trimmed). Updates in place.",
+          "description": "Display name, 1–128 characters (trimmed). Updates in place. Default: the resource's logical name (through the native plugin: as `pulumi:autonaming` says).",
           "type": {
             "type": "string"
           }
@@ -1253,7 +1253,7 @@ export const declarations: Declarations = {
           }
         },
         "name": {
-          "description": "Display name, 1–128 characters (trimmed). Updates in place.",
+          "description": "Display name, 1–128 characters (trimmed). Updates in place. Default: the resource's logical name (through the native plugin: as `pulumi:autonaming` says).",
           "type": {
             "type": "string"
           }

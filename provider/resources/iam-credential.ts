@@ -110,6 +110,7 @@ const credentials = (ctx: Context, principalId: string) => ctx.api.iamCredential
 
 export const iamCredentialDefinition: ResourceDefinition<IamCredentialInputs, IamCredentialOutputs> = {
   type: "IamCredential",
+  autoName: "name",
   inputs: inputSchema,
   // A key belongs to one principal and its expiry is fixed at creation; a new secretVersion asks for a
   // new key. Created before the old one is deleted, so both work while the workload switches.
@@ -193,8 +194,11 @@ export const iamCredentialDefinition: ResourceDefinition<IamCredentialInputs, Ia
 export interface IamCredentialArgs {
   /** The principal whose binding and permissions the key carries (`IamPrincipal.id`). Changing it makes a new key. */
   principalId: pulumi.Input<string>;
-  /** Display name, 1–128 characters (trimmed). Updates in place. */
-  name: pulumi.Input<string>;
+  /**
+   * Display name, 1–128 characters (trimmed). Updates in place.
+   * @default the resource's logical name (through the native plugin: as `pulumi:autonaming` says)
+   */
+  name?: pulumi.Input<string>;
   /**
    * When the key stops working: Unix seconds, or an ISO 8601 time (`"2027-06-30T00:00:00Z"`); after
    * now and at most 10 years ahead. Nylas cannot extend it: changing it makes a new key (before the old

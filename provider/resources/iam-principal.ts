@@ -190,6 +190,7 @@ const describeBinding = (b: Partial<BindingWire> | undefined) => `${b?.type ?? "
 
 export const iamPrincipalDefinition: ResourceDefinition<IamPrincipalInputs, IamPrincipalOutputs> = {
   type: "IamPrincipal",
+  autoName: "name",
   inputs: inputSchema,
   // Everything changes in place by PATCH, the binding too (Nylas answers 409 when a principal with
   // active keys would no longer resolve to one application).
@@ -268,8 +269,11 @@ export interface IamPrincipalBindingArgs {
 }
 
 export interface IamPrincipalArgs {
-  /** Display name, 1–128 characters (trimmed). Updates in place. */
-  name: pulumi.Input<string>;
+  /**
+   * Display name, 1–128 characters (trimmed). Updates in place.
+   * @default the resource's logical name (through the native plugin: as `pulumi:autonaming` says)
+   */
+  name?: pulumi.Input<string>;
   /** Up to 1024 characters. @default "" (removing it clears it). Updates in place. */
   description?: pulumi.Input<string>;
   /**

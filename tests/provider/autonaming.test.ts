@@ -60,7 +60,7 @@ describe("autonaming in check (the rule every auto-named definition shares)", ()
     const named = Object.entries(definitions)
       .filter(([, d]) => d.autoName)
       .map(([t, d]) => `${t}.${d.autoName}`);
-    expect(named.sort()).toEqual(["Domain.name", "List.name", "Policy.name", "Rule.name", "Workspace.name"]);
+    expect(named.sort()).toEqual(["Domain.name", "IamCredential.name", "IamPrincipal.name", "List.name", "Policy.name", "Rule.name", "Workspace.name"]);
   });
 });
 
@@ -75,13 +75,15 @@ describe("the classes fill the name in from the logical name (Pulumi mocks)", ()
       new nylas.Workspace("ws", { domain: "agents.example.com", policyId: policy.id }),
       new nylas.Domain("mail", { domainAddress: "mail.example.com" }),
       new nylas.Policy("explicit", { name: "Explicit name" }),
+      new nylas.IamPrincipal("reader", { binding: { type: "organization" }, directPermissions: ["domains.read"] }),
+      new nylas.IamCredential("reader-key", { principalId: "principal-1" }),
       // An AgentAccount's name is its From name, and a Webhook has none: never invented.
       new nylas.AgentAccount("sales", { email: "sales@agents.example.com" }),
       new nylas.Webhook("hook", { webhookUrl: "https://hooks.example.com/n", triggerTypes: ["message.created"] }),
     ];
     await Promise.all(resources.map((r) => new Promise((resolve) => r.id.apply(resolve))));
     const nameOf = Object.fromEntries(registered.map((r) => [r.name, r.inputs.name]));
-    expect(nameOf).toEqual({ agents: "agents", blocked: "blocked", junk: "junk", ws: "ws", mail: "mail", explicit: "Explicit name", sales: undefined, hook: undefined });
+    expect(nameOf).toEqual({ agents: "agents", blocked: "blocked", junk: "junk", ws: "ws", mail: "mail", explicit: "Explicit name", reader: "reader", "reader-key": "reader-key", sales: undefined, hook: undefined });
     expect(await new Promise<string>((resolve) => policy.name.apply(resolve))).toBe("agents");
   });
 });
