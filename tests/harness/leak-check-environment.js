@@ -7,6 +7,7 @@
  *
  * Plain JavaScript: jest loads test environments before any transform is set up.
  */
+const inspector = require("node:inspector");
 const { TestEnvironment } = require("jest-environment-node");
 
 /** How long a handle may take to close after the file's last hook (a server's close, a child's exit). */
@@ -26,6 +27,20 @@ function describeHandle(h) {
   if (name === "ChildProcess") return `ChildProcess ${h.pid} (${(h.spawnargs ?? []).slice(0, 3).join(" ")})`;
   return name;
 }
+
+/**
+ * Inspector sessions connected while a file runs. @pulumi/pulumi's closure serializer (which serializes a
+ * dynamic provider) connects one per module instance and enables the debugger, and never disconnects:
+ * in a jest worker, where every file loads its own @pulumi/pulumi, each file's session kept the file's
+ * whole module graph alive (a heap snapshot: the worker's retained contexts hang off "DevTools console"
+ * handles). A test program is one process, so this is a test-worker matter only.
+ */
+const sessionsOfThisFile = new Set();
+const connect = inspector.Session.prototype.connect;
+inspector.Session.prototype.connect = function (...args) {
+  sessionsOfThisFile.add(this);
+  return connect.apply(this, args);
+};
 
 class LeakCheckEnvironment extends TestEnvironment {
   constructor(config, context) {
@@ -53,6 +68,8 @@ class LeakCheckEnvironment extends TestEnvironment {
       await new Promise((r) => setTimeout(r, 50).unref());
       left = this.leaks();
     }
+    for (const session of sessionsOfThisFile) session.disconnect();
+    sessionsOfThisFile.clear();
     await super.teardown();
     if (left.length > 0) {
       throw new Error(`${this.testPath} left open after its last test (${GRACE_MS / 1000} s later): ${left.join(", ")} — close it in an afterAll/afterEach`);
