@@ -12,8 +12,9 @@
  *
  * A snapshot is what Nylas listed at one moment, so it is used only where that cannot hide a change:
  * - it serves one burst of lookups of one kind, each kind its own. Reads by id (a refresh): dropped
- *   when none came for {@link SnapshotOptions.idleMs}, or when an id it already answered is read again
- *   (a new refresh has begun). Lookups by natural key (the creates of an up): a burst is the lookups
+ *   when none came for {@link SnapshotOptions.idleMs}, or when an id this process has read since the
+ *   last such re-read is read again (a new refresh has begun) — by any read, not only one this list
+ *   answered: a refresh whose list was renewed half-way (it went idle) read its first ids elsewhere. Lookups by natural key (the creates of an up): a burst is the lookups
  *   that start while another, a create that passed its lookup ({@link hold}), or any other call of the
  *   process is still in progress; a lookup that starts alone begins a new burst, which first catches
  *   up with what was created since
@@ -60,8 +61,6 @@ interface Snapshot<T> {
   touched: Set<string>;
   /** …and those whose write was answered: the list's copy never replaces what the write left. */
   written: Set<string>;
-  /** Ids answered by `read`: asked again, a new refresh has begun. */
-  served: Set<string>;
   startedAt: number;
   lastUsed: number;
   /** Lookups: the newest `created_at` listed, and the catch-up with what was created since, if running. */
@@ -83,6 +82,8 @@ export class ListSnapshots<T> {
   private readonly pending: Record<Kind, number> = { read: 0, find: 0 };
   /** Writes in flight that follow a lookup (see {@link hold}). */
   private holds = 0;
+  /** Ids read (from a list or by GET) since a read last began a new refresh: one asked again begins one. */
+  private readonly readSinceRefresh = new Set<string>();
 
   private readonly pages: () => AsyncIterator<Page<T>>;
   private readonly idOf: (item: T) => string;
@@ -125,7 +126,6 @@ export class ListSnapshots<T> {
       while (!s.touched.has(id)) {
         const item = s.listed.get(id);
         if (item !== undefined) {
-          s.served.add(id);
           return item;
         }
         if (!(await this.more(s))) break;
@@ -196,7 +196,10 @@ export class ListSnapshots<T> {
     let s = this.current[kind];
     // A failed list stays current until the burst ends: its lookups make their own calls, not new lists.
     const old = s !== undefined && now - s.startedAt > this.opts.maxAgeMs;
-    if (s && kind === "read" && (old || now - s.lastUsed > this.opts.idleMs || (readId !== undefined && s.served.has(readId)))) {
+    const newRefresh = readId !== undefined && this.readSinceRefresh.has(readId);
+    if (newRefresh) this.readSinceRefresh.clear();
+    if (readId !== undefined) this.readSinceRefresh.add(readId);
+    if (s && kind === "read" && (old || newRefresh || now - s.lastUsed > this.opts.idleMs)) {
       s = this.current.read = undefined;
     }
     if (s && kind === "find" && !s.catchingUp && (old || (this.holds === 0 && this.pending.find === 0 && !this.busy()))) {
@@ -220,7 +223,6 @@ export class ListSnapshots<T> {
         byKey: new Map(),
         touched: new Set(),
         written: new Set(),
-        served: new Set(),
         startedAt: now,
         lastUsed: now,
         newest: -Infinity,

@@ -145,6 +145,24 @@ describe("ListSnapshots: list-backed reads", () => {
     expect(c.calls.list).toBe(2);
   });
 
+  it("a second refresh sees drift also when the first one's list was renewed half-way (it went idle on a busy machine)", async () => {
+    const c = collection(100);
+    const s = c.make();
+    await refresh(s, c, ids(50));
+    c.clock.now += SNAPSHOT_DEFAULTS.idleMs + 1; // the first refresh stalls: its list is dropped, the rest lists again
+    await refresh(s, c, ids(100).slice(50));
+    // Drift in the first half, which the renewed list holds but never answered, then a second refresh
+    // inside the idle window: the first ids it reads were read before, so it must list again.
+    c.store.set("o3", { ...c.store.get("o3")!, v: 2 });
+    c.store.delete("o8");
+    c.clock.now += 100;
+    const lists = c.calls.list;
+    const again = await refresh(s, c, ids(100));
+    expect(again.get("o3")?.v).toBe(2);
+    expect(again.get("o8")).toBeUndefined();
+    expect(c.calls.list).toBe(lists + 1);
+  });
+
   it("a lone read after the burst has been idle goes to Nylas, not to the old list", async () => {
     const c = collection(100);
     const s = c.make();
