@@ -94,6 +94,12 @@ if (process.send && !global.__leakCheckExitWatch) {
   const onMessage = (message) => {
     if (!Array.isArray(message) || message[0] !== CHILD_MESSAGE_END) return;
     process.removeListener("message", onMessage); // a listener of ours must not hold the IPC channel open
+    const log = process.env.LEAK_CHECK_EXIT_LOG;
+    if (log) {
+      const rss = () => `${Math.round(process.memoryUsage().rss / 1e6)} MB RSS`;
+      require("fs").appendFileSync(log, `jest worker ${process.pid}: asked to end at ${Date.now()} (${rss()})\n`);
+      process.once("exit", () => require("fs").appendFileSync(log, `jest worker ${process.pid}: exiting at ${Date.now()}\n`));
+    }
     setTimeout(() => {
       const held = handles().filter((h) => !isStdio(h)).map(describeHandle);
       const report = `jest worker ${process.pid} still running ${EXIT_REPORT_MS} ms after jest asked it to end: ` +
