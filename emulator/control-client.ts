@@ -10,7 +10,6 @@
  *   await control.injectMail({ from: "alice@customer.example", to: "agent@agents.example.com", subject: "Hi" });
  *   const [reply] = await control.waitForOutbox((m) => m.recipients.includes("alice@customer.example"));
  */
-import { localFetch } from "./local-fetch";
 import type { RuntimeConfig } from "./app";
 import type { RequestLogEntry } from "./control";
 import type { FaultKind, FaultRule } from "./faults";
@@ -306,7 +305,7 @@ export class EmulatorControl {
   constructor(readonly url: string) {}
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const res = await localFetch(`${this.url.replace(/\/$/, "")}/__emulator/${path}`, {
+    const res = await fetch(`${this.url.replace(/\/$/, "")}/__emulator/${path}`, {
       method,
       headers: body === undefined ? {} : { "content-type": "application/json" },
       body: body === undefined ? undefined : JSON.stringify(body),

@@ -2,7 +2,6 @@
 import { createHmac, createSign, randomBytes } from "node:crypto";
 import { EmulatorOptions, RunningEmulator, startEmulator } from "../../emulator";
 import { EmulatorControl } from "../../emulator/control-client";
-import { localFetch } from "../../emulator/local-fetch";
 import { startedForFile } from "../harness/for-file";
 import { apiOf, bodyOf, type Api, type ApiResponse } from "../harness/stack";
 
@@ -27,7 +26,7 @@ export interface Harness {
 export async function startHarness(opts: EmulatorOptions = {}): Promise<Harness> {
   const emu = await startEmulator({ quiet: true, ...opts });
   const raw = async (method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<Res> => {
-    const res = await localFetch(emu.url + path, { method, body, headers });
+    const res = await fetch(emu.url + path, { method, body, headers });
     return { status: res.status, body: await bodyOf(res), headers: res.headers };
   };
   const signed = (method: string, path: string, body?: unknown, tweak: SignTweak = {}) => {

@@ -1,6 +1,5 @@
 import { stackConfigFor, startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator";
 import { EmulatorControl } from "../../emulator/control-client";
-import { localFetch } from "../../emulator/local-fetch";
 import { WebhookReceiver } from "../../emulator/receiver";
 import { Engine, type EngineOptions, type FrontDoor } from "../../provider/offline/engine";
 import type { ConfigValue } from "../../provider/offline/program";
@@ -59,7 +58,7 @@ export type Api = <T = any>(method: string, path: string, body?: unknown, header
  */
 export function apiOf(emulator: { url: string; apiKey: string }, key = emulator.apiKey, view: Record<string, string> = PLAIN): Api {
   return async (method, path, body, headers = {}) => {
-    const res = await localFetch(`${emulator.url}${path}`, {
+    const res = await fetch(`${emulator.url}${path}`, {
       method,
       headers: { authorization: `Bearer ${key}`, ...view, ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
