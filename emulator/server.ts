@@ -287,6 +287,12 @@ export function createServer(app: App, opts: { control: boolean; inbox?: boolean
   };
 
   const server = http.createServer((req, res) => {
+    // Idle connections are kept far longer than any client keeps one (undici: 4 s by default), and that
+    // time is not announced: with Node's `Keep-Alive: timeout=5` a client kept a connection until a second
+    // before the server closed it, and one on a loaded machine that reused it then got "other side
+    // closed" for a request the server never read (seen in clean-clone runs, three suites at once).
+    // A header of our own stops Node from adding its hint.
+    if (!/close/i.test(req.headers.connection ?? "")) res.setHeader("Connection", "keep-alive");
     handle(req, res).catch((e: unknown) => {
       app.warn(`nylas-emulator: ${(e as Error).stack ?? e}`);
       try {
@@ -297,6 +303,6 @@ export function createServer(app: App, opts: { control: boolean; inbox?: boolean
     });
   });
   server.on("close", () => closed.abort());
-  server.keepAliveTimeout = 5_000;
+  server.keepAliveTimeout = 65_000;
   return { server, faults, requests };
 }

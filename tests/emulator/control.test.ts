@@ -172,3 +172,16 @@ describe("reset, state and config", () => {
     }
   });
 });
+
+describe("connections", () => {
+  test("kept alive without announcing an idle timeout, so a client always lets go of one before the emulator does", async () => {
+    // Node's default hint (`Keep-Alive: timeout=5`) made clients reuse a connection up to a second
+    // before the server closed it: on a loaded machine, "other side closed" for an unread request.
+    for (const path of ["/v3/policies", "/__emulator/requests"]) {
+      const r = await h.api("GET", path);
+      expect(r.status).toBe(200);
+      expect(r.headers.get("connection")).toBe("keep-alive");
+      expect(r.headers.get("keep-alive")).toBeNull();
+    }
+  });
+});

@@ -71,7 +71,9 @@ describe("service-account signing", () => {
     const stale = await h.signed("GET", "/v3/admin/domains", undefined, { timestamp: now - 301 });
     expect(stale.status).toBe(401);
     expect(stale.body.error.message).toMatch(/window/);
-    const future = await h.signed("GET", "/v3/admin/domains", undefined, { timestamp: now + 301 });
+    // A minute past the window's far edge: `now` was read before the calls above, which on a loaded
+    // machine can take seconds (+301 was inside the window by the time it arrived: seen in a clean-clone run).
+    const future = await h.signed("GET", "/v3/admin/domains", undefined, { timestamp: now + 360 });
     expect(future.status).toBe(401);
     const edge = await h.signed("GET", "/v3/admin/domains", undefined, { timestamp: now - 200 });
     expect(edge.status).toBe(200);
