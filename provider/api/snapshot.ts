@@ -14,8 +14,8 @@
  * - it serves one burst of lookups of one kind, each kind its own. Reads by id (a refresh): dropped
  *   when none came for {@link SnapshotOptions.idleMs}, or when an id this process has read since the
  *   last such re-read is read again (a new refresh has begun) — by any read, not only one this list
- *   answered: a refresh whose list was renewed half-way (it went idle) read its first ids elsewhere. Lookups by natural key (the creates of an up): a burst is the lookups
- *   that start while another, a create that passed its lookup ({@link hold}), or any other call of the
+ *   answered: a refresh whose list was renewed half-way (it went idle) read its first ids elsewhere.
+ *   Lookups by natural key (the creates of an up): a burst is the lookups that start while another, a create that passed its lookup ({@link hold}), or any other call of the
  *   process is still in progress; a lookup that starts alone begins a new burst, which first catches
  *   up with what was created since
  *   (a collection listed newest first: one page) or lists again — so a grant made just before a lone
@@ -125,9 +125,7 @@ export class ListSnapshots<T> {
       s.budget++;
       while (!s.touched.has(id)) {
         const item = s.listed.get(id);
-        if (item !== undefined) {
-          return item;
-        }
+        if (item !== undefined) return item;
         if (!(await this.more(s))) break;
       }
     }

@@ -84,8 +84,9 @@ function isStdio(h) {
 
 /**
  * The check above runs per file; what keeps a worker alive after the last file shows only as jest's
- * "failed to exit gracefully" (jest force-kills a worker still alive 500 ms after asking it to end).
- * So when jest asks this worker to end, note what is still holding it a moment later, naming it.
+ * "failed to exit gracefully" (jest force-kills a worker still alive `workerGracefulExitTimeout` after
+ * asking it to end). So when jest asks this worker to end, note what is still holding it a moment later,
+ * naming it; with `LEAK_CHECK_EXIT_LOG=<file>`, also when it was asked and when it reached `exit`.
  */
 const CHILD_MESSAGE_END = 2; // jest-worker's protocol constant
 const EXIT_REPORT_MS = 300;
@@ -105,7 +106,7 @@ if (process.send && !global.__leakCheckExitWatch) {
       const report = `jest worker ${process.pid} still running ${EXIT_REPORT_MS} ms after jest asked it to end: ` +
         `handles [${held.join(", ")}], resources [${process.getActiveResourcesInfo().join(", ")}]\n`;
       process.stderr.write(report);
-      if (process.env.LEAK_CHECK_EXIT_LOG) require("fs").appendFileSync(process.env.LEAK_CHECK_EXIT_LOG, report);
+      if (log) require("fs").appendFileSync(log, report);
     }, EXIT_REPORT_MS).unref();
   };
   process.on("message", onMessage);

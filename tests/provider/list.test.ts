@@ -51,43 +51,40 @@ describe("List through the provider host", () => {
     const variance = await stack.control.currentVariance();
     if (variance.switches.cursorPageSize !== null) await stack.control.variance({ switches: { cursorPageSize: 50 } });
     try {
-      await fiveThousandItems();
+      const items = Array.from({ length: 5000 }, (_, i) => `host-${String(i).padStart(4, "0")}.example`);
+      await stack.control.clearRequests();
+      const made = await stack.engine.up("List", "big", { name: "big", type: "domain", items });
+      expect(made.outputs.itemsCount).toBe(5000);
+      expect((made.outputs.items as string[]).length).toBe(5000);
+      expect(await calls("POST", /^\/v3\/lists\/[^/]+\/items$/)).toHaveLength(5);
+      expect(await calls("POST", /^\/v3\/lists$/)).toHaveLength(1);
+
+      await stack.control.clearRequests();
+      expect((await stack.engine.up("List", "big", { name: "big", type: "domain", items: [...items].reverse() })).op).toBe("same");
+      expect(await stack.control.requests()).toEqual([]);
+
+      const idsBefore = new Map((await wireItems(made.id)).map((i) => [i.value, i.id]));
+      const next = [...items.slice(3), "new-1.example", "new-2.example"]; // drop 3, add 2
+      await stack.control.clearRequests();
+      const updated = await stack.engine.up("List", "big", { name: "big", type: "domain", items: next });
+      expect(updated.op).toBe("update");
+      expect(updated.outputs.itemsCount).toBe(4999);
+      expect(await calls("POST", /\/items$/)).toHaveLength(1);
+      expect(await calls("DELETE", /\/items$/)).toHaveLength(1);
+      expect(await calls("DELETE", /^\/v3\/lists\/[^/]+$/)).toHaveLength(0); // never by replacing the list
+      const after = await wireItems(made.id);
+      expect(after.map((i) => i.value).sort()).toEqual([...next].sort());
+      // The 4,997 kept items were not removed and re-added: same item ids.
+      const kept = after.filter((i) => idsBefore.has(i.value));
+      expect(kept).toHaveLength(4997);
+      expect(kept.every((i) => idsBefore.get(i.value) === i.id)).toBe(true);
+
+      expect((await stack.engine.refresh("List", "big")).op).toBe("same");
+      await stack.engine.destroy("List", "big");
     } finally {
       await stack.control.variance({ switches: { cursorPageSize: variance.switches.cursorPageSize } });
     }
   });
-  const fiveThousandItems = async () => {
-    const items = Array.from({ length: 5000 }, (_, i) => `host-${String(i).padStart(4, "0")}.example`);
-    await stack.control.clearRequests();
-    const made = await stack.engine.up("List", "big", { name: "big", type: "domain", items });
-    expect(made.outputs.itemsCount).toBe(5000);
-    expect((made.outputs.items as string[]).length).toBe(5000);
-    expect(await calls("POST", /^\/v3\/lists\/[^/]+\/items$/)).toHaveLength(5);
-    expect(await calls("POST", /^\/v3\/lists$/)).toHaveLength(1);
-
-    await stack.control.clearRequests();
-    expect((await stack.engine.up("List", "big", { name: "big", type: "domain", items: [...items].reverse() })).op).toBe("same");
-    expect(await stack.control.requests()).toEqual([]);
-
-    const idsBefore = new Map((await wireItems(made.id)).map((i) => [i.value, i.id]));
-    const next = [...items.slice(3), "new-1.example", "new-2.example"]; // drop 3, add 2
-    await stack.control.clearRequests();
-    const updated = await stack.engine.up("List", "big", { name: "big", type: "domain", items: next });
-    expect(updated.op).toBe("update");
-    expect(updated.outputs.itemsCount).toBe(4999);
-    expect(await calls("POST", /\/items$/)).toHaveLength(1);
-    expect(await calls("DELETE", /\/items$/)).toHaveLength(1);
-    expect(await calls("DELETE", /^\/v3\/lists\/[^/]+$/)).toHaveLength(0); // never by replacing the list
-    const after = await wireItems(made.id);
-    expect(after.map((i) => i.value).sort()).toEqual([...next].sort());
-    // The 4,997 kept items were not removed and re-added: same item ids.
-    const kept = after.filter((i) => idsBefore.has(i.value));
-    expect(kept).toHaveLength(4997);
-    expect(kept.every((i) => idsBefore.get(i.value) === i.id)).toBe(true);
-
-    expect((await stack.engine.refresh("List", "big")).op).toBe("same");
-    await stack.engine.destroy("List", "big");
-  };
 
   it("replaces on a type change, creating the new list before deleting the old one", async () => {
     const made = await stack.engine.up("List", "retype", { name: "retype", type: "domain", items: ["com.example"] });
