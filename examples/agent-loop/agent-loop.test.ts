@@ -3,6 +3,10 @@ import type { AddressInfo } from "node:net";
 import { EmulatorControl, startEmulator, type RunningEmulator } from "pulumi-nylas-agents/emulator";
 import { SupportAgent } from "./agent";
 
+// Starting the emulator and making the first objects can outlast jest's default 5 s on a busy machine
+// (a CI runner, a laptop running other tests); the limit is only there to catch a hang.
+jest.setTimeout(60_000);
+
 /**
  * The agent's whole loop against the local Nylas emulator: a customer writes, Nylas notifies the
  * agent's webhook, the agent reads the thread and replies in it, the customer answers, the agent
@@ -29,7 +33,7 @@ describe("support agent loop", () => {
     return json.data;
   };
 
-  const until = async (done: () => boolean, timeoutMs = 5000): Promise<void> => {
+  const until = async (done: () => boolean, timeoutMs = 30_000): Promise<void> => {
     for (const deadline = Date.now() + timeoutMs; !done(); await new Promise((r) => setTimeout(r, 20)))
       if (Date.now() > deadline) throw new Error(`not done within ${timeoutMs} ms`);
   };
@@ -59,7 +63,8 @@ describe("support agent loop", () => {
   });
 
   afterAll(async () => {
-    await new Promise((resolve) => server?.close(resolve));
+    // Each closed only if it was started: a set-up that failed half-way must not leave this hook waiting.
+    if (server) await new Promise((resolve) => server.close(resolve));
     await emulator?.close();
   });
 

@@ -92,9 +92,17 @@ describe("the packed package in a user's project", () => {
     for (const f of ["agent.ts", "agent-loop.test.ts", "tsconfig.json", "package.json"]) copyFileSync(path.join(ROOT, "examples", "agent-loop", f), path.join(dir, f));
     symlinkSync(path.join(project, "node_modules"), path.join(dir, "node_modules"));
     const jest = path.join(ROOT, "node_modules", "jest", "bin", "jest.js");
-    const r = spawnSync(process.execPath, [jest, "--ci", "--runInBand", "--colors=false"], { cwd: dir, encoding: "utf8", env: { ...process.env, NODE_NO_WARNINGS: "1" } });
+    // A bound for a hang (a sync call cannot be cut short by jest's test timeout): a jest that never exits
+    // (a hook that timed out and left a server open) fails this test with its report, not the whole run.
+    const r = spawnSync(process.execPath, [jest, "--ci", "--runInBand", "--colors=false"], {
+      cwd: dir,
+      encoding: "utf8",
+      env: { ...process.env, NODE_NO_WARNINGS: "1" },
+      timeout: 150_000,
+      killSignal: "SIGKILL",
+    });
     const report = `${r.stdout}${r.stderr}`;
-    expect(report).toContain("PASS ./agent-loop.test.ts");
+    expect({ signal: r.signal, report }).toEqual({ signal: null, report: expect.stringContaining("PASS ./agent-loop.test.ts") });
     expect(report).toMatch(/Tests: +2 passed, 2 total/);
     expect(r.status).toBe(0);
   }, 180_000);
