@@ -15,11 +15,11 @@
  *   when none came for {@link SnapshotOptions.idleMs}, or when an id this process has read since the
  *   last such re-read is read again (a new refresh has begun) — by any read, not only one this list
  *   answered: a refresh whose list was renewed half-way (it went idle) read its first ids elsewhere.
- *   Lookups by natural key (the creates of an up): a burst is the lookups that start while another, a create that passed its lookup ({@link hold}), or any other call of the
- *   process is still in progress; a lookup that starts alone begins a new burst, which first catches
- *   up with what was created since
- *   (a collection listed newest first: one page) or lists again — so a grant made just before a lone
- *   create is always seen;
+ *   Lookups by natural key (the creates of an up): a burst is the lookups that start while another,
+ *   a create that passed its lookup ({@link hold}), or any other call of the process is still in
+ *   progress; a lookup that starts alone begins a new burst, which first catches up with what was
+ *   created since (a collection listed newest first: one page) or lists again — so a grant made just
+ *   before a lone create is always seen;
  * - an object this process has sent a write for since the list began is never read from it (GET
  *   instead), and lookups by natural key see this process's own writes laid over it;
  * - an id the whole list does not hold is read with GET (created since, or gone: the GET says which),
